@@ -1,0 +1,88 @@
+package dev.warden.cli;
+
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.policy.PolicyException;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.scoring.Verdict;
+import dev.warden.io.EventCodec;
+import dev.warden.io.InvalidEventException;
+import dev.warden.io.VerdictCodec;
+import dev.warden.offline.OfflineScorer;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./warden score}: the offline scorer of the contract. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = {"Scores a JSONL file of warden.v1.Event (proto field names) in file order and writes one verdict "
+        + "per scored event to stdout as JSONL. Bad lines are reported on stderr with their line number and "
+        + "do not stop the run.", "Exit status: 0 when every line was read (bad lines included), 1 when the "
+        + "input or policy cannot be read."})
+public final class ScoreCommand implements Callable<Integer> {
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "JSONL events, or - for stdin.")
+  String input;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "Policy JSON (default: the built-in policy).")
+  String policyFile;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream err = System.err;
+    CompiledPolicy policy;
+    try {
+      policy = CompiledPolicy.compile(PolicyLoader.parse(PolicyLoader.readJson(policyFile)));
+    } catch (PolicyException e) {
+      err.println("warden score: " + e.getMessage());
+      return 1;
+    }
+    BufferedReader in;
+    try {
+      in = "-".equals(input)
+          ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+          : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      err.println("warden score: no such input file: " + input);
+      return 1;
+    }
+    OfflineScorer scorer = new OfflineScorer(policy);
+    int lineNo = 0;
+    int bad = 0;
+    int verdicts = 0;
+    try (in; BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        WardenEvent e;
+        try {
+          e = EventCodec.fromProto(EventCodec.parseJson(line));
+        } catch (InvalidEventException ex) {
+          bad++;
+          err.println("line " + lineNo + ": " + ex.code() + ": " + ex.getMessage());
+          continue;
+        }
+        Verdict v = scorer.accept(e, System.currentTimeMillis());
+        if (v != null) {
+          out.write(VerdictCodec.toJson(v));
+          out.newLine();
+          verdicts++;
+        }
+      }
+    }
+    err.println("warden score: " + lineNo + " lines, " + verdicts + " verdicts, " + bad + " rejected");
+    return 0;
+  }
+}

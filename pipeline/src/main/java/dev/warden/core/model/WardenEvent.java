@@ -1,0 +1,63 @@
+package dev.warden.core.model;
+
+/**
+ * A decoded, validated input event: the envelope plus exactly one payload (the one {@link
+ * #kind()} names; the others are null). This is what flows between operators — a Flink POJO,
+ * never a protobuf type — and what the evaluation core takes.
+ *
+ * <p>{@code key} is the subject's partitioning id: the seller id for listing, seller, complaint
+ * and outcome events, the creator id for live-stream and creator events (and outcomes that name
+ * only a creator), the brand name for brand registrations.
+ */
+public record WardenEvent(
+    String eventId,
+    long eventTimeMillis,
+    String region,
+    EventKind kind,
+    String key,
+    Listing listing,
+    LiveStream live,
+    SellerProfile seller,
+    CreatorProfile creator,
+    BrandRecord brand,
+    Complaint complaint,
+    Outcome outcome) {
+
+  public static WardenEvent ofListing(String id, long t, String region, boolean edit, Listing l) {
+    return new WardenEvent(id, t, region, edit ? EventKind.LISTING_EDITED : EventKind.LISTING_CREATED,
+        l.sellerId(), l, null, null, null, null, null, null);
+  }
+
+  public static WardenEvent ofLive(String id, long t, String region, LiveStream s) {
+    return new WardenEvent(id, t, region, EventKind.LIVE_STREAM, s.creatorId(), null, s, null, null, null, null, null);
+  }
+
+  public static WardenEvent ofSeller(String id, long t, String region, SellerProfile p) {
+    return new WardenEvent(id, t, region, EventKind.SELLER_UPDATED, p.sellerId(), null, null, p, null, null, null, null);
+  }
+
+  public static WardenEvent ofCreator(String id, long t, String region, CreatorProfile p) {
+    return new WardenEvent(id, t, region, EventKind.CREATOR_UPDATED, p.creatorId(), null, null, null, p, null, null, null);
+  }
+
+  public static WardenEvent ofBrand(String id, long t, String region, BrandRecord b) {
+    return new WardenEvent(id, t, region, EventKind.BRAND_REGISTERED, b.brand(), null, null, null, null, b, null, null);
+  }
+
+  public static WardenEvent ofComplaint(String id, long t, String region, Complaint c) {
+    return new WardenEvent(id, t, region, EventKind.IPR_COMPLAINT, c.sellerId(), null, null, null, null, null, c, null);
+  }
+
+  /** Keyed by the seller when the outcome names one, else by the creator. */
+  public static WardenEvent ofOutcome(String id, long t, String region, Outcome o) {
+    String key = o.sellerId().isEmpty() ? o.creatorId() : o.sellerId();
+    return new WardenEvent(id, t, region, EventKind.ENFORCEMENT_OUTCOME, key, null, null, null, null, null, null, o);
+  }
+
+  /** True when this event belongs to the creator-keyed side of the job. */
+  public boolean creatorKeyed() {
+    return kind == EventKind.LIVE_STREAM
+        || kind == EventKind.CREATOR_UPDATED
+        || (kind == EventKind.ENFORCEMENT_OUTCOME && outcome.sellerId().isEmpty());
+  }
+}

@@ -1,0 +1,238 @@
+package dev.warden.core.policy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.warden.core.scoring.Decision;
+import dev.warden.core.scoring.Signal;
+import dev.warden.core.text.PhraseMatcher;
+import dev.warden.core.text.TextNormalizer;
+import dev.warden.proto.v1.Policy;
+import dev.warden.proto.v1.TermList;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated policy compiled for the hot path: weights in an array indexed by signal, every
+ * policy phrase (counterfeit vocabulary, compatibility context, prohibited terms and their
+ * exceptions) in one automaton. Immutable and shared by every task; compiled once per change.
+ */
+public final class CompiledPolicy {
+  public static final double MAX_WEIGHT = 10.0;
+
+  private static final Cache<String, CompiledPolicy> SHARED = Caffeine.newBuilder().maximumSize(8).build();
+
+  private final Policy source;
+  private final String version;
+  private final double hold;
+  private final double block;
+  private final double[] weights;
+  private final long newAccountMillis;
+  private final PhraseMatcher<TermHit> terms;
+  private final List<Set<String>> listRegions;
+  private final int phashMaxDistance;
+  private final int pdqMaxDistance;
+
+  private CompiledPolicy(Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
+    this.source = p;
+    this.version = p.getVersion();
+    this.hold = p.getThresholds().getHold();
+    this.block = p.getThresholds().getBlock();
+    this.weights = weights;
+    this.newAccountMillis = p.getSeller().getNewAccountDays() * 86_400_000L;
+    this.terms = terms;
+    this.listRegions = listRegions;
+    this.phashMaxDistance = p.getBrand().getPhashMaxDistance();
+    this.pdqMaxDistance = p.getBrand().getPdqMaxDistance();
+  }
+
+  /** Compiles the policy in {@code json}, sharing the result with every task in this JVM. */
+  public static CompiledPolicy compileShared(String json) {
+    return SHARED.get(json, j -> compile(PolicyLoader.parse(j)));
+  }
+
+  public static CompiledPolicy defaultPolicy() {
+    return compileShared(PolicyLoader.defaultPolicyJson());
+  }
+
+  /** Validates and compiles; throws {@link PolicyException} listing every problem. */
+  public static CompiledPolicy compile(Policy p) {
+    List<String> problems = validate(p);
+    if (!problems.isEmpty()) {
+      throw new PolicyException(problems);
+    }
+    double[] weights = new double[Signal.values().length];
+    for (Map.Entry<String, Double> e : p.getWeightsMap().entrySet()) {
+      weights[Signal.byId(e.getKey()).ordinal()] = e.getValue();
+    }
+    PhraseMatcher.Builder<TermHit> b = PhraseMatcher.builder();
+    for (String t : p.getBrand().getCounterfeitTermsList()) {
+      b.add(t, new TermHit(TermHit.Kind.COUNTERFEIT, t, -1, "", Decision.PASS));
+    }
+    for (String t : p.getBrand().getCounterfeitExceptionsList()) {
+      b.add(t, new TermHit(TermHit.Kind.COUNTERFEIT_EXCEPTION, t, -1, "", Decision.PASS));
+    }
+    for (String t : p.getBrand().getLegitContextTermsList()) {
+      b.add(t, new TermHit(TermHit.Kind.LEGIT_CONTEXT, t, -1, "", Decision.PASS));
+    }
+    List<Set<String>> regions = new ArrayList<>();
+    for (int i = 0; i < p.getTermListsCount(); i++) {
+      TermList l = p.getTermLists(i);
+      Decision action = l.getAction() == TermList.Action.HOLD ? Decision.HOLD : Decision.BLOCK;
+      for (String t : l.getTermsList()) {
+        b.add(t, new TermHit(TermHit.Kind.PROHIBITED, t, i, l.getName(), action));
+      }
+      for (String t : l.getExceptionsList()) {
+        b.add(t, new TermHit(TermHit.Kind.PROHIBITED_EXCEPTION, t, i, l.getName(), action));
+      }
+      regions.add(Set.copyOf(l.getRegionsList()));
+    }
+    return new CompiledPolicy(p, weights, b.build(), List.copyOf(regions));
+  }
+
+  /** Every problem with the policy, empty when it is valid. */
+  public static List<String> validate(Policy p) {
+    List<String> problems = new ArrayList<>();
+    if (p.getVersion().isBlank()) {
+      problems.add("version is required");
+    }
+    double hold = p.getThresholds().getHold();
+    double block = p.getThresholds().getBlock();
+    if (!(hold > 0) || !(block > 0)) {
+      problems.add("thresholds.hold and thresholds.block must be above 0 (got hold " + hold + ", block " + block + ")");
+    } else if (hold > block) {
+      problems.add("thresholds.hold (" + hold + ") must not be above thresholds.block (" + block + ")");
+    }
+    for (Map.Entry<String, Double> e : p.getWeightsMap().entrySet()) {
+      if (Signal.byId(e.getKey()) == null) {
+        problems.add("weights: unknown signal '" + e.getKey() + "'");
+      }
+      double w = e.getValue();
+      if (!(w >= 0 && w <= MAX_WEIGHT)) {
+        problems.add("weights." + e.getKey() + " must be within [0, " + MAX_WEIGHT + "], got " + w);
+      }
+    }
+    var s = p.getSeller();
+    if (s.getNewAccountDays() < 0) {
+      problems.add("seller.new_account_days must not be negative");
+    }
+    if (s.getPenaltyHalfLifeDays() <= 0) {
+      problems.add("seller.penalty_half_life_days must be above 0");
+    }
+    if (s.getPenaltySaturation() <= 0) {
+      problems.add("seller.penalty_saturation must be above 0");
+    }
+    if (s.getVelocityWindowMinutes() <= 0) {
+      problems.add("seller.velocity_window_minutes must be above 0");
+    }
+    if (s.getVelocityBaseAllowance() <= 0) {
+      problems.add("seller.velocity_base_allowance must be above 0");
+    }
+    if (s.getVelocityEstablishedMultiplier() < 1) {
+      problems.add("seller.velocity_established_multiplier must be at least 1");
+    }
+    if (p.getLive().getStreamRiskSaturation() <= 0) {
+      problems.add("live.stream_risk_saturation must be above 0");
+    }
+    var b = p.getBrand();
+    if (b.getPhashMaxDistance() < 0 || b.getPhashMaxDistance() > 32) {
+      problems.add("brand.phash_max_distance must be within [0, 32]");
+    }
+    if (b.getPdqMaxDistance() < 0 || b.getPdqMaxDistance() > 128) {
+      problems.add("brand.pdq_max_distance must be within [0, 128]");
+    }
+    if (b.getCounterfeitTermsCount() == 0) {
+      problems.add("brand.counterfeit_terms must not be empty");
+    }
+    checkPhrases(problems, "brand.counterfeit_terms", b.getCounterfeitTermsList());
+    checkPhrases(problems, "brand.counterfeit_exceptions", b.getCounterfeitExceptionsList());
+    checkPhrases(problems, "brand.legit_context_terms", b.getLegitContextTermsList());
+    if (p.getTermListsCount() == 0) {
+      problems.add("term_lists must not be empty");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < p.getTermListsCount(); i++) {
+      TermList l = p.getTermLists(i);
+      String where = "term_lists[" + i + "]" + (l.getName().isEmpty() ? "" : " (" + l.getName() + ")");
+      if (l.getName().isBlank()) {
+        problems.add(where + ": name is required");
+      } else if (!names.add(l.getName())) {
+        problems.add(where + ": name is used twice");
+      }
+      if (l.getAction() != TermList.Action.BLOCK && l.getAction() != TermList.Action.HOLD) {
+        problems.add(where + ": action must be BLOCK or HOLD");
+      }
+      if (l.getTermsCount() == 0) {
+        problems.add(where + ": terms must not be empty");
+      }
+      checkPhrases(problems, where + ".terms", l.getTermsList());
+      checkPhrases(problems, where + ".exceptions", l.getExceptionsList());
+      for (String r : l.getRegionsList()) {
+        if (!r.matches("[A-Z]{2}")) {
+          problems.add(where + ": region '" + r + "' is not an ISO 3166-1 alpha-2 code");
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static void checkPhrases(List<String> problems, String where, List<String> phrases) {
+    for (String t : phrases) {
+      if (TextNormalizer.normalizeToString(t).isEmpty()) {
+        problems.add(where + ": '" + t + "' has nothing left to match once normalized");
+      }
+    }
+  }
+
+  public Policy source() {
+    return source;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public double holdThreshold() {
+    return hold;
+  }
+
+  public double blockThreshold() {
+    return block;
+  }
+
+  public double weight(Signal s) {
+    return weights[s.ordinal()];
+  }
+
+  public long newAccountMillis() {
+    return newAccountMillis;
+  }
+
+  public PhraseMatcher<TermHit> terms() {
+    return terms;
+  }
+
+  /** Whether term list {@code list} applies in {@code region}. */
+  public boolean appliesIn(int list, String region) {
+    Set<String> r = listRegions.get(list);
+    return r.isEmpty() || r.contains(region);
+  }
+
+  public int phashMaxDistance() {
+    return phashMaxDistance;
+  }
+
+  public int pdqMaxDistance() {
+    return pdqMaxDistance;
+  }
+
+  public dev.warden.proto.v1.SellerRules sellerRules() {
+    return source.getSeller();
+  }
+
+  public double streamRiskSaturation() {
+    return source.getLive().getStreamRiskSaturation();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.warden.core.ref;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.warden.core.model.BrandRecord;
+import dev.warden.core.text.AmbiguityClassifier;
+import dev.warden.core.text.PhraseMatcher;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The brand registry compiled for matching: one automaton over every brand name and alias, and
+ * one near-duplicate index over every known counterfeit image hash. Immutable and shared; built
+ * in one batch per change, never per event.
+ */
+public final class ReferenceData {
+  public static final ReferenceData EMPTY = compile(java.util.List.of());
+
+  // Compiled data shared by every task in this JVM, keyed by a fingerprint of the brand set:
+  // parallel tasks that see the same registrations compile once and share the result.
+  private static final Cache<Long, ReferenceData> SHARED = Caffeine.newBuilder().maximumSize(4).build();
+
+  private final PhraseMatcher<BrandPhrase> brands;
+  private final ImageHashIndex<BrandInfo> images;
+  private final Map<String, BrandInfo> byKey;
+  private final long fingerprint;
+
+  private ReferenceData(PhraseMatcher<BrandPhrase> brands, ImageHashIndex<BrandInfo> images,
+      Map<String, BrandInfo> byKey, long fingerprint) {
+    this.brands = brands;
+    this.images = images;
+    this.byKey = byKey;
+    this.fingerprint = fingerprint;
+  }
+
+  public PhraseMatcher<BrandPhrase> brandMatcher() {
+    return brands;
+  }
+
+  public ImageHashIndex<BrandInfo> imageIndex() {
+    return images;
+  }
+
+  public BrandInfo brand(String key) {
+    return byKey.get(key);
+  }
+
+  public int brandCount() {
+    return byKey.size();
+  }
+
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /** Compiles, or returns the copy another task in this JVM already compiled for the same brand set. */
+  public static ReferenceData compileShared(Collection<BrandRecord> records) {
+    long fp = fingerprint(records);
+    return SHARED.get(fp, k -> compile(records));
+  }
+
+  /** Compiles the registry. A later registration of the same brand key replaces an earlier one. */
+  public static ReferenceData compile(Collection<BrandRecord> records) {
+    Map<String, BrandRecord> latest = new HashMap<>();
+    for (BrandRecord r : records) {
+      latest.put(BrandKeys.key(r.brand()), r);
+    }
+    Map<String, BrandInfo> byKey = new HashMap<>(latest.size() * 2);
+    PhraseMatcher.Builder<BrandPhrase> phrases = PhraseMatcher.builder();
+    ImageHashIndex.Builder<BrandInfo> hashes = ImageHashIndex.builder();
+    for (Map.Entry<String, BrandRecord> e : latest.entrySet()) {
+      BrandRecord r = e.getValue();
+      boolean nameAmbiguous = AmbiguityClassifier.isAmbiguous(r.brand());
+      BrandInfo info = new BrandInfo(e.getKey(), r.brand(), r.minPriceMinor(), r.minPriceCurrency(), r.rightsOwner(),
+          nameAmbiguous);
+      byKey.put(info.key(), info);
+      phrases.add(r.brand(), new BrandPhrase(info, r.brand(), false, nameAmbiguous));
+      for (String alias : r.aliases()) {
+        phrases.add(alias, new BrandPhrase(info, alias, true, AmbiguityClassifier.isAmbiguous(alias)));
+      }
+      for (String h : r.counterfeitImageHashes()) {
+        hashes.add(h, info);
+      }
+    }
+    return new ReferenceData(phrases.build(), hashes.build(), Map.copyOf(byKey), fingerprint(records));
+  }
+
+  /** Order-independent fingerprint of a brand set (tasks may receive registrations in different orders). */
+  static long fingerprint(Collection<BrandRecord> records) {
+    long sum = 0;
+    long xor = 0;
+    for (BrandRecord r : records) {
+      long h = hash(r);
+      sum += h;
+      xor ^= Long.rotateLeft(h, 17);
+    }
+    return sum * 31 + xor + records.size();
+  }
+
+  private static long hash(BrandRecord r) {
+    long h = 0xcbf29ce484222325L;
+    h = mix(h, r.brand());
+    for (String a : r.aliases()) {
+      h = mix(h, "\u0001" + a);
+    }
+    h = mix(h, "\u0002" + r.minPriceMinor() + r.minPriceCurrency());
+    for (String x : r.counterfeitImageHashes()) {
+      h = mix(h, "\u0003" + x);
+    }
+    h = mix(h, "\u0004" + r.rightsOwner());
+    return h;
+  }
+
+  private static long mix(long h, String s) {
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}

@@ -1,0 +1,435 @@
+package dev.warden.core.scoring;
+
+import dev.warden.core.model.Listing;
+import dev.warden.core.model.LiveStream;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.ref.BrandInfo;
+import dev.warden.core.ref.BrandKeys;
+import dev.warden.core.ref.ImageHashIndex;
+import dev.warden.core.ref.ReferenceData;
+import dev.warden.core.state.CreatorState;
+import dev.warden.core.state.ListingMemo;
+import dev.warden.core.state.SellerState;
+import dev.warden.core.state.StreamMemo;
+import dev.warden.proto.v1.SellerRules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The evaluation core: plain Java, no Flink, no Kafka. Takes an event, the subject's state and
+ * the compiled policy and reference data; returns the verdict and the new state. The streaming
+ * job, the offline scorer, the evaluation report and the benchmarks all call this, so they
+ * judge alike.
+ *
+ * <p>One instance per task (it reuses scratch space between calls): not thread-safe.
+ */
+public final class Evaluator {
+  private static final Comparator<Reason> BY_WEIGHT =
+      Comparator.comparing(Reason::hardRule).reversed().thenComparing(Comparator.comparingDouble(Reason::contribution).reversed());
+  private static final long MINUTE = 60_000L;
+  private static final long DAY = 86_400_000L;
+
+  private final CompiledPolicy policy;
+  private final ReferenceData refs;
+  private final TextScan scan = new TextScan();
+  private final List<Reason> reasons = new ArrayList<>();
+
+  public Evaluator(CompiledPolicy policy, ReferenceData refs) {
+    this.policy = policy;
+    this.refs = refs;
+  }
+
+  public CompiledPolicy policy() {
+    return policy;
+  }
+
+  public ReferenceData references() {
+    return refs;
+  }
+
+  // ---------------------------------------------------------------- listings
+
+  /** Scores a created or edited listing against its seller's state and its last fingerprint. */
+  public ListingResult scoreListing(WardenEvent e, SellerState seller, ListingMemo prev, long nowMillis) {
+    if (prev != null && prev.lastEventId().equals(e.eventId())) {
+      return ListingResult.DUPLICATE;
+    }
+    Listing l = e.listing();
+    SellerState s = seller == null ? SellerState.UNKNOWN : seller;
+    reasons.clear();
+    scan.reset();
+    scan.scan(l.title(), "title", false, policy, refs, e.region());
+    scan.scan(l.description(), "description", false, policy, refs, e.region());
+    scan.scan(l.declaredBrand(), "declared_brand", true, policy, refs, e.region());
+
+    Decision hard = prohibitedReasons(e.region());
+    boolean counterfeitTerms = !scan.counterfeit.isEmpty();
+    ImageHashIndex.Match<BrandInfo> image = bestImageMatch(l.imagePhashes());
+    List<TextScan.BrandFinding> brands = countedBrands(counterfeitTerms, image);
+    brandReasons(brands, s, l);
+    counterfeitReasons(!brands.isEmpty());
+    if (image != null) {
+      add(Signal.IPR_COUNTERFEIT_IMAGE, String.format(Locale.ROOT,
+          "image %s is %d bits from a known counterfeit image of %s (%s, max %d)", image.query(), image.distance(),
+          image.payload().name(), image.query().length() == 16 ? "pHash" : "PDQ",
+          image.query().length() == 16 ? policy.phashMaxDistance() : policy.pdqMaxDistance()));
+    }
+    SellerState next = sellerReasons(s, e);
+
+    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), hard, nowMillis);
+    String[] brandKeys = new String[brands.size()];
+    for (int i = 0; i < brandKeys.length; i++) {
+      brandKeys[i] = brands.get(i).brand.key();
+    }
+    ListingMemo memo = new ListingMemo(e.eventId(), e.eventTimeMillis(), v.decision(), l.priceMinor(), l.currency(),
+        brandKeys, counterfeitTerms, !scan.prohibited.isEmpty(), imageDigest(l.imagePhashes()));
+    return new ListingResult(v, next, memo);
+  }
+
+  /** Prohibited and restricted terms: hard rules, one reason per term list. */
+  private Decision prohibitedReasons(String region) {
+    Decision hard = Decision.PASS;
+    int seenLists = 0; // bit set of lists already reported (first 64 lists; later ones may repeat)
+    for (TextScan.TermFinding f : scan.prohibited) {
+      int bit = f.hit().list() < 64 ? 1 << f.hit().list() : 0;
+      if ((seenLists & bit) != 0) {
+        continue;
+      }
+      seenLists |= bit;
+      Signal sig = f.hit().action() == Decision.BLOCK ? Signal.PROHIBITED_TERM : Signal.RESTRICTED_TERM;
+      reasons.add(Reason.hard(sig, policy.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
+          + region + ") in " + f.field() + ": \"" + f.snippet() + "\""));
+      hard = hard.atLeast(f.hit().action());
+    }
+    return hard;
+  }
+
+  /** Brands that count: unambiguous, declared, or corroborated by counterfeit vocabulary or a counterfeit image. */
+  private List<TextScan.BrandFinding> countedBrands(boolean counterfeitTerms, ImageHashIndex.Match<BrandInfo> image) {
+    List<TextScan.BrandFinding> out = scan.brands;
+    boolean allCount = true;
+    for (TextScan.BrandFinding f : out) {
+      if (!counts(f, counterfeitTerms, image)) {
+        allCount = false;
+        break;
+      }
+    }
+    if (allCount) {
+      return out;
+    }
+    List<TextScan.BrandFinding> kept = new ArrayList<>(out.size());
+    for (TextScan.BrandFinding f : out) {
+      if (counts(f, counterfeitTerms, image)) {
+        kept.add(f);
+      }
+    }
+    return kept;
+  }
+
+  private static boolean counts(TextScan.BrandFinding f, boolean counterfeitTerms, ImageHashIndex.Match<BrandInfo> image) {
+    return f.corroborated || counterfeitTerms || (image != null && image.payload() == f.brand);
+  }
+
+  private void brandReasons(List<TextScan.BrandFinding> brands, SellerState s, Listing l) {
+    if (brands.isEmpty()) {
+      return;
+    }
+    TextScan.BrandFinding first = brands.get(0);
+    add(Signal.IPR_BRAND_MENTION, mention(first) + (brands.size() > 1 ? " (+" + (brands.size() - 1) + " more brands)" : ""));
+    TextScan.BrandFinding unauthorized = null;
+    TextScan.BrandFinding belowFloor = null;
+    for (TextScan.BrandFinding f : brands) {
+      if (f.onlyCompatibility) {
+        continue; // "case compatible with iPhone": a reference, not a claim to be the brand's product
+      }
+      if (unauthorized == null && !s.authorizedFor(f.brand.key())) {
+        unauthorized = f;
+      }
+      BrandInfo b = f.brand;
+      if (belowFloor == null && l.hasPrice() && b.hasFloor() && b.floorCurrency().equals(l.currency())
+          && l.priceMinor() < b.floorMinor()) {
+        belowFloor = f;
+      }
+    }
+    if (unauthorized != null) {
+      add(Signal.IPR_UNAUTHORIZED_BRAND, "seller " + l.sellerId() + " is not an authorized reseller of "
+          + unauthorized.brand.name());
+    }
+    if (belowFloor != null) {
+      add(Signal.IPR_BELOW_FLOOR_PRICE, money(l.priceMinor(), l.currency()) + " is below " + belowFloor.brand.name()
+          + "'s floor of " + money(belowFloor.brand.floorMinor(), belowFloor.brand.floorCurrency()));
+    }
+  }
+
+  private static String mention(TextScan.BrandFinding f) {
+    String how = f.alias ? "alias '" + f.phrase + "' of " + f.brand.name() : f.brand.name();
+    String ctx = f.onlyCompatibility ? " after '" + f.contextTerm + "' (compatibility reference)" : "";
+    return how + " in " + f.field + ": \"" + f.snippet + "\"" + ctx;
+  }
+
+  private void counterfeitReasons(boolean withBrand) {
+    if (scan.counterfeit.isEmpty()) {
+      return;
+    }
+    TextScan.TermFinding f = scan.counterfeit.get(0);
+    String more = scan.counterfeit.size() > 1 ? " (+" + (scan.counterfeit.size() - 1) + " more)" : "";
+    String ev = "'" + f.hit().term() + "' in " + f.field() + ": \"" + f.snippet() + "\"" + more;
+    add(withBrand ? Signal.IPR_COUNTERFEIT_TERMS : Signal.IPR_COUNTERFEIT_TERMS_NO_BRAND, ev);
+  }
+
+  private ImageHashIndex.Match<BrandInfo> bestImageMatch(String[] hashes) {
+    ImageHashIndex.Match<BrandInfo> best = null;
+    for (String h : hashes) {
+      int max = h.length() == 16 ? policy.phashMaxDistance() : policy.pdqMaxDistance();
+      ImageHashIndex.Match<BrandInfo> m = refs.imageIndex().best(h, max);
+      if (m != null && (best == null || m.distance() < best.distance())) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  /** Seller lifecycle signals, and the seller's state after this listing (velocity, count). */
+  private SellerState sellerReasons(SellerState s, WardenEvent e) {
+    long t = e.eventTimeMillis();
+    SellerRules rules = policy.sellerRules();
+    boolean established = false;
+    if (!s.profileKnown()) {
+      add(Signal.SELLER_UNKNOWN, "no profile seen for seller " + e.listing().sellerId());
+    } else {
+      long age = s.registeredAtMillis() < 0 ? -1 : t - s.registeredAtMillis();
+      if (age >= 0 && age < policy.newAccountMillis()) {
+        add(Signal.SELLER_NEW_ACCOUNT, String.format(Locale.ROOT, "account is %.1f days old (new below %d days)",
+            age / (double) DAY, rules.getNewAccountDays()));
+      }
+      if (!s.kycVerified()) {
+        add(Signal.SELLER_UNVERIFIED, "seller " + e.listing().sellerId() + " has not passed KYC");
+      }
+      established = s.kycVerified() && age >= policy.newAccountMillis();
+    }
+    double points = decayed(s.penaltyPoints(), s.penaltyAsOfMillis(), t, rules.getPenaltyHalfLifeDays());
+    if (points >= 0.5) {
+      double w = policy.weight(Signal.SELLER_PENALTY) * Math.min(1.0, points / rules.getPenaltySaturation());
+      reasons.add(Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
+          "%.1f penalty points (%d upheld, %d overturned, %d IPR complaints)", points, s.upheld(), s.overturned(),
+          s.complaints())));
+    }
+    // Velocity: a two-window sliding estimate, O(1) state, in event time.
+    long window = rules.getVelocityWindowMinutes() * MINUTE;
+    long start = s.velocityWindowStartMillis();
+    int cur = s.velocityCurrent();
+    int prevCount = s.velocityPrevious();
+    if (t >= start + 2 * window || start == 0) {
+      start = t - Math.floorMod(t, window);
+      prevCount = 0;
+      cur = 0;
+    } else if (t >= start + window) {
+      start += window;
+      prevCount = cur;
+      cur = 0;
+    }
+    cur++;
+    double elapsed = Math.max(0, Math.min(1.0, (t - start) / (double) window));
+    double estimate = cur + prevCount * (1.0 - elapsed);
+    double allowance = rules.getVelocityBaseAllowance() * (established ? rules.getVelocityEstablishedMultiplier() : 1.0)
+        + rules.getVelocityHistoryFactor() * s.listingsScored();
+    if (estimate > allowance) {
+      add(Signal.SELLER_VELOCITY, String.format(Locale.ROOT, "%.0f listings in the last %d min (allowance %.0f for %s seller)",
+          estimate, rules.getVelocityWindowMinutes(), allowance, established ? "an established" : "a new or unverified"));
+    }
+    return new SellerState(s.profileKnown(), s.registeredAtMillis(), s.kycVerified(), s.authorizedBrandKeys(),
+        s.penaltyPoints(), s.penaltyAsOfMillis(), s.upheld(), s.overturned(), s.complaints(), s.listingsScored() + 1,
+        start, cur, prevCount, s.recentPenaltyEventIds());
+  }
+
+  // ---------------------------------------------------------------- live streams
+
+  /** Scores one live-stream moment against its creator's state and the stream's accumulated risk. */
+  public LiveResult scoreLive(WardenEvent e, CreatorState creator, StreamMemo prev, long nowMillis) {
+    if (prev != null && prev.lastEventId().equals(e.eventId())) {
+      return LiveResult.DUPLICATE;
+    }
+    LiveStream ls = e.live();
+    CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
+    reasons.clear();
+    scan.reset();
+    Decision hard = Decision.PASS;
+    if (ls.kind() == LiveStream.LiveKind.TRANSCRIPT) {
+      scan.scan(ls.text(), "transcript", false, policy, refs, e.region());
+      hard = prohibitedReasons(e.region());
+      boolean counterfeitTerms = !scan.counterfeit.isEmpty();
+      List<TextScan.BrandFinding> brands = countedBrands(counterfeitTerms, null);
+      if (!brands.isEmpty()) {
+        add(Signal.IPR_BRAND_MENTION, mention(brands.get(0)));
+      }
+      counterfeitReasons(!brands.isEmpty());
+    }
+    double segmentScore = sum();
+    double accumulated = prev == null ? 0 : prev.accumulatedRisk();
+    if (accumulated > 0 && ls.kind() == LiveStream.LiveKind.TRANSCRIPT) {
+      double w = policy.weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / policy.streamRiskSaturation());
+      reasons.add(Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
+          "%.2f risk accumulated over %d earlier segments of stream %s", accumulated, prev.segments(), ls.streamId())));
+    }
+    double points = decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), e.eventTimeMillis(),
+        policy.sellerRules().getPenaltyHalfLifeDays());
+    if (points >= 0.5) {
+      double w = policy.weight(Signal.CREATOR_PENALTY) * Math.min(1.0, points / policy.sellerRules().getPenaltySaturation());
+      reasons.add(Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
+          "%.1f penalty points (%d upheld, %d overturned)", points, c.upheld(), c.overturned())));
+    }
+    Verdict v = verdict(e, SubjectType.LIVE_STREAM, ls.streamId(), ls.sellerId(), ls.creatorId(), hard, nowMillis);
+    int segments = (prev == null ? 0 : prev.segments()) + (ls.kind() == LiveStream.LiveKind.TRANSCRIPT ? 1 : 0);
+    StreamMemo memo = new StreamMemo(e.eventId(), e.eventTimeMillis(), segments, accumulated + segmentScore,
+        ls.kind() == LiveStream.LiveKind.ENDED);
+    return new LiveResult(v, c, memo);
+  }
+
+  // ---------------------------------------------------------------- state-only events
+
+  /** Applies a seller profile, IPR complaint or seller outcome to the seller's state. */
+  public SellerState applySellerEvent(WardenEvent e, SellerState seller) {
+    SellerState s = seller == null ? SellerState.UNKNOWN : seller;
+    SellerRules r = policy.sellerRules();
+    long t = e.eventTimeMillis();
+    switch (e.kind()) {
+      case SELLER_UPDATED -> {
+        String[] src = e.seller().authorizedBrands();
+        String[] keys = new String[Math.min(src.length, SellerState.MAX_AUTHORIZED_BRANDS)];
+        for (int i = 0; i < keys.length; i++) {
+          keys[i] = BrandKeys.key(src[i]);
+        }
+        return new SellerState(true, e.seller().registeredAtMillis(), e.seller().kycVerified(), keys,
+            s.penaltyPoints(), s.penaltyAsOfMillis(), s.upheld(), s.overturned(), s.complaints(), s.listingsScored(),
+            s.velocityWindowStartMillis(), s.velocityCurrent(), s.velocityPrevious(), s.recentPenaltyEventIds());
+      }
+      case IPR_COMPLAINT, ENFORCEMENT_OUTCOME -> {
+        if (s.sawPenaltyEvent(e.eventId())) {
+          return s; // redelivered: already counted
+        }
+        double points = decayed(s.penaltyPoints(), s.penaltyAsOfMillis(), t, r.getPenaltyHalfLifeDays());
+        int upheld = s.upheld();
+        int overturned = s.overturned();
+        int complaints = s.complaints();
+        if (e.kind() == dev.warden.core.model.EventKind.IPR_COMPLAINT) {
+          points += r.getPenaltyComplaintPoints();
+          complaints++;
+        } else if (e.outcome().upheld()) {
+          points += r.getPenaltyUpheldPoints();
+          upheld++;
+        } else {
+          points = Math.max(0, points - r.getPenaltyOverturnedRefund());
+          overturned++;
+        }
+        return new SellerState(s.profileKnown(), s.registeredAtMillis(), s.kycVerified(), s.authorizedBrandKeys(),
+            points, t, upheld, overturned, complaints, s.listingsScored(), s.velocityWindowStartMillis(),
+            s.velocityCurrent(), s.velocityPrevious(), remember(s.recentPenaltyEventIds(), e.eventId()));
+      }
+      default -> throw new IllegalArgumentException("not a seller state event: " + e.kind());
+    }
+  }
+
+  /** Applies a creator profile or creator outcome to the creator's state. */
+  public CreatorState applyCreatorEvent(WardenEvent e, CreatorState creator) {
+    CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
+    switch (e.kind()) {
+      case CREATOR_UPDATED -> {
+        return new CreatorState(true, e.creator().registeredAtMillis(), e.creator().followers(), c.upheld(),
+            c.overturned(), c.penaltyPoints(), c.penaltyAsOfMillis(), c.recentPenaltyEventIds());
+      }
+      case ENFORCEMENT_OUTCOME -> {
+        for (String id : c.recentPenaltyEventIds()) {
+          if (id.equals(e.eventId())) {
+            return c;
+          }
+        }
+        SellerRules r = policy.sellerRules();
+        long t = e.eventTimeMillis();
+        double points = decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), t, r.getPenaltyHalfLifeDays());
+        boolean upheld = e.outcome().upheld();
+        points = upheld ? points + r.getPenaltyUpheldPoints() : Math.max(0, points - r.getPenaltyOverturnedRefund());
+        return new CreatorState(c.profileKnown(), c.registeredAtMillis(), c.followers(),
+            c.upheld() + (upheld ? 1 : 0), c.overturned() + (upheld ? 0 : 1), points, t,
+            remember(c.recentPenaltyEventIds(), e.eventId()));
+      }
+      default -> throw new IllegalArgumentException("not a creator state event: " + e.kind());
+    }
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  /** The fail-closed verdict: HOLD with the reason, when the engine cannot evaluate an event. */
+  public static Verdict failClosed(WardenEvent e, String policyVersion, Throwable t, long nowMillis) {
+    String msg = String.valueOf(t.getMessage());
+    String ev = "evaluation failed: " + t.getClass().getSimpleName() + ": " + (msg.length() > 200 ? msg.substring(0, 200) : msg);
+    Reason r = Reason.hard(Signal.ENGINE_ERROR, 0.0, ev);
+    boolean live = e.live() != null;
+    return new Verdict(e.eventId(), live ? SubjectType.LIVE_STREAM : SubjectType.LISTING,
+        live ? e.live().streamId() : e.listing().listingId(),
+        live ? e.live().sellerId() : e.listing().sellerId(),
+        live ? e.live().creatorId() : e.listing().creatorId(),
+        Decision.HOLD, 0.0, new Reason[] {r}, policyVersion, e.eventTimeMillis(), nowMillis, e.region());
+  }
+
+  private void add(Signal s, String evidence) {
+    reasons.add(Reason.of(s, policy.weight(s), evidence));
+  }
+
+  private double sum() {
+    double score = 0;
+    for (Reason r : reasons) {
+      score += r.contribution();
+    }
+    return score;
+  }
+
+  private Verdict verdict(WardenEvent e, SubjectType type, String subjectId, String sellerId, String creatorId,
+      Decision hard, long nowMillis) {
+    double score = Math.round(sum() * 10_000) / 10_000.0;
+    Decision d = score >= policy.blockThreshold() ? Decision.BLOCK
+        : score >= policy.holdThreshold() ? Decision.HOLD : Decision.PASS;
+    d = d.atLeast(hard);
+    Reason[] rs = reasons.toArray(new Reason[0]);
+    Arrays.sort(rs, BY_WEIGHT);
+    return new Verdict(e.eventId(), type, subjectId, sellerId, creatorId, d, score, rs, policy.version(),
+        e.eventTimeMillis(), nowMillis, e.region());
+  }
+
+  static double decayed(double points, long asOf, long t, double halfLifeDays) {
+    if (points <= 0) {
+      return 0;
+    }
+    long dt = Math.max(0, t - asOf);
+    return points * Math.pow(0.5, dt / (halfLifeDays * DAY));
+  }
+
+  private static String[] remember(String[] ring, String id) {
+    String[] next = new String[Math.min(ring.length + 1, SellerState.RECENT_IDS)];
+    next[0] = id;
+    System.arraycopy(ring, 0, next, 1, next.length - 1);
+    return next;
+  }
+
+  private static long imageDigest(String[] hashes) {
+    long d = 0;
+    for (String h : hashes) {
+      d += h.hashCode() * 0x9E3779B97F4A7C15L;
+    }
+    return d;
+  }
+
+  static String money(long minor, String currency) {
+    int digits = 2;
+    try {
+      digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+    } catch (IllegalArgumentException ignored) {
+      // unknown code: show two decimals
+    }
+    return java.math.BigDecimal.valueOf(minor, digits).toPlainString() + " " + currency;
+  }
+}

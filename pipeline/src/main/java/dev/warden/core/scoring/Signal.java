@@ -1,0 +1,55 @@
+package dev.warden.core.scoring;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Every signal the core can fire. The id is the stable name used in policy weights and in
+ * verdict reasons: never rename one, add new ones instead.
+ */
+public enum Signal {
+  // Seller lifecycle.
+  SELLER_UNKNOWN("seller.unknown", Family.SELLER, "no seller profile has been seen for this seller"),
+  SELLER_NEW_ACCOUNT("seller.new_account", Family.SELLER, "the seller account is younger than the policy's new-account age"),
+  SELLER_UNVERIFIED("seller.unverified", Family.SELLER, "the seller has not passed KYC verification"),
+  SELLER_PENALTY("seller.penalty", Family.SELLER, "the seller carries penalty points from upheld enforcement and IPR complaints"),
+  SELLER_VELOCITY("seller.velocity_burst", Family.SELLER, "more listings in the sliding window than the seller's standing allows"),
+  // Brand and IP.
+  IPR_BRAND_MENTION("ipr.brand_mention", Family.IPR, "a registered brand or alias is named"),
+  IPR_UNAUTHORIZED_BRAND("ipr.unauthorized_brand", Family.IPR, "the seller is not an authorized reseller of a brand it names"),
+  IPR_BELOW_FLOOR_PRICE("ipr.below_floor_price", Family.IPR, "the price is below the brand's minimum plausible price"),
+  IPR_COUNTERFEIT_TERMS("ipr.counterfeit_terms", Family.IPR, "counterfeit vocabulary next to a registered brand"),
+  IPR_COUNTERFEIT_TERMS_NO_BRAND("ipr.counterfeit_terms_no_brand", Family.IPR, "counterfeit vocabulary without a registered brand"),
+  IPR_COUNTERFEIT_IMAGE("ipr.counterfeit_image", Family.IPR, "an image is within the policy's Hamming distance of a known counterfeit"),
+  // Prohibited and restricted products (hard rules).
+  PROHIBITED_TERM("prohibited.term", Family.PROHIBITED, "a prohibited product term for the region"),
+  RESTRICTED_TERM("prohibited.restricted_term", Family.PROHIBITED, "a product restricted in the region: review first"),
+  // Creators and live streams.
+  CREATOR_PENALTY("creator.penalty", Family.CREATOR, "the creator carries penalty points from upheld enforcement"),
+  LIVE_STREAM_RISK("live.stream_risk", Family.LIVE, "risk accumulated over this stream's earlier segments"),
+  // The engine itself (fail closed).
+  ENGINE_ERROR("engine.error", Family.ENGINE, "the engine could not evaluate the event: held for review");
+
+  public final String id;
+  public final Family family;
+  public final String description;
+
+  Signal(String id, Family family, String description) {
+    this.id = id;
+    this.family = family;
+    this.description = description;
+  }
+
+  private static final Map<String, Signal> BY_ID = new HashMap<>();
+
+  static {
+    for (Signal s : values()) {
+      BY_ID.put(s.id, s);
+    }
+  }
+
+  /** The signal with this id, or null. */
+  public static Signal byId(String id) {
+    return BY_ID.get(id);
+  }
+}

@@ -1,0 +1,7 @@
+package dev.warden.core.scoring;
+
+/** What a verdict is about. */
+public enum SubjectType {
+  LISTING,
+  LIVE_STREAM
+}

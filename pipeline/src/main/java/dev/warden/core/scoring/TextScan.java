@@ -1,0 +1,145 @@
+package dev.warden.core.scoring;
+
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.policy.TermHit;
+import dev.warden.core.ref.BrandInfo;
+import dev.warden.core.ref.BrandPhrase;
+import dev.warden.core.ref.ReferenceData;
+import dev.warden.core.text.NormalizedText;
+import dev.warden.core.text.PhraseMatcher;
+import dev.warden.core.text.TextNormalizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One event's text findings across its fields: brands (with whether each is only named as a
+ * compatibility reference), counterfeit vocabulary and prohibited terms, with exceptions
+ * already applied. Reused per evaluator (one per task), so the hot path allocates only for
+ * what it finds. Not thread-safe.
+ */
+final class TextScan {
+  /** A brand found in the text, aggregated over fields. */
+  static final class BrandFinding {
+    final BrandInfo brand;
+    String phrase;
+    boolean alias;
+    String field;
+    String snippet;
+    boolean corroborated; // named by a non-ambiguous phrase or in the declared-brand field
+    boolean onlyCompatibility = true; // every mention follows a compatibility phrase
+    String contextTerm;
+
+    BrandFinding(BrandInfo brand) {
+      this.brand = brand;
+    }
+  }
+
+  record TermFinding(TermHit hit, String field, String snippet) {}
+
+  private record Span(TermHit hit, int start, int end) {}
+
+  private record BrandSpan(BrandPhrase phrase, int start, int end) {}
+
+  final List<BrandFinding> brands = new ArrayList<>();
+  final List<TermFinding> counterfeit = new ArrayList<>();
+  final List<TermFinding> prohibited = new ArrayList<>();
+
+  // Per-field scratch.
+  private final List<Span> termSpans = new ArrayList<>();
+  private final List<BrandSpan> brandSpans = new ArrayList<>();
+  private final PhraseMatcher.MatchSink<TermHit> termSink = (hit, start, end) -> termSpans.add(new Span(hit, start, end));
+  private final PhraseMatcher.MatchSink<BrandPhrase> brandSink =
+      (p, start, end) -> brandSpans.add(new BrandSpan(p, start, end));
+
+  void reset() {
+    brands.clear();
+    counterfeit.clear();
+    prohibited.clear();
+  }
+
+  /** Scans one field's text; {@code declared} marks the declared-brand field (a brand named there corroborates itself). */
+  void scan(String text, String field, boolean declared, CompiledPolicy policy, ReferenceData refs, String region) {
+    if (text == null || text.isEmpty()) {
+      return;
+    }
+    NormalizedText nt = TextNormalizer.normalize(text);
+    if (nt.isEmpty()) {
+      return;
+    }
+    termSpans.clear();
+    brandSpans.clear();
+    policy.terms().forEachMatch(nt, termSink);
+    refs.brandMatcher().forEachMatch(nt, brandSink);
+
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span s = termSpans.get(i);
+      switch (s.hit.kind()) {
+        case COUNTERFEIT -> {
+          if (!covered(s, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)) {
+            counterfeit.add(new TermFinding(s.hit, field, nt.originalSnippet(s.start, s.end)));
+          }
+        }
+        case PROHIBITED -> {
+          if (policy.appliesIn(s.hit.list(), region) && !covered(s, TermHit.Kind.PROHIBITED_EXCEPTION, s.hit.list())) {
+            prohibited.add(new TermFinding(s.hit, field, nt.originalSnippet(s.start, s.end)));
+          }
+        }
+        default -> { }
+      }
+    }
+    for (int i = 0; i < brandSpans.size(); i++) {
+      BrandSpan b = brandSpans.get(i);
+      // Prefer the longest phrase at a position: "Omega Seamaster" over "Omega" alone is fine
+      // either way, since findings aggregate per brand.
+      BrandFinding f = finding(b.phrase.brand());
+      String context = compatibilityContextBefore(b.start);
+      if (context == null) {
+        f.onlyCompatibility = false;
+      } else if (f.contextTerm == null) {
+        f.contextTerm = context;
+      }
+      if (declared || !b.phrase.ambiguous()) {
+        f.corroborated = true;
+      }
+      if (f.snippet == null || (f.alias && !b.phrase.alias())) {
+        f.phrase = b.phrase.phrase();
+        f.alias = b.phrase.alias();
+        f.field = field;
+        f.snippet = nt.originalSnippet(b.start, b.end);
+      }
+    }
+  }
+
+  private BrandFinding finding(BrandInfo brand) {
+    for (int i = 0; i < brands.size(); i++) {
+      if (brands.get(i).brand == brand) {
+        return brands.get(i);
+      }
+    }
+    BrandFinding f = new BrandFinding(brand);
+    brands.add(f);
+    return f;
+  }
+
+  /** True when a span of {@code kind} (of the same list, when {@code list} >= 0) contains {@code s}. */
+  private boolean covered(Span s, TermHit.Kind kind, int list) {
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span x = termSpans.get(i);
+      if (x.hit.kind() == kind && (list < 0 || x.hit.list() == list) && x.start <= s.start && x.end >= s.end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The compatibility phrase ending right before {@code start} (one separator apart), or null. */
+  private String compatibilityContextBefore(int start) {
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span x = termSpans.get(i);
+      if (x.hit.kind() == TermHit.Kind.LEGIT_CONTEXT && x.end <= start && start - x.end <= 1) {
+        return x.hit.term();
+      }
+    }
+    return null;
+  }
+}

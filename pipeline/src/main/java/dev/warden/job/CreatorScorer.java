@@ -1,0 +1,92 @@
+package dev.warden.job;
+
+import dev.warden.core.model.BrandRecord;
+import dev.warden.core.model.EventKind;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.ref.BrandKeys;
+import dev.warden.core.scoring.Evaluator;
+import dev.warden.core.scoring.LiveResult;
+import dev.warden.core.scoring.Verdict;
+import dev.warden.core.state.CreatorState;
+import dev.warden.core.state.StreamMemo;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
+ * accumulated risk lives under its creator's key, one point read per event.
+ */
+public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, BrandRecord, Verdict> {
+  private static final long serialVersionUID = 1L;
+
+  private final String policyJson;
+  private final Duration creatorTtl;
+  private final Duration streamTtl;
+
+  private transient ValueState<CreatorState> creator;
+  private transient MapState<String, StreamMemo> streams;
+  private transient ReferenceTracker refs;
+  private transient CompiledPolicy policy;
+  private transient Evaluator evaluator;
+  private transient VerdictMetrics metrics;
+
+  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl) {
+    this.policyJson = policyJson;
+    this.creatorTtl = creatorTtl;
+    this.streamTtl = streamTtl;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    creator = getRuntimeContext().getState(Names.creatorState(creatorTtl));
+    streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
+    refs = new ReferenceTracker();
+    policy = CompiledPolicy.compileShared(policyJson);
+    metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+  }
+
+  @Override
+  public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
+    var ref = refs.current(ctx.getBroadcastState(Names.BRANDS));
+    if (evaluator == null || evaluator.references() != ref) {
+      evaluator = new Evaluator(policy, ref);
+    }
+    CreatorState c = creator.value();
+    if (e.kind() != EventKind.LIVE_STREAM) {
+      creator.update(evaluator.applyCreatorEvent(e, c));
+      return;
+    }
+    String streamId = e.live().streamId();
+    StreamMemo prev = streams.get(streamId);
+    long now = System.currentTimeMillis();
+    LiveResult r;
+    try {
+      r = evaluator.scoreLive(e, c, prev, now);
+    } catch (RuntimeException ex) {
+      metrics.engineErrors.inc();
+      Verdict v = Evaluator.failClosed(e, policy.version(), ex, now);
+      metrics.record(v);
+      out.collect(v);
+      return;
+    }
+    if (r.verdict() == null) {
+      metrics.duplicatesDropped.inc();
+      return;
+    }
+    creator.update(r.creator());
+    streams.put(streamId, r.memo());
+    metrics.record(r.verdict());
+    out.collect(r.verdict());
+  }
+
+  @Override
+  public void processBroadcastElement(BrandRecord b, Context ctx, Collector<Verdict> out) throws Exception {
+    ctx.getBroadcastState(Names.BRANDS).put(BrandKeys.key(b.brand()), b);
+    refs.markDirty();
+  }
+}

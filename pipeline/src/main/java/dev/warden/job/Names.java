@@ -1,0 +1,91 @@
+package dev.warden.job;
+
+import dev.warden.core.model.BrandRecord;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.state.CreatorState;
+import dev.warden.core.state.ListingMemo;
+import dev.warden.core.state.SellerState;
+import dev.warden.core.state.StreamMemo;
+import java.time.Duration;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Operator uids, state descriptors and side-output tags: declared once, imported by the job, its
+ * tests and state-migrations/. Never rename a uid or a state name: savepoints find state by them.
+ */
+public final class Names {
+  private Names() {}
+
+  // Operator uids (stable across versions).
+  public static final String UID_SOURCE = "warden-events-source";
+  public static final String UID_DECODE = "warden-decode";
+  public static final String UID_SELLER_SCORER = "warden-seller-scorer";
+  public static final String UID_CREATOR_SCORER = "warden-creator-scorer";
+  public static final String UID_VERDICT_UNION = "warden-verdicts";
+  public static final String UID_VERDICT_SINK = "warden-verdict-sink";
+  public static final String UID_DLQ_SINK = "warden-dlq-sink";
+
+  // Keyed state names.
+  public static final String STATE_SELLER = "seller";
+  public static final String STATE_LISTINGS = "listings";
+  public static final String STATE_CREATOR = "creator";
+  public static final String STATE_STREAMS = "streams";
+
+  /** Broadcast state: the brand registry, keyed by brand key. */
+  public static final MapStateDescriptor<String, BrandRecord> BRANDS =
+      new MapStateDescriptor<>("brands", Types.STRING, TypeInformation.of(BrandRecord.class));
+
+  /** Records that failed decoding or validation. */
+  public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
+      new OutputTag<>("dead-letters", TypeInformation.of(DeadLetterRecord.class));
+
+  /** Creator-keyed events (live streams, creator profiles, creator-only outcomes). */
+  public static final OutputTag<WardenEvent> CREATOR_EVENTS =
+      new OutputTag<>("creator-events", TypeInformation.of(WardenEvent.class));
+
+  /** Brand registrations, broadcast to every scorer task. */
+  public static final OutputTag<BrandRecord> BRAND_REGISTRATIONS =
+      new OutputTag<>("brand-registrations", TypeInformation.of(BrandRecord.class));
+
+  public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  public static MapStateDescriptor<String, ListingMemo> listingMemos(Duration ttl) {
+    var d = new MapStateDescriptor<>(STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  public static ValueStateDescriptor<CreatorState> creatorState(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_CREATOR, TypeInformation.of(CreatorState.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  public static MapStateDescriptor<String, StreamMemo> streamMemos(Duration ttl) {
+    var d = new MapStateDescriptor<>(STATE_STREAMS, Types.STRING, TypeInformation.of(StreamMemo.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  /**
+   * Processing-time TTL refreshed on every write; expired entries are never returned and are
+   * dropped by RocksDB compaction (and on full snapshots), so idle subjects cost nothing forever.
+   */
+  private static StateTtlConfig ttl(Duration ttl) {
+    return StateTtlConfig.newBuilder(ttl)
+        .updateTtlOnCreateAndWrite()
+        .neverReturnExpired()
+        .cleanupFullSnapshot()
+        .cleanupInRocksdbCompactFilter(1000)
+        .build();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.warden.job;
+
+import dev.warden.core.model.EventKind;
+import dev.warden.core.model.WardenEvent;
+import org.apache.flink.api.java.functions.KeySelector;
+
+/** Key selectors of the two keyed sides. Sellers and creators live in separate operators, so ids never collide. */
+public final class SubjectKeys {
+  private SubjectKeys() {}
+
+  /** Seller id (listing, seller, complaint and seller outcome events). */
+  public static final class BySeller implements KeySelector<WardenEvent, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(WardenEvent e) {
+      return e.kind() == EventKind.ENFORCEMENT_OUTCOME ? e.outcome().sellerId() : e.key();
+    }
+  }
+
+  /** Creator id (live-stream, creator and creator outcome events). */
+  public static final class ByCreator implements KeySelector<WardenEvent, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(WardenEvent e) {
+      return e.kind() == EventKind.ENFORCEMENT_OUTCOME ? e.outcome().creatorId() : e.key();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.warden.job;
+
+import dev.warden.core.scoring.Verdict;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/** The scorers' product metrics: event-to-verdict latency and verdict counts by decision. */
+final class VerdictMetrics {
+  private final Histogram eventToVerdictMs;
+  private final Counter pass;
+  private final Counter hold;
+  private final Counter block;
+  final Counter engineErrors;
+  final Counter duplicatesDropped;
+
+  VerdictMetrics(MetricGroup group) {
+    eventToVerdictMs = group.histogram("eventToVerdictMs", new DescriptiveStatisticsHistogram(10_000));
+    pass = group.counter("verdictsPass");
+    hold = group.counter("verdictsHold");
+    block = group.counter("verdictsBlock");
+    engineErrors = group.counter("engineErrors");
+    duplicatesDropped = group.counter("duplicatesDropped");
+  }
+
+  void record(Verdict v) {
+    eventToVerdictMs.update(Math.max(0, v.decidedAtMillis() - v.eventTimeMillis()));
+    switch (v.decision()) {
+      case PASS -> pass.inc();
+      case HOLD -> hold.inc();
+      case BLOCK -> block.inc();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.warden.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every job option, with its key, default and meaning declared in one place. Values come from
+ * {@code --set key=value} on the command line (or a properties map in tests); anything under
+ * {@code kafka.} is passed to every Kafka client the job creates (security settings live there:
+ * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location}, ...).
+ *
+ * <p>The low-latency defaults are deliberate; see docs/latency.md for the trade-offs.
+ */
+public final class WardenOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** One declared option. */
+  public record Option(String key, String defaultValue, String doc) implements Serializable {}
+
+  private static final List<Option> ALL = new ArrayList<>();
+
+  private static Option option(String key, String def, String doc) {
+    Option o = new Option(key, def, doc);
+    ALL.add(o);
+    return o;
+  }
+
+  public static final Option BOOTSTRAP = option("bootstrap.servers", "127.0.0.1:9092",
+      "Kafka bootstrap servers for every topic below.");
+  public static final Option TOPIC_EVENTS = option("topic.events", "warden.events",
+      "Input topic(s) of warden.v1.Event records, comma-separated. Key: the subject's partitioning id.");
+  public static final Option TOPIC_VERDICTS = option("topic.verdicts", "warden.verdicts",
+      "The enforcement topic: one warden.v1.Verdict per scored event, keyed by subject id.");
+  public static final Option TOPIC_DLQ = option("topic.dlq", "warden.dlq",
+      "Dead-letter topic: warden.v1.DeadLetter with the raw bytes, reason and source offset.");
+  public static final Option GROUP_ID = option("group.id", "warden",
+      "Consumer group id of the job's Kafka source (offsets are committed on checkpoints).");
+  public static final Option STARTING_OFFSETS = option("source.starting-offsets", "committed",
+      "Where a job without a checkpoint starts: committed (falling back to earliest), earliest or latest.");
+  public static final Option PARALLELISM = option("parallelism", "2",
+      "Default operator parallelism.");
+  public static final Option MAX_PARALLELISM = option("max-parallelism", "256",
+      "Key-group count: the most parallelism state can ever be rescaled to. Changing it breaks savepoint compatibility.");
+  public static final Option CHECKPOINT_INTERVAL_MS = option("checkpoint.interval-ms", "10000",
+      "Checkpoint interval. Also bounds how much input is replayed after a failure.");
+  public static final Option CHECKPOINT_DIR = option("checkpoint.dir", "",
+      "Durable checkpoint directory URI (file:///..., s3://...). Empty: the launcher picks a local directory.");
+  public static final Option BUFFER_TIMEOUT_MS = option("buffer-timeout-ms", "0",
+      "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
+  public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "0",
+      "Verdict producer linger. Kafka 4 defaults to 5 ms; 0 sends at once.");
+  public static final Option POLICY_FILE = option("policy.file", "",
+      "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
+  public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",
+      "How long a listing's fingerprint is kept after its last event.");
+  public static final Option SELLER_TTL_DAYS = option("state.seller-ttl-days", "400",
+      "How long a seller's or creator's state is kept after its last event.");
+  public static final Option STREAM_TTL_HOURS = option("state.stream-ttl-hours", "24",
+      "How long a live stream's accumulated risk is kept after its last event.");
+
+  private final Map<String, String> values;
+
+  public WardenOptions(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    for (String k : values.keySet()) {
+      if (!k.startsWith("kafka.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
+        throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys());
+      }
+    }
+  }
+
+  public static WardenOptions defaults() {
+    return new WardenOptions(Map.of());
+  }
+
+  public WardenOptions with(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(values);
+    m.put(key, value);
+    return new WardenOptions(m);
+  }
+
+  public static List<Option> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  private static List<String> keys() {
+    return ALL.stream().map(Option::key).toList();
+  }
+
+  public String get(Option o) {
+    return values.getOrDefault(o.key(), o.defaultValue());
+  }
+
+  public int getInt(Option o) {
+    String v = get(o);
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option " + o.key() + " must be a whole number, got '" + v + "'");
+    }
+  }
+
+  public Duration getMillis(Option o) {
+    return Duration.ofMillis(getInt(o));
+  }
+
+  /** The {@code kafka.*} options with the prefix removed, for every Kafka client. */
+  public Properties kafkaProperties() {
+    Properties p = new Properties();
+    values.forEach((k, v) -> {
+      if (k.startsWith("kafka.")) {
+        p.setProperty(k.substring("kafka.".length()), v);
+      }
+    });
+    return p;
+  }
+}

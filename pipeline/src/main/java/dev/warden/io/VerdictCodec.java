@@ -53,10 +53,50 @@ public final class VerdictCodec {
 
   public static String toJson(dev.warden.proto.v1.Verdict v) {
     try {
-      return JSON.print(v);
+      return unescapeHtmlSafe(JSON.print(v));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("verdict cannot be printed as JSON", e);
     }
+  }
+
+  /**
+   * JsonFormat escapes ' < > & = as unicode (HTML safety) which makes evidence hard to read in
+   * a terminal; JSONL consumers do not need it. Only real escapes are undone: an escape is real
+   * when preceded by an even number of backslashes.
+   */
+  static String unescapeHtmlSafe(String json) {
+    if (json.indexOf("\\u00") < 0) {
+      return json;
+    }
+    StringBuilder b = new StringBuilder(json.length());
+    int i = 0;
+    while (i < json.length()) {
+      char c = json.charAt(i);
+      if (c == '\\' && i + 1 < json.length()) {
+        if (json.charAt(i + 1) == 'u' && i + 6 <= json.length()) {
+          String hex = json.substring(i + 2, i + 6);
+          char r = switch (hex) {
+            case "0027" -> '\'';
+            case "003c" -> '<';
+            case "003e" -> '>';
+            case "0026" -> '&';
+            case "003d" -> '=';
+            default -> 0;
+          };
+          if (r != 0) {
+            b.append(r);
+            i += 6;
+            continue;
+          }
+        }
+        b.append(c).append(json.charAt(i + 1)); // any other escape, kept whole (including \\)
+        i += 2;
+        continue;
+      }
+      b.append(c);
+      i++;
+    }
+    return b.toString();
   }
 
   public static String toJson(Verdict v) {

@@ -45,8 +45,8 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   public void open(OpenContext ctx) {
     creator = getRuntimeContext().getState(Names.creatorState(creatorTtl));
     streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
-    refs = new ReferenceTracker();
     policy = CompiledPolicy.compileShared(policyJson);
+    refs = new ReferenceTracker(policy.phashMaxDistance(), policy.pdqMaxDistance());
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
   }
 

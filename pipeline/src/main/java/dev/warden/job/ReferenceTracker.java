@@ -16,15 +16,25 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  * <p>So that a flood of registrations interleaved with events (a job reading a topic from the
  * start) does not recompile on every event, a recompile waits until at least twice the last
  * compile's duration has passed since it ended: at most a third of a task's time goes to
- * compiling, and a new brand takes effect within that delay (milliseconds for thousands of
- * brands). The first compile after start or restore is never delayed.
+ * compiling, and a new brand takes effect within that delay. Compiles under 10 ms (registries
+ * of a few hundred brands) and the first compile after start or restore are never deferred.
  */
 final class ReferenceTracker {
+  /** Compiles cheaper than this are never deferred: small registries always take effect at once. */
+  static final long CHEAP_COMPILE_NANOS = 10_000_000L;
+
+  private final int phashMaxDistance;
+  private final int pdqMaxDistance;
   private boolean dirty = true;
   private boolean compiledOnce;
   private ReferenceData current = ReferenceData.EMPTY;
   private long lastCompileEndNanos;
   private long lastCompileTookNanos;
+
+  ReferenceTracker(int phashMaxDistance, int pdqMaxDistance) {
+    this.phashMaxDistance = phashMaxDistance;
+    this.pdqMaxDistance = pdqMaxDistance;
+  }
 
   void markDirty() {
     dirty = true;
@@ -35,14 +45,14 @@ final class ReferenceTracker {
       return current;
     }
     long now = System.nanoTime();
-    if (compiledOnce && now - lastCompileEndNanos < 2 * lastCompileTookNanos) {
+    if (compiledOnce && lastCompileTookNanos > CHEAP_COMPILE_NANOS && now - lastCompileEndNanos < 2 * lastCompileTookNanos) {
       return current;
     }
     List<BrandRecord> brands = new ArrayList<>();
     for (Map.Entry<String, BrandRecord> e : state.immutableEntries()) {
       brands.add(e.getValue());
     }
-    current = ReferenceData.compileShared(brands);
+    current = ReferenceData.compileShared(brands, phashMaxDistance, pdqMaxDistance);
     dirty = false;
     compiledOnce = true;
     lastCompileEndNanos = System.nanoTime();

@@ -46,8 +46,8 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   public void open(OpenContext ctx) {
     seller = getRuntimeContext().getState(Names.sellerState(sellerTtl));
     listings = getRuntimeContext().getMapState(Names.listingMemos(listingTtl));
-    refs = new ReferenceTracker();
     policy = CompiledPolicy.compileShared(policyJson);
+    refs = new ReferenceTracker(policy.phashMaxDistance(), policy.pdqMaxDistance());
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> refs.lastCompileMillis());
   }

@@ -46,7 +46,7 @@ public final class OfflineScorer {
       return null;
     }
     if (brandsChanged) {
-      evaluator = new Evaluator(policy, ReferenceData.compile(brands.values()));
+      evaluator = new Evaluator(policy, ReferenceData.compile(brands.values(), policy.phashMaxDistance(), policy.pdqMaxDistance()));
       brandsChanged = false;
     }
     switch (e.kind()) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * in one batch per change, never per event.
  */
 public final class ReferenceData {
-  public static final ReferenceData EMPTY = compile(java.util.List.of());
+  public static final ReferenceData EMPTY = compile(java.util.List.of(), ImageHashIndex.Kind.PHASH.defaultMaxDistance(),
+      ImageHashIndex.Kind.PDQ.defaultMaxDistance());
 
   // Compiled data shared by every task in this JVM, keyed by a fingerprint of the brand set:
   // parallel tasks that see the same registrations compile once and share the result.
@@ -55,21 +56,27 @@ public final class ReferenceData {
     return fingerprint;
   }
 
-  /** Compiles, or returns the copy another task in this JVM already compiled for the same brand set. */
-  public static ReferenceData compileShared(Collection<BrandRecord> records) {
-    long fp = fingerprint(records);
-    return SHARED.get(fp, k -> compile(records));
+  /**
+   * Compiles, or returns the copy another task in this JVM already compiled for the same brand
+   * set and distances. The image index is built for the policy's maximum Hamming distances
+   * (multi-index hashing partitions hashes by them).
+   */
+  public static ReferenceData compileShared(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
+    long fp = fingerprint(records) * 31 + phashMaxDistance * 1_000L + pdqMaxDistance;
+    return SHARED.get(fp, k -> compile(records, phashMaxDistance, pdqMaxDistance));
   }
 
   /** Compiles the registry. A later registration of the same brand key replaces an earlier one. */
-  public static ReferenceData compile(Collection<BrandRecord> records) {
+  public static ReferenceData compile(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
     Map<String, BrandRecord> latest = new HashMap<>();
     for (BrandRecord r : records) {
       latest.put(BrandKeys.key(r.brand()), r);
     }
     Map<String, BrandInfo> byKey = new HashMap<>(latest.size() * 2);
     PhraseMatcher.Builder<BrandPhrase> phrases = PhraseMatcher.builder();
-    ImageHashIndex.Builder<BrandInfo> hashes = ImageHashIndex.builder();
+    ImageHashIndex.Builder<BrandInfo> hashes = ImageHashIndex.<BrandInfo>builder()
+        .maxDistance(ImageHashIndex.Kind.PHASH, phashMaxDistance)
+        .maxDistance(ImageHashIndex.Kind.PDQ, pdqMaxDistance);
     for (Map.Entry<String, BrandRecord> e : latest.entrySet()) {
       BrandRecord r = e.getValue();
       boolean nameAmbiguous = AmbiguityClassifier.isAmbiguous(r.brand());

@@ -69,15 +69,15 @@ public final class Evaluator {
 
     Decision hard = prohibitedReasons(e.region());
     boolean counterfeitTerms = !scan.counterfeit.isEmpty();
-    ImageHashIndex.Match<BrandInfo> image = bestImageMatch(l.imagePhashes());
+    ImageMatch image = bestImageMatch(l.imagePhashes());
     List<TextScan.BrandFinding> brands = countedBrands(counterfeitTerms, image);
     brandReasons(brands, s, l);
     counterfeitReasons(!brands.isEmpty());
     if (image != null) {
       add(Signal.IPR_COUNTERFEIT_IMAGE, String.format(Locale.ROOT,
-          "image %s is %d bits from a known counterfeit image of %s (%s, max %d)", image.query(), image.distance(),
-          image.payload().name(), image.query().length() == 16 ? "pHash" : "PDQ",
-          image.query().length() == 16 ? policy.phashMaxDistance() : policy.pdqMaxDistance()));
+          "image %s is %d bits from a known counterfeit image of %s (%s, max %d)", image.hash, image.hit.distance(),
+          image.hit.payload().name(), image.hit.kind() == ImageHashIndex.Kind.PHASH ? "pHash" : "PDQ",
+          image.hit.kind() == ImageHashIndex.Kind.PHASH ? policy.phashMaxDistance() : policy.pdqMaxDistance()));
     }
     SellerState next = sellerReasons(s, e);
 
@@ -110,7 +110,7 @@ public final class Evaluator {
   }
 
   /** Brands that count: unambiguous, declared, or corroborated by counterfeit vocabulary or a counterfeit image. */
-  private List<TextScan.BrandFinding> countedBrands(boolean counterfeitTerms, ImageHashIndex.Match<BrandInfo> image) {
+  private List<TextScan.BrandFinding> countedBrands(boolean counterfeitTerms, ImageMatch image) {
     List<TextScan.BrandFinding> out = scan.brands;
     boolean allCount = true;
     for (TextScan.BrandFinding f : out) {
@@ -131,8 +131,8 @@ public final class Evaluator {
     return kept;
   }
 
-  private static boolean counts(TextScan.BrandFinding f, boolean counterfeitTerms, ImageHashIndex.Match<BrandInfo> image) {
-    return f.corroborated || counterfeitTerms || (image != null && image.payload() == f.brand);
+  private static boolean counts(TextScan.BrandFinding f, boolean counterfeitTerms, ImageMatch image) {
+    return f.corroborated || counterfeitTerms || (image != null && image.hit.payload() == f.brand);
   }
 
   private void brandReasons(List<TextScan.BrandFinding> brands, SellerState s, Listing l) {
@@ -176,19 +176,29 @@ public final class Evaluator {
     if (scan.counterfeit.isEmpty()) {
       return;
     }
-    TextScan.TermFinding f = scan.counterfeit.get(0);
-    String more = scan.counterfeit.size() > 1 ? " (+" + (scan.counterfeit.size() - 1) + " more)" : "";
-    String ev = "'" + f.hit().term() + "' in " + f.field() + ": \"" + f.snippet() + "\"" + more;
-    add(withBrand ? Signal.IPR_COUNTERFEIT_TERMS : Signal.IPR_COUNTERFEIT_TERMS_NO_BRAND, ev);
+    // Up to three findings, each with the field and the original text that matched.
+    StringBuilder ev = new StringBuilder();
+    int n = Math.min(3, scan.counterfeit.size());
+    for (int i = 0; i < n; i++) {
+      TextScan.TermFinding f = scan.counterfeit.get(i);
+      ev.append(i == 0 ? "" : ", ").append('\'').append(f.hit().term()).append("' in ").append(f.field())
+          .append(": \"").append(f.snippet()).append('"');
+    }
+    if (scan.counterfeit.size() > n) {
+      ev.append(" (+").append(scan.counterfeit.size() - n).append(" more)");
+    }
+    add(withBrand ? Signal.IPR_COUNTERFEIT_TERMS : Signal.IPR_COUNTERFEIT_TERMS_NO_BRAND, ev.toString());
   }
 
-  private ImageHashIndex.Match<BrandInfo> bestImageMatch(String[] hashes) {
-    ImageHashIndex.Match<BrandInfo> best = null;
+  private record ImageMatch(String hash, ImageHashIndex.Hit<BrandInfo> hit) {}
+
+  /** The closest known counterfeit image within the policy's distance, or null. Hashes were validated at decode. */
+  private ImageMatch bestImageMatch(String[] hashes) {
+    ImageMatch best = null;
     for (String h : hashes) {
-      int max = h.length() == 16 ? policy.phashMaxDistance() : policy.pdqMaxDistance();
-      ImageHashIndex.Match<BrandInfo> m = refs.imageIndex().best(h, max);
-      if (m != null && (best == null || m.distance() < best.distance())) {
-        best = m;
+      if (refs.imageIndex().findNearest(h) instanceof ImageHashIndex.Hit<BrandInfo> hit
+          && (best == null || hit.distance() < best.hit.distance())) {
+        best = new ImageMatch(h, hit);
       }
     }
     return best;

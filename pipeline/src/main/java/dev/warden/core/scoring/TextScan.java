@@ -47,9 +47,9 @@ final class TextScan {
   // Per-field scratch.
   private final List<Span> termSpans = new ArrayList<>();
   private final List<BrandSpan> brandSpans = new ArrayList<>();
-  private final PhraseMatcher.MatchSink<TermHit> termSink = (hit, start, end) -> termSpans.add(new Span(hit, start, end));
+  private final PhraseMatcher.MatchSink<TermHit> termSink = (hit, start, end, exception) -> termSpans.add(new Span(hit, start, end));
   private final PhraseMatcher.MatchSink<BrandPhrase> brandSink =
-      (p, start, end) -> brandSpans.add(new BrandSpan(p, start, end));
+      (p, start, end, exception) -> brandSpans.add(new BrandSpan(p, start, end));
 
   void reset() {
     brands.clear();
@@ -87,12 +87,21 @@ final class TextScan {
         default -> { }
       }
     }
+    // A compatibility phrase covers the run of brand names right after it: in "strap compatible
+    // with Omega Speedmaster" both "Omega" and "Speedmaster" are references, not claims.
+    String chainContext = null;
+    int chainEnd = Integer.MIN_VALUE;
     for (int i = 0; i < brandSpans.size(); i++) {
       BrandSpan b = brandSpans.get(i);
-      // Prefer the longest phrase at a position: "Omega Seamaster" over "Omega" alone is fine
-      // either way, since findings aggregate per brand.
       BrandFinding f = finding(b.phrase.brand());
       String context = compatibilityContextBefore(b.start);
+      if (context == null && chainContext != null && b.start >= chainEnd && b.start - chainEnd <= 1) {
+        context = chainContext;
+      }
+      if (context != null) {
+        chainContext = context;
+        chainEnd = Math.max(chainEnd, b.end);
+      }
       if (context == null) {
         f.onlyCompatibility = false;
       } else if (f.contextTerm == null) {

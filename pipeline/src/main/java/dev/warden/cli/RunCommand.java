@@ -1,0 +1,55 @@
+package dev.warden.cli;
+
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.policy.PolicyException;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.job.WardenJob;
+import dev.warden.job.WardenOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./warden run}: the streaming job against an existing Kafka cluster. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs the Warden streaming job against an existing Kafka cluster, on a local Flink MiniCluster "
+        + "(or the cluster this process is submitted to). Options: --set key=value, repeatable; "
+        + "--list-options prints every key with its default."})
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job option (see --list-options); kafka.* keys go to every Kafka client.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--list-options", description = "Print every job option with its default and meaning, then exit.")
+  boolean listOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    if (listOptions) {
+      for (WardenOptions.Option o : WardenOptions.all()) {
+        System.out.printf("%-26s %-20s %s%n", o.key(), o.defaultValue().isEmpty() ? "(empty)" : o.defaultValue(), o.doc());
+      }
+      System.out.printf("%-26s %-20s %s%n", "kafka.*", "", "Passed to every Kafka client with the prefix removed (security settings).");
+      return 0;
+    }
+    WardenOptions o;
+    String policyJson;
+    try {
+      o = new WardenOptions(settings);
+      policyJson = PolicyLoader.readJson(o.get(WardenOptions.POLICY_FILE));
+      CompiledPolicy.compile(PolicyLoader.parse(policyJson)); // fail before starting anything
+    } catch (IllegalArgumentException | PolicyException e) {
+      System.err.println("warden run: " + e.getMessage());
+      return 2;
+    }
+    String checkpoints = o.get(WardenOptions.CHECKPOINT_DIR);
+    if (checkpoints.isEmpty()) {
+      checkpoints = java.nio.file.Path.of(".warden", "checkpoints").toAbsolutePath().toUri().toString();
+    }
+    var env = StreamExecutionEnvironment.getExecutionEnvironment(WardenJob.flinkConfig(o, checkpoints));
+    WardenJob.build(env, o, policyJson, WardenJob.kafkaSource(o), WardenJob.verdictSink(o), WardenJob.deadLetterSink(o));
+    env.execute("warden");
+    return 0;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.warden.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.proto.v1.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ./warden score} on the contract's sample: shape, order, reasons, error reporting. */
+class ScoreCommandTest {
+  private record Run(int exit, List<Verdict> verdicts, String stdout, String stderr) {}
+
+  private static Run score(String... args) throws Exception {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = new CommandLine(new Main()).execute(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    List<Verdict> verdicts = new ArrayList<>();
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    for (String line : stdout.split("\n")) {
+      if (!line.isBlank()) {
+        Verdict.Builder b = Verdict.newBuilder();
+        com.google.protobuf.util.JsonFormat.parser().merge(line, b);
+        verdicts.add(b.build());
+      }
+    }
+    return new Run(exit, verdicts, stdout, err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static Path sample() throws Exception {
+    return Path.of(ScoreCommandTest.class.getResource("/fixtures/contract-sample.jsonl").toURI());
+  }
+
+  @Test
+  void scoresTheContractSampleInOrderWithReasonsAndReportsTheMalformedLine() throws Exception {
+    Run r = score("score", "--input", sample().toString());
+    assertEquals(0, r.exit(), r.stderr());
+    List<String> ids = r.verdicts().stream().map(Verdict::getEventId).toList();
+    assertEquals(List.of("s-003", "s-004", "s-006", "s-008", "s-009", "s-010", "s-014"), ids, "one verdict per scored event, in order");
+    for (Verdict v : r.verdicts()) {
+      assertFalse(v.getPolicyVersion().isEmpty());
+      if (v.getDecision() != Verdict.Decision.PASS) {
+        assertFalse(v.getReasonsList().isEmpty(), "reasons on " + v.getEventId());
+      }
+    }
+    assertEquals(Verdict.Decision.BLOCK, r.verdicts().get(0).getDecision(), "counterfeit Seamaster from a day-old seller");
+    assertEquals(Verdict.Decision.PASS, r.verdicts().get(2).getDecision(), "authorized reseller above the floor");
+    assertEquals(Verdict.Decision.BLOCK, r.verdicts().get(6).getDecision(), "Springmesser in DE");
+    assertTrue(r.stderr().contains("line 13: UNPARSEABLE"), r.stderr());
+    assertTrue(r.stdout().contains("\"policy_version\""), "proto field names in the JSON");
+    assertFalse(r.stdout().contains("\\u0027"), "evidence stays readable: " + r.stdout());
+  }
+
+  @Test
+  void missingInputFileIsAClearErrorAndExitOne(@TempDir Path dir) throws Exception {
+    Run r = score("score", "--input", dir.resolve("nope.jsonl").toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.stderr().contains("no such input file"), r.stderr());
+  }
+
+  @Test
+  void invalidPolicyFileIsRejectedWithItsProblems(@TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("p.json");
+    Files.writeString(policy, "{\"version\":\"v1\",\"thresholds\":{\"hold\":0.9,\"block\":0.5}}");
+    Run r = score("score", "--input", sample().toString(), "--policy", policy.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.stderr().contains("must not be above thresholds.block"), r.stderr());
+  }
+}

@@ -1,0 +1,77 @@
+package dev.warden.core.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.scoring.Signal;
+import dev.warden.proto.v1.Policy;
+import dev.warden.proto.v1.TermList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompiledPolicyTest {
+  private static final Policy DEFAULT = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
+
+  @Test
+  void defaultPolicyIsValidAndWeighsEverySignalItNames() {
+    assertEquals(List.of(), CompiledPolicy.validate(DEFAULT));
+    CompiledPolicy p = CompiledPolicy.compile(DEFAULT);
+    assertFalse(p.version().isBlank());
+    assertTrue(p.holdThreshold() <= p.blockThreshold());
+    assertTrue(p.weight(Signal.IPR_BELOW_FLOOR_PRICE) > 0);
+    for (Signal s : Signal.values()) {
+      assertTrue(DEFAULT.getWeightsMap().containsKey(s.id), "default policy has no weight for " + s.id);
+    }
+  }
+
+  @Test
+  void holdAboveBlockIsRejected() {
+    var bad = DEFAULT.toBuilder().setThresholds(DEFAULT.getThresholds().toBuilder().setHold(0.95).setBlock(0.9)).build();
+    var ex = assertThrows(PolicyException.class, () -> CompiledPolicy.compile(bad));
+    assertTrue(ex.getMessage().contains("must not be above thresholds.block"), ex.getMessage());
+  }
+
+  @Test
+  void everyProblemIsReportedNotOnlyTheFirst() {
+    var bad = DEFAULT.toBuilder()
+        .setVersion("")
+        .putWeights("ipr.no_such_signal", 0.3)
+        .putWeights("ipr.brand_mention", 42.0)
+        .addTermLists(TermList.newBuilder().setName("empty").setAction(TermList.Action.BLOCK).addRegions("gb"))
+        .build();
+    List<String> problems = CompiledPolicy.validate(bad);
+    assertTrue(problems.stream().anyMatch(p -> p.contains("version is required")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("unknown signal 'ipr.no_such_signal'")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("weights.ipr.brand_mention must be within")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("(empty): terms must not be empty")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("region 'gb'")), problems.toString());
+  }
+
+  @Test
+  void termThatNormalizesToNothingIsRejected() {
+    var bad = DEFAULT.toBuilder().setBrand(DEFAULT.getBrand().toBuilder().addCounterfeitTerms("\u200b ")).build();
+    assertTrue(CompiledPolicy.validate(bad).stream().anyMatch(p -> p.contains("nothing left to match")));
+  }
+
+  @Test
+  void regionalListsApplyOnlyInTheirRegions() {
+    CompiledPolicy p = CompiledPolicy.compile(DEFAULT);
+    int prohibitedGb = -1;
+    for (int i = 0; i < DEFAULT.getTermListsCount(); i++) {
+      if (DEFAULT.getTermLists(i).getName().equals("pepper_spray_prohibited")) {
+        prohibitedGb = i;
+      }
+    }
+    assertTrue(prohibitedGb >= 0);
+    assertTrue(p.appliesIn(prohibitedGb, "GB"));
+    assertFalse(p.appliesIn(prohibitedGb, "US"));
+  }
+
+  @Test
+  void unparseableJsonIsAPolicyException() {
+    var ex = assertThrows(PolicyException.class, () -> PolicyLoader.parse("{\"version\": 3, \"nope\": true}"));
+    assertTrue(ex.getMessage().contains("not a warden.v1.Policy"));
+  }
+}

@@ -1,0 +1,281 @@
+package dev.warden.core.scoring;
+
+import static dev.warden.testing.Fixtures.DAY;
+import static dev.warden.testing.Fixtures.T0;
+import static dev.warden.testing.Fixtures.establishedSeller;
+import static dev.warden.testing.Fixtures.listing;
+import static dev.warden.testing.Fixtures.newUnverifiedSeller;
+import static dev.warden.testing.Fixtures.omega;
+import static dev.warden.testing.Fixtures.outcome;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.model.BrandRecord;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.ref.ReferenceData;
+import dev.warden.core.state.SellerState;
+import dev.warden.demo.TrafficGenerator;
+import dev.warden.io.EventCodec;
+import dev.warden.offline.OfflineScorer;
+import dev.warden.testing.Fixtures;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The evaluation core without Flink: signals, scoring, state transitions. */
+class EvaluatorTest {
+  private static final CompiledPolicy POLICY = CompiledPolicy.defaultPolicy();
+  private static final List<BrandRecord> BRANDS = List.of(omega(), Fixtures.brand("Box", 0), Fixtures.brand("Gucci", 30_000),
+      Fixtures.brand("Apple", 0, "iPhone", "AirPods"));
+  private static final ReferenceData REFS = ReferenceData.compile(BRANDS, 8, 31);
+
+  private final Evaluator evaluator = new Evaluator(POLICY, REFS);
+
+  private SellerState sellerState(WardenEvent profile) {
+    return evaluator.applySellerEvent(profile, null);
+  }
+
+  private Verdict score(WardenEvent listing, SellerState seller) {
+    return evaluator.scoreListing(listing, seller, null, T0).verdict();
+  }
+
+  private static boolean has(Verdict v, String signal) {
+    return Arrays.stream(v.reasons()).anyMatch(r -> r.signal().equals(signal));
+  }
+
+  private static String why(Verdict v) {
+    return v.decision() + " " + v.score() + " " + Arrays.toString(v.reasons());
+  }
+
+  @Test
+  void blocksUnauthorizedBrandBelowFloorPriceFromNewSeller() {
+    Verdict v = score(listing("s-a", "Seamaster 300 homage watch, AAA grade").price(3_900, "GBP").build(),
+        sellerState(newUnverifiedSeller("s-a")));
+    assertEquals(Decision.BLOCK, v.decision(), why(v));
+    for (String s : List.of("ipr.brand_mention", "ipr.unauthorized_brand", "ipr.below_floor_price", "ipr.counterfeit_terms",
+        "seller.new_account", "seller.unverified")) {
+      assertTrue(has(v, s), s + " missing: " + why(v));
+    }
+    Reason floor = Arrays.stream(v.reasons()).filter(r -> r.signal().equals("ipr.below_floor_price")).findFirst().orElseThrow();
+    assertEquals("39.00 GBP is below Omega's floor of 1500.00 GBP", floor.evidence());
+    assertEquals(POLICY.weight(Signal.IPR_BELOW_FLOOR_PRICE), floor.contribution());
+  }
+
+  @Test
+  void passesAuthorizedResellerAboveTheFloor() {
+    Verdict v = score(listing("s-b", "Omega Speedmaster Professional, full set").declaredBrand("Omega")
+        .price(620_000, "GBP").build(), sellerState(establishedSeller("s-b", "OMEGA")));
+    assertEquals(Decision.PASS, v.decision(), why(v));
+    assertFalse(has(v, "ipr.unauthorized_brand"), "authorization is compared by brand key, not spelling");
+  }
+
+  @Test
+  void holdsUnauthorizedEstablishedResellerBelowTheFloorForReview() {
+    Verdict v = score(listing("s-c", "Omega Seamaster diver").price(80_000, "GBP").build(),
+        sellerState(establishedSeller("s-c")));
+    assertEquals(Decision.HOLD, v.decision(), why(v));
+  }
+
+  @Test
+  void resaleAboveTheFloorByAnEstablishedSellerIsAtMostAReview() {
+    Verdict v = score(listing("s-c", "Omega Seamaster diver, pre-owned").price(250_000, "GBP").build(),
+        sellerState(establishedSeller("s-c")));
+    assertTrue(v.decision() != Decision.BLOCK, why(v));
+  }
+
+  @Test
+  void floorOnlyAppliesInTheSameCurrency() {
+    Verdict v = score(listing("s-c", "Omega Seamaster diver").price(80_000, "EUR").build(),
+        sellerState(establishedSeller("s-c")));
+    assertFalse(has(v, "ipr.below_floor_price"), why(v));
+  }
+
+  @ParameterizedTest(name = "compatibility reference: {0}")
+  @CsvSource(delimiter = '|', value = {
+      "Leather strap compatible with Omega Speedmaster",
+      "Replacement bezel for Omega Seamaster",
+      "Silicone case for iPhone 15",
+      "Armband passend für Omega Speedmaster"})
+  void compatibilityReferenceFromEstablishedSellerIsNotCounterfeiting(String title) {
+    Verdict v = score(listing("s-e", title).price(2_500, "GBP").build(), sellerState(establishedSeller("s-e")));
+    assertEquals(Decision.PASS, v.decision(), why(v));
+    assertTrue(has(v, "ipr.brand_mention"), "the brand is still named as evidence: " + why(v));
+    assertFalse(has(v, "ipr.unauthorized_brand") || has(v, "ipr.below_floor_price"), why(v));
+  }
+
+  @ParameterizedTest(name = "obfuscated: {0}")
+  @CsvSource(delimiter = '|', value = {
+      "OMEGA Seamaster copy watch",
+      "\u039fmega watch AAA", // Greek capital omicron
+      "\u041emeg\u0430 watch replica", // Cyrillic O and a
+      "O m e g a watch replica",
+      "O.m.e.g.a watch replica",
+      "0mega watch replica",
+      "Om\u200bega watch replica", // zero-width space
+      "\uff2f\uff4d\uff45\uff47\uff41 watch replica", // fullwidth
+      "Ömegà watch replica"})
+  void obfuscatedBrandIsStillFound(String title) {
+    Verdict v = score(listing("s-n", title).price(3_000, "GBP").build(), sellerState(newUnverifiedSeller("s-n")));
+    assertTrue(has(v, "ipr.brand_mention"), why(v));
+    assertEquals(Decision.BLOCK, v.decision(), why(v));
+  }
+
+  @ParameterizedTest(name = "legitimate look-alike: {0}")
+  @CsvSource(delimiter = '|', value = {
+      "Cardboard box, set of 20",
+      "Boxing gloves 12oz",
+      "Fake fur throw blanket",
+      "AAA batteries, pack of 24",
+      "Ivory coloured wedding dress, size 12",
+      "Kitchen knife set, stainless steel",
+      "Scale replica model of a Spitfire",
+      "Apple crumble baking dish"})
+  void legitimateLookAlikeFromEstablishedSellerPasses(String title) {
+    Verdict v = score(listing("s-l", title).build(), sellerState(establishedSeller("s-l")));
+    assertEquals(Decision.PASS, v.decision(), why(v));
+    assertFalse(has(v, "prohibited.term"), why(v));
+    assertFalse(has(v, "ipr.counterfeit_terms_no_brand"), why(v));
+  }
+
+  @Test
+  void ambiguousBrandCountsOnlyWhenCorroborated() {
+    SellerState s = sellerState(establishedSeller("s-x"));
+    assertFalse(has(score(listing("s-x", "Cardboard box set").build(), s), "ipr.brand_mention"), "'box' alone is a word");
+    assertTrue(has(score(listing("s-x", "Box cloud storage gift card").declaredBrand("Box").build(), s), "ipr.brand_mention"),
+        "declared brand corroborates");
+    assertTrue(has(score(listing("s-x", "Box replica").build(), s), "ipr.brand_mention"), "counterfeit vocabulary corroborates");
+  }
+
+  @ParameterizedTest(name = "{0} in {1} -> {2}")
+  @CsvSource({
+      "Pepper spray keychain, GB, BLOCK",
+      "Pepper spray keychain, SG, BLOCK",
+      "Pfefferspray 40ml, DE, HOLD",
+      "Pepper spray keychain, US, PASS",
+      "Disposable vape pen, SG, BLOCK",
+      "Disposable vape pen, GB, PASS"})
+  void restrictedProductsDependOnTheMarket(String title, String region, Decision expected) {
+    Verdict v = score(listing("s-r", title).region(region).build(), sellerState(establishedSeller("s-r")));
+    assertEquals(expected, v.decision(), why(v));
+    if (expected != Decision.PASS) {
+      assertTrue(Arrays.stream(v.reasons()).anyMatch(Reason::hardRule), "a hard rule decided it: " + why(v));
+    }
+  }
+
+  @ParameterizedTest(name = "prohibited: {0}")
+  @CsvSource(delimiter = '|', value = {
+      "Automatic switchblade knife",
+      "Brass knuckles, solid",
+      "Knuckle-duster",
+      "Genuine elephant ivory carving",
+      "Pangolin scales 100g",
+      "Fake passport, any country",
+      "Liquid mercury 1kg flask",
+      "Sw1tchblade comb knife"})
+  void prohibitedProductIsBlockedWhateverTheSellersStanding(String title) {
+    Verdict v = score(listing("s-p", title).build(), sellerState(establishedSeller("s-p")));
+    assertEquals(Decision.BLOCK, v.decision(), why(v));
+    assertTrue(has(v, "prohibited.term"), why(v));
+  }
+
+  @Test
+  void imageNearAKnownCounterfeitIsEvidenceWithItsDistance() {
+    Verdict v = score(listing("s-i", "Classic diver watch").images("0f1e2d3c4b5a697b").build(),
+        sellerState(establishedSeller("s-i")));
+    Reason r = Arrays.stream(v.reasons()).filter(x -> x.signal().equals("ipr.counterfeit_image")).findFirst().orElseThrow();
+    assertTrue(r.evidence().contains("2 bits") && r.evidence().contains("Omega"), r.evidence());
+    assertEquals(Decision.BLOCK, v.decision(), why(v));
+    Verdict far = score(listing("s-i", "Classic diver watch").images("f0e1d2c3b4a59687").build(),
+        sellerState(establishedSeller("s-i")));
+    assertFalse(has(far, "ipr.counterfeit_image"), why(far));
+  }
+
+  @Test
+  void newSellerPostingDozensOfListingsIsHeldButEstablishedBulkUploadIsNot() {
+    SellerState fresh = sellerState(newUnverifiedSeller("s-v"));
+    SellerState merchant = sellerState(establishedSeller("s-m"));
+    Verdict lastFresh = null;
+    Verdict lastMerchant = null;
+    for (int i = 0; i < 40; i++) {
+      long t = T0 + i * 1_000L;
+      ListingResult f = evaluator.scoreListing(listing("s-v", "Handmade mug " + i).at(t).build(), fresh, null, t);
+      fresh = f.seller();
+      lastFresh = f.verdict();
+      ListingResult m = evaluator.scoreListing(listing("s-m", "Catalogue item " + i).at(t).build(), merchant, null, t);
+      merchant = m.seller();
+      lastMerchant = m.verdict();
+    }
+    assertTrue(has(lastFresh, "seller.velocity_burst"), why(lastFresh));
+    assertEquals(Decision.HOLD, lastFresh.decision(), why(lastFresh));
+    assertFalse(has(lastMerchant, "seller.velocity_burst"), why(lastMerchant));
+    assertEquals(Decision.PASS, lastMerchant.decision(), why(lastMerchant));
+  }
+
+  @Test
+  void penaltyPointsAddUpDecayAndAreRefundedWhenOverturned() {
+    SellerState s = sellerState(establishedSeller("s-q"));
+    WardenEvent upheld = outcome("s-q", "", true);
+    s = evaluator.applySellerEvent(upheld, s);
+    s = evaluator.applySellerEvent(upheld, s); // redelivered: counted once
+    s = evaluator.applySellerEvent(outcome("s-q", "", true), s);
+    assertEquals(2, s.upheld());
+    assertEquals(8.0, s.penaltyPoints(), 1e-9);
+    Verdict v = score(listing("s-q", "Oak table").build(), s);
+    assertTrue(has(v, "seller.penalty"), why(v));
+    s = evaluator.applySellerEvent(outcome("s-q", "", false), s);
+    assertEquals(4.0, s.penaltyPoints(), 1e-9, "an overturned outcome refunds points");
+    assertEquals(2.0, Evaluator.decayed(4.0, T0, T0 + 30 * DAY, 30), 1e-9, "points halve every half-life");
+  }
+
+  @Test
+  void repeatedBorderlineTalkInOneStreamEscalates() {
+    var creator = evaluator.applyCreatorEvent(Fixtures.creator("c-1", 400, 1000), null);
+    dev.warden.core.state.StreamMemo memo = null;
+    Decision[] decisions = new Decision[4];
+    for (int i = 0; i < 4; i++) {
+      LiveResult r = evaluator.scoreLive(Fixtures.transcript("c-1", "ls-1", "these are AAA quality, trust me"), creator, memo, T0);
+      memo = r.memo();
+      creator = r.creator();
+      decisions[i] = r.verdict().decision();
+    }
+    assertEquals(Decision.PASS, decisions[0], "one borderline remark passes");
+    assertEquals(Decision.HOLD, decisions[3], "repeated borderline talk escalates: " + Arrays.toString(decisions));
+  }
+
+  @Test
+  void redeliveredEventIsNotScoredTwice() {
+    WardenEvent e = listing("s-d", "Oak table").build();
+    ListingResult first = evaluator.scoreListing(e, null, null, T0);
+    assertNull(evaluator.scoreListing(e, first.seller(), first.memo(), T0).verdict());
+  }
+
+  @Test
+  void failClosedIsAHoldWithTheEngineReason() {
+    Verdict v = Evaluator.failClosed(listing("s-f", "x").build(), "p1", new IllegalStateException("boom"), T0);
+    assertEquals(Decision.HOLD, v.decision());
+    assertEquals("engine.error", v.reasons()[0].signal());
+    assertTrue(v.reasons()[0].evidence().contains("boom"));
+  }
+
+  @Test
+  void everyHoldAndBlockOnGeneratedTrafficHasReasons() throws Exception {
+    TrafficGenerator g = new TrafficGenerator(7, 20_000, 0.3, 0.0);
+    OfflineScorer scorer = new OfflineScorer(POLICY);
+    int nonPass = 0;
+    for (int i = 0; i < 20_000; i++) {
+      var rec = g.next(T0 + i);
+      Verdict v = scorer.accept(EventCodec.decode(rec.value()), T0 + i);
+      if (v != null && v.decision() != Decision.PASS) {
+        nonPass++;
+        assertTrue(v.reasons().length > 0, "no reasons: " + v);
+        assertFalse(v.policyVersion().isEmpty());
+      }
+    }
+    assertTrue(nonPass > 100, "the generated violations were found: " + nonPass);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.warden.job;
+
+import static dev.warden.testing.Fixtures.establishedSeller;
+import static dev.warden.testing.Fixtures.listing;
+import static dev.warden.testing.Fixtures.newUnverifiedSeller;
+import static dev.warden.testing.Fixtures.omega;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.model.BrandRecord;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.scoring.Decision;
+import dev.warden.core.scoring.Reason;
+import dev.warden.core.scoring.Verdict;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The seller-keyed scorer in Flink's operator harness: state written, state bounded, reasons present. */
+class SellerScorerHarnessTest {
+  private static final Duration SELLER_TTL = Duration.ofDays(400);
+  private static final Duration LISTING_TTL = Duration.ofDays(30);
+
+  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, BrandRecord, Verdict> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL),
+        new SubjectKeys.BySeller(), Types.STRING, Names.BRANDS);
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    harness.close();
+  }
+
+  private Verdict lastVerdict() {
+    List<Verdict> out = harness.extractOutputValues();
+    return out.get(out.size() - 1);
+  }
+
+  private static boolean has(Verdict v, String signal) {
+    return Arrays.stream(v.reasons()).map(Reason::signal).anyMatch(signal::equals);
+  }
+
+  @Test
+  void blocksUnauthorizedBrandBelowFloorPriceFromNewSeller() throws Exception {
+    harness.processBroadcastElement(omega(), 0);
+    harness.processElement(newUnverifiedSeller("s-1"), 0);
+    harness.processElement(listing("s-1", "Omega Seamaster watch, AAA grade").price(3_900, "GBP").build(), 0);
+    Verdict v = lastVerdict();
+    assertEquals(Decision.BLOCK, v.decision());
+    assertTrue(has(v, "ipr.below_floor_price") && has(v, "ipr.unauthorized_brand") && has(v, "seller.new_account"),
+        Arrays.toString(v.reasons()));
+    for (Reason r : v.reasons()) {
+      assertFalse(r.evidence().isBlank(), "every reason carries evidence: " + r);
+    }
+  }
+
+  @Test
+  void sellerProfileStateIsWrittenAndUsedForLaterListings() throws Exception {
+    harness.processBroadcastElement(omega(), 0);
+    harness.processElement(establishedSeller("s-2", "Omega"), 0);
+    harness.processElement(listing("s-2", "Omega Speedmaster Professional").declaredBrand("Omega")
+        .price(620_000, "GBP").build(), 0);
+    Verdict v = lastVerdict();
+    assertEquals(Decision.PASS, v.decision(), Arrays.toString(v.reasons()));
+    assertFalse(has(v, "ipr.unauthorized_brand"), "the stored profile authorizes Omega");
+    assertFalse(has(v, "seller.unknown"), "the stored profile is known");
+  }
+
+  @Test
+  void redeliveredListingEventIsDroppedBecauseItsFingerprintIsStored() throws Exception {
+    WardenEvent e = listing("s-3", "Canvas weekend bag").id("l-1").eventId("dup-1").build();
+    harness.processElement(e, 0);
+    harness.processElement(e, 0);
+    assertEquals(1, harness.extractOutputValues().size(), "one verdict per event id");
+  }
+
+  @Test
+  void sellerStateExpiresAfterItsTtlSoIdleSellersCostNothing() throws Exception {
+    harness.processElement(establishedSeller("s-4"), 0);
+    harness.processElement(listing("s-4", "Oak side table").build(), 0);
+    assertFalse(has(lastVerdict(), "seller.unknown"));
+    harness.setStateTtlProcessingTime(SELLER_TTL.toMillis() + 1);
+    harness.processElement(listing("s-4", "Oak side table, pair").build(), 0);
+    assertTrue(has(lastVerdict(), "seller.unknown"), "the profile expired with its TTL");
+  }
+
+  @Test
+  void brandRegisteredAfterStartTakesEffectForTheNextListing() throws Exception {
+    harness.processElement(listing("s-5", "Zorblax sneakers, super copy").price(1_000, "GBP").build(), 0);
+    assertFalse(has(lastVerdict(), "ipr.brand_mention"), "Zorblax is not registered yet");
+    harness.processBroadcastElement(new BrandRecord("Zorblax", new String[0], 20_000, "GBP", new String[0], "Z Ltd"), 0);
+    harness.processElement(listing("s-5", "Zorblax sneakers, super copy").price(1_000, "GBP").build(), 0);
+    Verdict v = lastVerdict();
+    assertTrue(has(v, "ipr.brand_mention") && has(v, "ipr.below_floor_price"), Arrays.toString(v.reasons()));
+  }
+
+  @Test
+  void holdOrBlockAlwaysCarriesReasonsAndPolicyVersion() throws Exception {
+    harness.processBroadcastElement(omega(), 0);
+    harness.processElement(listing("s-6", "switchblade knife").build(), 0);
+    harness.processElement(listing("s-6", "Omega Seamaster replica").price(1_000, "GBP").build(), 0);
+    for (Verdict v : harness.extractOutputValues()) {
+      assertFalse(v.policyVersion().isBlank());
+      if (v.decision() != Decision.PASS) {
+        assertTrue(v.reasons().length > 0, "reasons on " + v);
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.warden.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WardenOptionsTest {
+
+  @Test
+  void noTwoOptionsShareAKey() {
+    Set<String> keys = new HashSet<>();
+    for (WardenOptions.Option o : WardenOptions.all()) {
+      assertTrue(keys.add(o.key()), "option key declared twice: " + o.key());
+      assertFalse(o.doc().isBlank(), "option " + o.key() + " has no documentation");
+    }
+  }
+
+  @Test
+  void unknownOptionIsRejectedWithTheKnownOnes() {
+    var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of("topic.verdict", "x")));
+    assertTrue(ex.getMessage().contains("unknown option 'topic.verdict'"));
+    assertTrue(ex.getMessage().contains("topic.verdicts"), "lists the known keys");
+  }
+
+  @Test
+  void kafkaPrefixedOptionsReachTheClientsWithoutThePrefix() {
+    var o = new WardenOptions(Map.of("kafka.security.protocol", "SASL_SSL", "bootstrap.servers", "b:9093"));
+    assertEquals("SASL_SSL", o.kafkaProperties().getProperty("security.protocol"));
+    assertEquals("b:9093", o.get(WardenOptions.BOOTSTRAP));
+    assertEquals(1, o.kafkaProperties().size());
+  }
+
+  @Test
+  void defaultsAreTheLowLatencyOnes() {
+    var o = WardenOptions.defaults();
+    assertEquals(0, o.getInt(WardenOptions.BUFFER_TIMEOUT_MS));
+    assertEquals("0", o.get(WardenOptions.PRODUCER_LINGER_MS));
+    var bad = new WardenOptions(Map.of("parallelism", "two"));
+    assertThrows(IllegalArgumentException.class, () -> bad.getInt(WardenOptions.PARALLELISM));
+  }
+}

@@ -58,10 +58,10 @@ public final class DemoRunner {
 
   public int run() throws Exception {
     long t0 = System.nanoTime();
-    Thread main = Thread.currentThread();
+    // Ctrl-C: the loops below check `stop` every few milliseconds; the hook then waits for the
+    // clean-up (job cancelled, broker stopped, files removed) before the JVM exits.
     Thread hook = new Thread(() -> {
       stop.set(true);
-      main.interrupt();
       try {
         cleanedUp.await(30, TimeUnit.SECONDS);
       } catch (InterruptedException ignored) {

@@ -21,8 +21,10 @@ import java.util.Objects;
  * If the model says a linear scan is cheaper (e.g. a very large d), the index scans linearly; results are the
  * same either way.
  *
- * <p>Each segment table is primitive: an open-addressing {@code int} hash of segment values to buckets of
- * entry ids (CSR arrays). No boxing, no per-entry objects besides payloads.
+ * <p>Each segment table is primitive: entry ids sorted by segment value, found through a direct array
+ * (segments of at most 16 bits) or an open-addressing {@code int} table fronted by a presence bitmap. No boxing,
+ * no per-entry objects besides payloads. The flip radius grows from 0 and stops as soon as no unseen entry can
+ * beat the best found, so close near-duplicates are answered after the exact-segment probes.
  *
  * <p>Queries: {@link #findNearest(String)} infers the kind from the hex length; {@link #findNearest(Kind, String)}
  * requires it. The result is a {@link Hit} (smallest distance, ties broken by insertion order), a {@link Miss}
@@ -229,11 +231,15 @@ public final class ImageHashIndex<T> {
         final int radius;
         final int[] segStart; // bit offset (0 = most significant bit of word 0)
         final int[] segLen;
-        final int[][] slotKey;    // per segment: open-addressing keys
-        final int[][] slotBucket; // per segment: bucket index, -1 = empty
-        final int[] slotMask;
-        final int[][] bucketStart; // per segment: CSR into bucketIds
-        final int[][] bucketIds;
+        // Per segment, entry ids sorted by segment value (ties by id), and a way to find a value's id range:
+        // segments of <= 16 bits use a direct CSR array indexed by value (range = direct[v]..direct[v+1]);
+        // wider ones an open-addressing table of (value, start, end) triples, optionally fronted by a
+        // presence bitmap so that probes for absent values (most of them) touch only a small bit array.
+        final int[][] ids;
+        final int[][] direct;
+        final int[][] table;
+        final int[] tableMask;
+        final long[][] present;
 
         KindIndex(Kind kind, int maxDistance, List<long[]> hs, List<?> ps) {
             this.n = hs.size();
@@ -256,18 +262,34 @@ public final class ImageHashIndex<T> {
                 segLen[s] = kind.bits / m + (s < kind.bits % m ? 1 : 0);
                 at += segLen[s];
             }
-            slotKey = new int[m][];
-            slotBucket = new int[m][];
-            slotMask = new int[m];
-            bucketStart = new int[m][];
-            bucketIds = new int[m][];
+            ids = new int[m][];
+            direct = new int[m][];
+            table = new int[m][];
+            tableMask = new int[m];
+            present = new long[m][];
             long[] keyed = new long[n];
             for (int s = 0; s < m; s++) {
                 for (int i = 0; i < n; i++) {
                     keyed[i] = (segment(hashes, i * words, segStart[s], segLen[s]) << 32) | i;
                 }
-                // Groups equal keys; within a key, ids ascend (the low 32 bits), which gives insertion-order ties.
+                // Sorting (value << 32 | id) groups equal values with ids ascending: insertion-order ties.
                 Arrays.sort(keyed);
+                int[] sorted = new int[n];
+                for (int i = 0; i < n; i++) {
+                    sorted[i] = (int) keyed[i];
+                }
+                ids[s] = sorted;
+                if (segLen[s] <= 16) {
+                    int[] d = new int[(1 << segLen[s]) + 1];
+                    for (int i = 0; i < n; i++) {
+                        d[(int) (keyed[i] >>> 32) + 1]++;
+                    }
+                    for (int v = 0; v < d.length - 1; v++) {
+                        d[v + 1] += d[v];
+                    }
+                    direct[s] = d;
+                    continue;
+                }
                 int distinct = 0;
                 for (int i = 0; i < n; i++) {
                     if (i == 0 || (keyed[i] >>> 32) != (keyed[i - 1] >>> 32)) {
@@ -275,32 +297,30 @@ public final class ImageHashIndex<T> {
                     }
                 }
                 int cap = Integer.highestOneBit(Math.max(2, distinct * 2 - 1)) << 1;
-                int[] sk = new int[cap];
-                int[] sb = new int[cap];
-                Arrays.fill(sb, -1);
-                int[] bs = new int[distinct + 1];
-                int[] ids = new int[n];
-                int b = -1;
-                for (int i = 0; i < n; i++) {
+                int[] t = new int[cap * 3];
+                long[] bits = segLen[s] <= 24 && distinct < (1L << segLen[s]) / 4
+                        ? new long[(int) ((1L << segLen[s]) >>> 6)] : null;
+                for (int i = 0; i < n; ) {
                     int key = (int) (keyed[i] >>> 32);
-                    if (i == 0 || key != (int) (keyed[i - 1] >>> 32)) {
-                        b++;
-                        bs[b] = i;
-                        int slot = mix(key) & (cap - 1);
-                        while (sb[slot] >= 0) {
-                            slot = (slot + 1) & (cap - 1);
-                        }
-                        sk[slot] = key;
-                        sb[slot] = b;
+                    int j = i + 1;
+                    while (j < n && (int) (keyed[j] >>> 32) == key) {
+                        j++;
                     }
-                    ids[i] = (int) keyed[i];
+                    int slot = mix(key) & (cap - 1);
+                    while (t[slot * 3 + 2] != 0) {
+                        slot = (slot + 1) & (cap - 1);
+                    }
+                    t[slot * 3] = key;
+                    t[slot * 3 + 1] = i;
+                    t[slot * 3 + 2] = j; // end > 0 marks the slot used
+                    if (bits != null) {
+                        bits[key >>> 6] |= 1L << key;
+                    }
+                    i = j;
                 }
-                bs[distinct] = n;
-                slotKey[s] = sk;
-                slotBucket[s] = sb;
-                slotMask[s] = cap - 1;
-                bucketStart[s] = bs;
-                bucketIds[s] = ids;
+                table[s] = t;
+                tableMask[s] = cap - 1;
+                present[s] = bits;
             }
         }
 
@@ -384,50 +404,69 @@ public final class ImageHashIndex<T> {
                 return bestId;
             }
             Best best = new Best(maxDistance + 1);
+            int[] keys = new int[segments];
             for (int s = 0; s < segments; s++) {
-                int key = (int) segment(q, 0, segStart[s], segLen[s]);
-                probe(s, key, q, best);
-                if (s == 0 && best.distance == 0) {
-                    return best.id; // all exact duplicates share segment 0's exact bucket, in id order
+                keys[s] = (int) segment(q, 0, segStart[s], segLen[s]);
+            }
+            // Grow the flip radius k; after radius k, any entry not yet seen differs in more than k bits in
+            // every segment, so its distance is >= m(k+1): stop once the best is below that (ties included).
+            for (int k = 0; ; k++) {
+                for (int s = 0; s < segments; s++) {
+                    flips(s, keys[s], 0, k, q, best);
                 }
-                if (radius > 0) {
-                    flips(s, key, 0, radius, q, best);
+                if (k == radius || best.distance < segments * (k + 1)) {
+                    return best.id;
                 }
             }
-            return best.id;
         }
 
-        /** Probes every key at 1..left further bit flips, flipping only bits at index >= from. */
+        /** Probes every value at exactly {@code left} more bit flips, flipping only bits at index >= from. */
         private void flips(int s, int key, int from, int left, long[] q, Best best) {
-            for (int bit = from; bit < segLen[s]; bit++) {
-                int k = key ^ (1 << bit);
-                probe(s, k, q, best);
-                if (left > 1) {
-                    flips(s, k, bit + 1, left - 1, q, best);
-                }
+            if (left == 0) {
+                probe(s, key, q, best);
+                return;
+            }
+            for (int bit = from; bit <= segLen[s] - left; bit++) {
+                flips(s, key ^ (1 << bit), bit + 1, left - 1, q, best);
             }
         }
 
         private void probe(int s, int key, long[] q, Best best) {
-            int[] sb = slotBucket[s];
-            int[] sk = slotKey[s];
-            int mask = slotMask[s];
-            int slot = mix(key) & mask;
-            int b;
-            while ((b = sb[slot]) >= 0) {
-                if (sk[slot] == key) {
-                    int[] ids = bucketIds[s];
-                    for (int k = bucketStart[s][b], end = bucketStart[s][b + 1]; k < end; k++) {
-                        int id = ids[k];
-                        int d = distance(q, id);
-                        if (d < best.distance || (d == best.distance && id < best.id)) {
-                            best.distance = d;
-                            best.id = id;
-                        }
-                    }
+            int from;
+            int to;
+            int[] d = direct[s];
+            if (d != null) {
+                from = d[key];
+                to = d[key + 1];
+            } else {
+                long[] bits = present[s];
+                if (bits != null && (bits[key >>> 6] & (1L << key)) == 0) {
                     return;
                 }
-                slot = (slot + 1) & mask;
+                int[] t = table[s];
+                int mask = tableMask[s];
+                int slot = mix(key) & mask;
+                while (true) {
+                    int at = slot * 3;
+                    if (t[at + 2] == 0) {
+                        return;
+                    }
+                    if (t[at] == key) {
+                        from = t[at + 1];
+                        to = t[at + 2];
+                        break;
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            }
+            int[] sorted = ids[s];
+            for (int k = from; k < to; k++) {
+                int id = sorted[k];
+                int dist = distance(q, id);
+                if (dist < best.distance || (dist == best.distance && id < best.id)) {
+                    best.distance = dist;
+                    best.id = id;
+                }
             }
         }
     }

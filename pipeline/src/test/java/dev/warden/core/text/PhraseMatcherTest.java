@@ -250,6 +250,32 @@ class PhraseMatcherTest {
         assertFalse(got.isEmpty());
     }
 
+    @Test
+    void oneMatcherServesManyThreads() throws Exception {
+        PhraseMatcher<String> m = brands("Omega", "Rolex", "knuckle duster");
+        List<String> expected = List.of("Omega", "Rolex", "knuckle duster");
+        String text = "\u041Em\u0435g\u0430 and R0l3x with a knuckle-duster";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+            for (int k = 0; k < 16; k++) {
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        if (!payloads(m, text).equals(expected)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> f : fs) {
+                assertTrue(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static String randomWords(Random rnd, String alphabet, int words) {
         StringBuilder sb = new StringBuilder();
         for (int w = 0; w < words; w++) {

@@ -71,6 +71,19 @@ public final class TextMatchingMeasure {
         long t3 = System.nanoTime();
         System.out.printf("normalize: %.2f us/call, match: %.2f us/call, both: %.2f us/call (matches per call %d)%n",
                 (t1 - t0) / 1e3 / iters, (t2 - t1) / 1e3 / iters, (t3 - t2) / 1e3 / iters, m.findAll(nt).size());
+        // Same length, mostly non-ASCII (Cyrillic/Greek look-alikes, accents, fullwidth, zero-width chars).
+        String mixed = text.replace('o', '\u043E').replace('e', '\u0435').replace('a', '\u03B1')
+                .replace('u', '\u00FC').replace('s', '\uFF53').replace(" w", " \u200Bw");
+        for (int i = 0; i < 200_000; i++) {
+            m.forEachMatch(TextNormalizer.normalize(mixed), sink);
+        }
+        long t4 = System.nanoTime();
+        for (int i = 0; i < iters; i++) {
+            m.forEachMatch(TextNormalizer.normalize(mixed), sink);
+        }
+        long t5 = System.nanoTime();
+        System.out.printf("mostly non-ASCII text (%d chars): normalize+match %.2f us/call (matches %d)%n",
+                mixed.length(), (t5 - t4) / 1e3 / iters, m.findAll(mixed).size());
         for (PhraseMatcher.Match<Integer> x : m.findAll(nt)) {
             System.out.println("  " + x.payload() + " '" + x.snippet() + "' exception=" + x.exception());
         }

@@ -169,6 +169,14 @@ class TextNormalizerTest {
     }
 
     @Test
+    void largeInputIsNormalizedAndBuffersRecover() {
+        String big = "O.m.e.g.a \u041Em\u0435g\u0430 ".repeat(20_000);
+        NormalizedText t = TextNormalizer.normalize(big);
+        assertEquals(("omega omega ".repeat(20_000)).strip(), t.normalized());
+        assertEquals("omega", norm("O m e g a")); // per-thread buffers still fine after a huge input
+    }
+
+    @Test
     void isThreadSafe() throws Exception {
         List<String> inputs = List.of("\u041Em\u0435g\u0430", "R0l3x", "O.m.e.g.a", "\uFF2F\uFF4D\uFF45\uFF47\uFF41",
                 "caf\u00E9 \u03B1\u03B2\u03B3", "\u0428\u0435\u043B\u043B");

@@ -31,7 +31,12 @@ import java.util.Objects;
  * (nothing within the kind's max distance) or {@link Invalid} (null, wrong length, non-hex) - bad input never
  * throws, so the caller can turn it into a reason. Hex is case-insensitive; surrounding whitespace is ignored.
  * The builder's {@link Builder#add} likewise returns {@code false} for an invalid hash instead of throwing, so
- * one bad row does not sink a bank reload; {@link Builder#rejected()} counts them.
+ * one bad row does not sink a bank reload; {@link Builder#rejected()} counts them. A query allocates only a
+ * few tiny arrays (query words, segment values) and its result.
+ *
+ * <p>Measured (ImageHashIndexMeasure, 200,000 random entries per kind, one core): pHash d=8 about 6 us for a
+ * near duplicate and 15-20 us for a miss; PDQ d=31 about 30 us near and 55-75 us for a miss (a miss must
+ * exhaust the full flip radius). Numbers vary by machine and with how clustered a real bank is.
  */
 public final class ImageHashIndex<T> {
 

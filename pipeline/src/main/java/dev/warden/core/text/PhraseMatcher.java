@@ -31,10 +31,16 @@ import java.util.Objects;
  * <p>Reporting: all payloads of a phrase are reported (two brands sharing an alias both hit); a (phrase,
  * payload, exception) triple added twice is reported once. Matches come in order of their end position,
  * longer phrases first at the same end.
+ *
+ * <p>Known limits (by design of whole-token matching): a brand glued to other letters or digits in one token
+ * ("RolexWatch", "Rolex2024") is not found; plurals and other inflections must be registered as phrases.
  */
 public final class PhraseMatcher<T> {
 
-    /** Allocation-free receiver of matches; start/end are normalized offsets, end exclusive. */
+    /**
+     * Allocation-free receiver of matches; start/end are normalized offsets, end exclusive. The original span is
+     * {@code text.originalStart(start)} .. {@code text.originalEnd(end)}.
+     */
     @FunctionalInterface
     public interface MatchSink<T> {
         void onMatch(T payload, int start, int end, boolean exception);

@@ -173,7 +173,6 @@ class ImageHashIndexTest {
             for (Kind kind : Kind.values()) {
                 int d = kind == Kind.PHASH ? cfg[0] : cfg[1];
                 ImageHashIndex<Integer> idx = crossCheck(rnd, kind, d, 3000, 400);
-                System.out.println(idx.describe(kind));
                 if (d <= kind.defaultMaxDistance()) {
                     assertFalse(idx.describe(kind).contains("linear"), idx.describe(kind));
                 }

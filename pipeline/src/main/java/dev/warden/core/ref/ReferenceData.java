@@ -16,12 +16,15 @@ import java.util.Map;
  * in one batch per change, never per event.
  */
 public final class ReferenceData {
-  public static final ReferenceData EMPTY = compile(java.util.List.of(), ImageHashIndex.Kind.PHASH.defaultMaxDistance(),
-      ImageHashIndex.Kind.PDQ.defaultMaxDistance());
+
+  private static final AmbiguityClassifier AMBIGUITY = AmbiguityClassifier.standard();
 
   // Compiled data shared by every task in this JVM, keyed by a fingerprint of the brand set:
   // parallel tasks that see the same registrations compile once and share the result.
   private static final Cache<Long, ReferenceData> SHARED = Caffeine.newBuilder().maximumSize(4).build();
+
+  public static final ReferenceData EMPTY = compile(java.util.List.of(), ImageHashIndex.Kind.PHASH.defaultMaxDistance(),
+      ImageHashIndex.Kind.PDQ.defaultMaxDistance());
 
   private final PhraseMatcher<BrandPhrase> brands;
   private final ImageHashIndex<BrandInfo> images;
@@ -79,13 +82,13 @@ public final class ReferenceData {
         .maxDistance(ImageHashIndex.Kind.PDQ, pdqMaxDistance);
     for (Map.Entry<String, BrandRecord> e : latest.entrySet()) {
       BrandRecord r = e.getValue();
-      boolean nameAmbiguous = AmbiguityClassifier.isAmbiguous(r.brand());
+      boolean nameAmbiguous = AMBIGUITY.isAmbiguous(r.brand());
       BrandInfo info = new BrandInfo(e.getKey(), r.brand(), r.minPriceMinor(), r.minPriceCurrency(), r.rightsOwner(),
           nameAmbiguous);
       byKey.put(info.key(), info);
       phrases.add(r.brand(), new BrandPhrase(info, r.brand(), false, nameAmbiguous));
       for (String alias : r.aliases()) {
-        phrases.add(alias, new BrandPhrase(info, alias, true, AmbiguityClassifier.isAmbiguous(alias)));
+        phrases.add(alias, new BrandPhrase(info, alias, true, AMBIGUITY.isAmbiguous(alias)));
       }
       for (String h : r.counterfeitImageHashes()) {
         hashes.add(h, info);

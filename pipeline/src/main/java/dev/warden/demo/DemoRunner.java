@@ -51,6 +51,7 @@ public final class DemoRunner {
   private final CountDownLatch cleanedUp = new CountDownLatch(1);
   private final AtomicLong printedAt = new AtomicLong();
   private final AtomicLong printedInSecond = new AtomicLong();
+  private volatile String summaryLine;
 
   public DemoRunner(Settings s) {
     this.s = s;
@@ -106,7 +107,7 @@ public final class DemoRunner {
         throw e;
       }
     } finally {
-      out.println("warden demo: shutting down ...");
+      System.err.println("warden demo: shutting down ...");
       if (watcher != null) {
         watcher.close();
       }
@@ -121,6 +122,10 @@ public final class DemoRunner {
         kafka.close();
       }
       deleteTree(work);
+      if (summaryLine != null) {
+        out.println(summaryLine);
+        out.flush();
+      }
       cleanedUp.countDown();
       if (!stop.get()) {
         try {
@@ -243,7 +248,7 @@ public final class DemoRunner {
       System.err.println("warden demo: " + missing + " scored events without a verdict and " + missingDlq
           + " malformed records without a dead letter after " + s.timeoutSeconds() + " s");
     }
-    out.println(json(summary));
+    summaryLine = json(summary); // printed after clean-up, as the very last line
     return missing > 0 || missingDlq > 0 ? 1 : 0;
   }
 

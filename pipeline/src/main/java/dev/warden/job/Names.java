@@ -1,6 +1,7 @@
 package dev.warden.job;
 
 import dev.warden.core.model.BrandRecord;
+import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
@@ -26,7 +27,7 @@ public final class Names {
   public static final String UID_DECODE = "warden-decode";
   public static final String UID_SELLER_SCORER = "warden-seller-scorer";
   public static final String UID_CREATOR_SCORER = "warden-creator-scorer";
-  public static final String UID_VERDICT_UNION = "warden-verdicts";
+  public static final String UID_PIN_ENRICHER = "warden-pin-enricher";
   public static final String UID_VERDICT_SINK = "warden-verdict-sink";
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
@@ -35,6 +36,7 @@ public final class Names {
   public static final String STATE_LISTINGS = "listings";
   public static final String STATE_CREATOR = "creator";
   public static final String STATE_STREAMS = "streams";
+  public static final String STATE_LISTING_STATUS = "listing-status";
 
   /** Broadcast state: the brand registry, keyed by brand key. */
   public static final MapStateDescriptor<String, BrandRecord> BRANDS =
@@ -47,6 +49,13 @@ public final class Names {
   /** Creator-keyed events (live streams, creator profiles, creator-only outcomes). */
   public static final OutputTag<WardenEvent> CREATOR_EVENTS =
       new OutputTag<>("creator-events", TypeInformation.of(WardenEvent.class));
+
+  /** PRODUCT_PINNED moments, which visit the pin enricher (keyed by listing) before the creator scorer. */
+  public static final OutputTag<WardenEvent> PINS = new OutputTag<>("pins", TypeInformation.of(WardenEvent.class));
+
+  /** Each scored listing's latest status, from the seller side to the pin enricher. */
+  public static final OutputTag<ListingStatus> LISTING_STATUS =
+      new OutputTag<>("listing-status", TypeInformation.of(ListingStatus.class));
 
   /** Brand registrations, broadcast to every scorer task. */
   public static final OutputTag<BrandRecord> BRAND_REGISTRATIONS =
@@ -66,6 +75,12 @@ public final class Names {
 
   public static ValueStateDescriptor<CreatorState> creatorState(Duration ttl) {
     var d = new ValueStateDescriptor<>(STATE_CREATOR, TypeInformation.of(CreatorState.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  public static ValueStateDescriptor<ListingStatus> listingStatus(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_LISTING_STATUS, TypeInformation.of(ListingStatus.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }

@@ -84,6 +84,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     listings.put(listingId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
+    ctx.output(Names.LISTING_STATUS, r.status());
   }
 
   @Override

@@ -31,8 +31,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * {@link #flinkConfig} holds the guard rails and the low-latency settings.
  *
  * <pre>
- *  events ─▶ decode+validate ─┬─▶ keyBy(seller)  ─▶ SellerScorer  ─┐
- *                             ├─▶ keyBy(creator) ─▶ CreatorScorer ─┴─▶ verdicts
+ *  events ─▶ decode+validate ─┬─▶ keyBy(seller)  ─▶ SellerScorer ──────────────┬─▶ verdicts
+ *                             │                        └─ listing status ─┐       │
+ *                             ├─▶ pins ─▶ keyBy(listing) ─▶ PinEnricher ◀─┘       │
+ *                             │                              │                   │
+ *                             ├─▶ keyBy(creator) ◀───────────┘ ─▶ CreatorScorer ─┘
  *                             ├─▶ brand registrations ─(broadcast to both scorers)
  *                             └─▶ dead letters
  * </pre>
@@ -82,15 +85,24 @@ public final class WardenJob {
         decoded.getSideOutput(Names.BRAND_REGISTRATIONS).broadcast(Names.BRANDS);
 
     Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
-    DataStream<Verdict> sellerVerdicts = decoded
+    Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
+    SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
         .keyBy(new SubjectKeys.BySeller())
         .connect(brands)
-        .process(new SellerScorer(policyJson, subjectTtl, Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS))),
-            TypeInformation.of(Verdict.class))
+        .process(new SellerScorer(policyJson, subjectTtl, listingTtl), TypeInformation.of(Verdict.class))
         .uid(Names.UID_SELLER_SCORER)
         .name("seller-scorer");
 
+    // Pins take a detour through the listing-keyed enricher, which knows each listing's latest status.
+    DataStream<WardenEvent> enrichedPins = sellerVerdicts.getSideOutput(Names.LISTING_STATUS)
+        .keyBy(new PinEnricher.StatusKey())
+        .connect(decoded.getSideOutput(Names.PINS).keyBy(new PinEnricher.PinKey()))
+        .process(new PinEnricher(listingTtl), TypeInformation.of(WardenEvent.class))
+        .uid(Names.UID_PIN_ENRICHER)
+        .name("pin-enricher");
+
     DataStream<Verdict> creatorVerdicts = decoded.getSideOutput(Names.CREATOR_EVENTS)
+        .union(enrichedPins)
         .keyBy(new SubjectKeys.ByCreator())
         .connect(brands)
         .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS))),

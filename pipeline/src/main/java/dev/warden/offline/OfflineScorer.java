@@ -2,6 +2,7 @@ package dev.warden.offline;
 
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.EventKind;
+import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.ref.BrandKeys;
@@ -31,6 +32,7 @@ public final class OfflineScorer {
   private final Map<String, ListingMemo> listings = new HashMap<>(); // seller + listing id
   private final Map<String, CreatorState> creators = new HashMap<>();
   private final Map<String, StreamMemo> streams = new HashMap<>(); // creator + stream id
+  private final Map<String, ListingStatus> statuses = new HashMap<>(); // listing id, as the job's pin enricher
   private Evaluator evaluator;
   private boolean brandsChanged = true;
 
@@ -59,9 +61,13 @@ public final class OfflineScorer {
         }
         sellers.put(sellerId, r.seller());
         listings.put(memoKey, r.memo());
+        statuses.put(r.status().listingId(), r.status());
         return r.verdict();
       }
       case LIVE_STREAM -> {
+        if (e.isPin() && statuses.containsKey(e.live().listingId())) {
+          e = e.withPinned(statuses.get(e.live().listingId()));
+        }
         String creatorId = e.live().creatorId();
         String memoKey = creatorId + '\u0000' + e.live().streamId();
         LiveResult r = evaluator.scoreLive(e, creators.get(creatorId), streams.get(memoKey), nowMillis);

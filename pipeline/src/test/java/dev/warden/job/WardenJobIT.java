@@ -205,6 +205,15 @@ class WardenJobIT {
     producer.flush();
 
     pollUntil(() -> verdicts.keySet().containsAll(expected.keySet()) && deadLetters.size() >= 2, Duration.ofSeconds(120));
+
+    // Pinning the blocked listing in a live stream: the pin is joined with the listing's status
+    // inside the job (no lookup) and is itself a signal.
+    send("creator-x", json("{\"event_id\":\"x-pin\",\"event_time\":\"" + ts(0) + "\",\"region\":\"GB\",\"live_stream\":"
+        + "{\"stream_id\":\"ls-1\",\"creator_id\":\"creator-x\",\"kind\":\"PRODUCT_PINNED\",\"listing_id\":\"la-1\","
+        + "\"seller_id\":\"seller-a\"}}").toByteArray());
+    producer.flush();
+    expected.put("x-pin", Verdict.Decision.HOLD);
+    pollUntil(() -> verdicts.containsKey("x-pin"), Duration.ofSeconds(60));
     pollUntil(() -> false, Duration.ofSeconds(3)); // catch any late duplicates
 
     for (var e : expected.entrySet()) {
@@ -220,6 +229,8 @@ class WardenJobIT {
       }
     }
     assertEquals(Verdict.SubjectType.LIVE_STREAM, verdicts.get("x-live").get(0).getSubjectType());
+    assertTrue(verdicts.get("x-pin").get(0).getReasonsList().stream()
+        .anyMatch(r -> r.getSignal().equals("live.pinned_flagged_listing")), "pin of a blocked listing: " + verdicts.get("x-pin"));
     assertEquals("la-9", verdicts.get("x-edit-never-seen").get(0).getSubjectId());
     assertTrue(verdicts.get("x-block-counterfeit").get(0).getReasonsList().stream()
         .anyMatch(r -> r.getSignal().equals("ipr.counterfeit_image") && r.getEvidence().contains("1 bits")),

@@ -6,13 +6,16 @@ import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Signal;
 import dev.warden.core.text.PhraseMatcher;
 import dev.warden.core.text.TextNormalizer;
+import dev.warden.proto.v1.PolicyOverride;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.TermList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A validated policy compiled for the hot path: weights in an array indexed by signal, every
@@ -26,9 +29,11 @@ public final class CompiledPolicy {
 
   private final Policy source;
   private final String version;
-  private final double hold;
-  private final double block;
-  private final double[] weights;
+  private final Scoring base;
+  // Overrides by specificity: region+category, category alone, region alone.
+  private final Map<String, Map<String, Scoring>> byRegionAndCategory;
+  private final Map<String, Scoring> byCategory;
+  private final Map<String, Scoring> byRegion;
   private final long newAccountMillis;
   private final PhraseMatcher<TermHit> terms;
   private final List<Set<String>> listRegions;
@@ -38,9 +43,27 @@ public final class CompiledPolicy {
   private CompiledPolicy(Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
     this.source = p;
     this.version = p.getVersion();
-    this.hold = p.getThresholds().getHold();
-    this.block = p.getThresholds().getBlock();
-    this.weights = weights;
+    this.base = new Scoring(p.getThresholds().getHold(), p.getThresholds().getBlock(), weights, "base");
+    this.byRegionAndCategory = new HashMap<>();
+    this.byCategory = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    this.byRegion = new HashMap<>();
+    for (PolicyOverride o : p.getOverridesList()) {
+      double[] w = weights.clone();
+      o.getWeightsMap().forEach((id, v) -> w[Signal.byId(id).ordinal()] = v);
+      double hold = o.hasThresholds() ? o.getThresholds().getHold() : base.hold();
+      double block = o.hasThresholds() ? o.getThresholds().getBlock() : base.block();
+      String label = "override" + (o.getRegion().isEmpty() ? "" : " region=" + o.getRegion())
+          + (o.getCategory().isEmpty() ? "" : " category=" + o.getCategory());
+      Scoring sc = new Scoring(hold, block, w, label);
+      if (!o.getRegion().isEmpty() && !o.getCategory().isEmpty()) {
+        byRegionAndCategory.computeIfAbsent(o.getRegion(), r -> new TreeMap<>(String.CASE_INSENSITIVE_ORDER))
+            .put(o.getCategory(), sc);
+      } else if (!o.getCategory().isEmpty()) {
+        byCategory.put(o.getCategory(), sc);
+      } else {
+        byRegion.put(o.getRegion(), sc);
+      }
+    }
     this.newAccountMillis = p.getSeller().getNewAccountDays() * 86_400_000L;
     this.terms = terms;
     this.listRegions = listRegions;
@@ -113,6 +136,40 @@ public final class CompiledPolicy {
       if (!(w >= 0 && w <= MAX_WEIGHT)) {
         problems.add("weights." + e.getKey() + " must be within [0, " + MAX_WEIGHT + "], got " + w);
       }
+    }
+    Set<String> overrideKeys = new HashSet<>();
+    for (int i = 0; i < p.getOverridesCount(); i++) {
+      PolicyOverride o = p.getOverrides(i);
+      String where = "overrides[" + i + "]";
+      if (o.getRegion().isEmpty() && o.getCategory().isEmpty()) {
+        problems.add(where + ": needs a region, a category or both (an override of everything is the base policy)");
+      }
+      if (!o.getRegion().isEmpty() && !o.getRegion().matches("[A-Z]{2}")) {
+        problems.add(where + ": region '" + o.getRegion() + "' is not an ISO 3166-1 alpha-2 code");
+      }
+      if (!overrideKeys.add(o.getRegion() + "|" + o.getCategory().toLowerCase(java.util.Locale.ROOT))) {
+        problems.add(where + ": a second override for the same region and category");
+      }
+      if (o.hasThresholds()) {
+        double oh = o.getThresholds().getHold();
+        double ob = o.getThresholds().getBlock();
+        if (!(oh > 0) || !(ob > 0)) {
+          problems.add(where + ": thresholds.hold and thresholds.block must be above 0");
+        } else if (oh > ob) {
+          problems.add(where + ": thresholds.hold (" + oh + ") must not be above thresholds.block (" + ob + ")");
+        }
+      }
+      for (Map.Entry<String, Double> e : o.getWeightsMap().entrySet()) {
+        if (Signal.byId(e.getKey()) == null) {
+          problems.add(where + ".weights: unknown signal '" + e.getKey() + "'");
+        } else if (!(e.getValue() >= 0 && e.getValue() <= MAX_WEIGHT)) {
+          problems.add(where + ".weights." + e.getKey() + " must be within [0, " + MAX_WEIGHT + "], got " + e.getValue());
+        }
+      }
+    }
+    double drop = p.getEdit().getPriceDropShare();
+    if (!(drop > 0 && drop < 1)) {
+      problems.add("edit.price_drop_share must be between 0 and 1 (exclusive), got " + drop);
     }
     var s = p.getSeller();
     if (s.getNewAccountDays() < 0) {
@@ -194,16 +251,50 @@ public final class CompiledPolicy {
     return version;
   }
 
+  /** The base policy's thresholds and weights. */
+  public Scoring base() {
+    return base;
+  }
+
+  /** Thresholds and weights for an event in {@code region} and {@code category} (may be empty). */
+  public Scoring scoring(String region, String category) {
+    if (!byRegionAndCategory.isEmpty() && !category.isEmpty()) {
+      Map<String, Scoring> m = byRegionAndCategory.get(region);
+      Scoring sc = m == null ? null : m.get(category);
+      if (sc != null) {
+        return sc;
+      }
+    }
+    if (!byCategory.isEmpty() && !category.isEmpty()) {
+      Scoring sc = byCategory.get(category);
+      if (sc != null) {
+        return sc;
+      }
+    }
+    if (!byRegion.isEmpty()) {
+      Scoring sc = byRegion.get(region);
+      if (sc != null) {
+        return sc;
+      }
+    }
+    return base;
+  }
+
   public double holdThreshold() {
-    return hold;
+    return base.hold();
   }
 
   public double blockThreshold() {
-    return block;
+    return base.block();
   }
 
+  /** The base weight of {@code s}. */
   public double weight(Signal s) {
-    return weights[s.ordinal()];
+    return base.weight(s);
+  }
+
+  public double priceDropShare() {
+    return source.getEdit().getPriceDropShare();
   }
 
   public long newAccountMillis() {

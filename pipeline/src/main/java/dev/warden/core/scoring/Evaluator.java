@@ -1,9 +1,11 @@
 package dev.warden.core.scoring;
 
 import dev.warden.core.model.Listing;
+import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.LiveStream;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.policy.Scoring;
 import dev.warden.core.ref.BrandInfo;
 import dev.warden.core.ref.BrandKeys;
 import dev.warden.core.ref.ImageHashIndex;
@@ -38,6 +40,7 @@ public final class Evaluator {
   private final ReferenceData refs;
   private final TextScan scan = new TextScan();
   private final List<Reason> reasons = new ArrayList<>();
+  private Scoring sc; // thresholds and weights for the event being evaluated
 
   public Evaluator(CompiledPolicy policy, ReferenceData refs) {
     this.policy = policy;
@@ -61,6 +64,7 @@ public final class Evaluator {
     }
     Listing l = e.listing();
     SellerState s = seller == null ? SellerState.UNKNOWN : seller;
+    sc = policy.scoring(e.region(), l.category());
     reasons.clear();
     scan.reset();
     scan.scan(l.title(), "title", false, policy, refs, e.region());
@@ -79,16 +83,70 @@ public final class Evaluator {
           image.hit.payload().name(), image.hit.kind() == ImageHashIndex.Kind.PHASH ? "pHash" : "PDQ",
           image.hit.kind() == ImageHashIndex.Kind.PHASH ? policy.phashMaxDistance() : policy.pdqMaxDistance()));
     }
-    SellerState next = sellerReasons(s, e);
-
-    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), hard, nowMillis);
     String[] brandKeys = new String[brands.size()];
     for (int i = 0; i < brandKeys.length; i++) {
       brandKeys[i] = brands.get(i).brand.key();
     }
+    long images = imageDigest(l.imagePhashes());
+    if (prev != null) {
+      editReasons(prev, l, brands, counterfeitTerms, images);
+    }
+    double penalty = decayed(s.penaltyPoints(), s.penaltyAsOfMillis(), e.eventTimeMillis(),
+        policy.sellerRules().getPenaltyHalfLifeDays());
+    SellerState next = sellerReasons(s, e, penalty);
+
+    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), hard, nowMillis);
     ListingMemo memo = new ListingMemo(e.eventId(), e.eventTimeMillis(), v.decision(), l.priceMinor(), l.currency(),
-        brandKeys, counterfeitTerms, !scan.prohibited.isEmpty(), imageDigest(l.imagePhashes()));
-    return new ListingResult(v, next, memo);
+        brandKeys, counterfeitTerms, !scan.prohibited.isEmpty(), images);
+    ListingStatus status = new ListingStatus(l.listingId(), l.sellerId(), v.decision(), penalty, e.eventTimeMillis());
+    return new ListingResult(v, next, memo, status);
+  }
+
+  /**
+   * Bait and switch: an edit of a listing that last passed, introducing what would not have
+   * passed. An edit of a listing never seen has no memo and is scored as new.
+   */
+  private void editReasons(ListingMemo prev, Listing l, List<TextScan.BrandFinding> brands, boolean counterfeitTerms,
+      long images) {
+    if (prev.lastDecision() != Decision.PASS) {
+      return;
+    }
+    StringBuilder changes = null;
+    for (TextScan.BrandFinding f : brands) {
+      if (!contains(prev.brandKeys(), f.brand.key())) {
+        changes = append(changes, "brand " + f.brand.name());
+        break;
+      }
+    }
+    if (counterfeitTerms && !prev.counterfeitTerms()) {
+      changes = append(changes, "counterfeit vocabulary");
+    }
+    if (!scan.prohibited.isEmpty() && !prev.prohibitedTerms()) {
+      changes = append(changes, "prohibited term '" + scan.prohibited.get(0).hit().term() + "'");
+    }
+    if (l.hasPrice() && l.currency().equals(prev.currency()) && prev.priceMinor() > 0
+        && l.priceMinor() <= prev.priceMinor() * (1.0 - policy.priceDropShare())) {
+      changes = append(changes, "price " + money(prev.priceMinor(), prev.currency()) + " -> " + money(l.priceMinor(), l.currency()));
+    }
+    if (l.imagePhashes().length > 0 && images != prev.imageDigest()) {
+      changes = append(changes, "new images");
+    }
+    if (changes != null) {
+      add(Signal.LISTING_EDIT_AFTER_PASS, "edit after a PASS introduces " + changes);
+    }
+  }
+
+  private static StringBuilder append(StringBuilder b, String change) {
+    return b == null ? new StringBuilder(change) : b.append(", ").append(change);
+  }
+
+  private static boolean contains(String[] keys, String key) {
+    for (String k : keys) {
+      if (k.equals(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Prohibited and restricted terms: hard rules, one reason per term list. */
@@ -102,7 +160,7 @@ public final class Evaluator {
       }
       seenLists |= bit;
       Signal sig = f.hit().action() == Decision.BLOCK ? Signal.PROHIBITED_TERM : Signal.RESTRICTED_TERM;
-      reasons.add(Reason.hard(sig, policy.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
+      reasons.add(Reason.hard(sig, sc.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
           + region + ") in " + f.field() + ": \"" + f.snippet() + "\""));
       hard = hard.atLeast(f.hit().action());
     }
@@ -205,7 +263,7 @@ public final class Evaluator {
   }
 
   /** Seller lifecycle signals, and the seller's state after this listing (velocity, count). */
-  private SellerState sellerReasons(SellerState s, WardenEvent e) {
+  private SellerState sellerReasons(SellerState s, WardenEvent e, double points) {
     long t = e.eventTimeMillis();
     SellerRules rules = policy.sellerRules();
     boolean established = false;
@@ -222,9 +280,8 @@ public final class Evaluator {
       }
       established = s.kycVerified() && age >= policy.newAccountMillis();
     }
-    double points = decayed(s.penaltyPoints(), s.penaltyAsOfMillis(), t, rules.getPenaltyHalfLifeDays());
     if (points >= 0.5) {
-      double w = policy.weight(Signal.SELLER_PENALTY) * Math.min(1.0, points / rules.getPenaltySaturation());
+      double w = sc.weight(Signal.SELLER_PENALTY) * Math.min(1.0, points / rules.getPenaltySaturation());
       reasons.add(Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned, %d IPR complaints)", points, s.upheld(), s.overturned(),
           s.complaints())));
@@ -266,6 +323,7 @@ public final class Evaluator {
     }
     LiveStream ls = e.live();
     CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
+    sc = policy.scoring(e.region(), "");
     reasons.clear();
     scan.reset();
     Decision hard = Decision.PASS;
@@ -279,17 +337,28 @@ public final class Evaluator {
       }
       counterfeitReasons(!brands.isEmpty());
     }
+    if (ls.kind() == LiveStream.LiveKind.PRODUCT_PINNED && e.pinned() != null) {
+      ListingStatus p = e.pinned();
+      if (p.decision() != Decision.PASS) {
+        add(Signal.LIVE_PINNED_FLAGGED_LISTING, "pinned listing " + p.listingId() + " of seller " + p.sellerId()
+            + " was last decided " + p.decision());
+      }
+      if (p.sellerPenaltyPoints() >= 0.5) {
+        add(Signal.LIVE_PINNED_PENALIZED_SELLER, String.format(Locale.ROOT, "seller %s of pinned listing %s carries "
+            + "%.1f penalty points", p.sellerId(), p.listingId(), p.sellerPenaltyPoints()));
+      }
+    }
     double segmentScore = sum();
     double accumulated = prev == null ? 0 : prev.accumulatedRisk();
     if (accumulated > 0 && ls.kind() == LiveStream.LiveKind.TRANSCRIPT) {
-      double w = policy.weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / policy.streamRiskSaturation());
+      double w = sc.weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / policy.streamRiskSaturation());
       reasons.add(Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
           "%.2f risk accumulated over %d earlier segments of stream %s", accumulated, prev.segments(), ls.streamId())));
     }
     double points = decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), e.eventTimeMillis(),
         policy.sellerRules().getPenaltyHalfLifeDays());
     if (points >= 0.5) {
-      double w = policy.weight(Signal.CREATOR_PENALTY) * Math.min(1.0, points / policy.sellerRules().getPenaltySaturation());
+      double w = sc.weight(Signal.CREATOR_PENALTY) * Math.min(1.0, points / policy.sellerRules().getPenaltySaturation());
       reasons.add(Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned)", points, c.upheld(), c.overturned())));
     }
@@ -387,7 +456,7 @@ public final class Evaluator {
   }
 
   private void add(Signal s, String evidence) {
-    reasons.add(Reason.of(s, policy.weight(s), evidence));
+    reasons.add(Reason.of(s, sc.weight(s), evidence));
   }
 
   private double sum() {
@@ -401,8 +470,7 @@ public final class Evaluator {
   private Verdict verdict(WardenEvent e, SubjectType type, String subjectId, String sellerId, String creatorId,
       Decision hard, long nowMillis) {
     double score = Math.round(sum() * 10_000) / 10_000.0;
-    Decision d = score >= policy.blockThreshold() ? Decision.BLOCK
-        : score >= policy.holdThreshold() ? Decision.HOLD : Decision.PASS;
+    Decision d = score >= sc.block() ? Decision.BLOCK : score >= sc.hold() ? Decision.HOLD : Decision.PASS;
     d = d.atLeast(hard);
     Reason[] rs = reasons.toArray(new Reason[0]);
     Arrays.sort(rs, BY_WEIGHT);

@@ -6,6 +6,7 @@ public enum Family {
   PROHIBITED("prohibited"),
   SELLER("seller"),
   CREATOR("creator"),
+  LISTING("listing"),
   LIVE("live"),
   ENGINE("engine");
 

@@ -24,8 +24,13 @@ public enum Signal {
   // Prohibited and restricted products (hard rules).
   PROHIBITED_TERM("prohibited.term", Family.PROHIBITED, "a prohibited product term for the region"),
   RESTRICTED_TERM("prohibited.restricted_term", Family.PROHIBITED, "a product restricted in the region: review first"),
+  // Listing history.
+  LISTING_EDIT_AFTER_PASS("listing.edit_after_pass", Family.LISTING,
+      "an edit after a PASS introduces a brand, counterfeit vocabulary, a prohibited term, a price collapse or new images"),
   // Creators and live streams.
   CREATOR_PENALTY("creator.penalty", Family.CREATOR, "the creator carries penalty points from upheld enforcement"),
+  LIVE_PINNED_FLAGGED_LISTING("live.pinned_flagged_listing", Family.LIVE, "the pinned product's latest verdict was HOLD or BLOCK"),
+  LIVE_PINNED_PENALIZED_SELLER("live.pinned_penalized_seller", Family.LIVE, "the pinned product's seller is under penalty"),
   LIVE_STREAM_RISK("live.stream_risk", Family.LIVE, "risk accumulated over this stream's earlier segments"),
   // The engine itself (fail closed).
   ENGINE_ERROR("engine.error", Family.ENGINE, "the engine could not evaluate the event: held for review");

@@ -70,6 +70,35 @@ class CompiledPolicyTest {
   }
 
   @Test
+  void mostSpecificOverrideWins() {
+    var p = CompiledPolicy.compile(DEFAULT.toBuilder()
+        .addOverrides(dev.warden.proto.v1.PolicyOverride.newBuilder().setRegion("DE")
+            .setThresholds(dev.warden.proto.v1.Thresholds.newBuilder().setHold(0.4).setBlock(0.8)))
+        .addOverrides(dev.warden.proto.v1.PolicyOverride.newBuilder().setRegion("DE").setCategory("bags")
+            .putWeights("ipr.brand_mention", 0.3))
+        .build());
+    assertEquals(0.4, p.scoring("DE", "shoes").hold(), "region override");
+    assertEquals(0.3, p.scoring("DE", "Bags").weight(Signal.IPR_BRAND_MENTION), "region+category override, any case");
+    assertEquals(0.3, p.scoring("GB", "medicines").hold(), "the default policy's category override");
+    assertEquals(p.base(), p.scoring("GB", "bags"));
+    assertEquals(p.weight(Signal.IPR_UNAUTHORIZED_BRAND), p.scoring("DE", "bags").weight(Signal.IPR_UNAUTHORIZED_BRAND),
+        "weights an override does not name stay");
+  }
+
+  @Test
+  void badOverridesAreRejected() {
+    var bad = DEFAULT.toBuilder()
+        .addOverrides(dev.warden.proto.v1.PolicyOverride.newBuilder().putWeights("nope", 1))
+        .addOverrides(dev.warden.proto.v1.PolicyOverride.newBuilder().setRegion("DE")
+            .setThresholds(dev.warden.proto.v1.Thresholds.newBuilder().setHold(0.9).setBlock(0.5)))
+        .build();
+    List<String> problems = CompiledPolicy.validate(bad);
+    assertTrue(problems.stream().anyMatch(p -> p.contains("needs a region, a category or both")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("unknown signal 'nope'")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.contains("thresholds.hold (0.9) must not be above")), problems.toString());
+  }
+
+  @Test
   void unparseableJsonIsAPolicyException() {
     var ex = assertThrows(PolicyException.class, () -> PolicyLoader.parse("{\"version\": 3, \"nope\": true}"));
     assertTrue(ex.getMessage().contains("not a warden.v1.Policy"));

@@ -248,6 +248,60 @@ class EvaluatorTest {
   }
 
   @Test
+  void editAfterAPassThatIntroducesABrandAndAPriceCollapseIsScoredWithTheChange() {
+    SellerState s = sellerState(establishedSeller("s-bs"));
+    ListingResult first = evaluator.scoreListing(listing("s-bs", "Vintage diver watch").id("l-bs").price(45_000, "GBP").build(),
+        s, null, T0);
+    assertEquals(Decision.PASS, first.verdict().decision(), why(first.verdict()));
+    Verdict edited = evaluator.scoreListing(listing("s-bs", "Omega Seamaster diver watch").id("l-bs").edit()
+        .price(3_900, "GBP").build(), first.seller(), first.memo(), T0 + 60_000).verdict();
+    Reason r = Arrays.stream(edited.reasons()).filter(x -> x.signal().equals("listing.edit_after_pass")).findFirst()
+        .orElseThrow(() -> new AssertionError(why(edited)));
+    assertTrue(r.evidence().contains("brand Omega") && r.evidence().contains("450.00 GBP -> 39.00 GBP"), r.evidence());
+    assertEquals(Decision.BLOCK, edited.decision(), why(edited));
+  }
+
+  @Test
+  void harmlessEditAndEditOfAnUnseenListingCarryNoEditSignal() {
+    SellerState s = sellerState(establishedSeller("s-he"));
+    ListingResult first = evaluator.scoreListing(listing("s-he", "Oak table").id("l-he").price(10_000, "GBP").build(), s, null, T0);
+    Verdict edited = evaluator.scoreListing(listing("s-he", "Oak table, solid").id("l-he").edit().price(9_000, "GBP").build(),
+        first.seller(), first.memo(), T0).verdict();
+    assertFalse(has(edited, "listing.edit_after_pass"), why(edited));
+    Verdict unseen = evaluator.scoreListing(listing("s-he", "Omega Seamaster").id("l-new").edit().price(500_000, "GBP").build(),
+        first.seller(), null, T0).verdict();
+    assertFalse(has(unseen, "listing.edit_after_pass"), "an edit never seen is scored as new: " + why(unseen));
+  }
+
+  @Test
+  void categoryOverrideTightensTheThresholdsForThatCategoryOnly() {
+    SellerState s = sellerState(newUnverifiedSeller("s-med"));
+    Verdict medicine = score(listing("s-med", "Vitamin D tablets").build(), s);
+    assertEquals(Decision.PASS, medicine.decision(), "no category: base thresholds: " + why(medicine));
+    WardenEvent e = new WardenEvent(medicine.eventId() + "-m", T0, "GB", dev.warden.core.model.EventKind.LISTING_CREATED,
+        "s-med", new dev.warden.core.model.Listing("l-med", "s-med", "", "Vitamin D tablets", "", "Medicines", "", 900, "GBP",
+            new String[0]), null, null, null, null, null, null, null);
+    Verdict strict = score(e, s);
+    assertEquals(Decision.HOLD, strict.decision(), "medicines hold at 0.3, case-insensitively: " + why(strict));
+  }
+
+  @Test
+  void pinningAFlaggedListingIsItselfASignal() {
+    var pin = Fixtures.live("c-p", "ls-p", dev.warden.core.model.LiveStream.LiveKind.PRODUCT_PINNED, "");
+    LiveResult r = evaluator.scoreLive(pin.withPinned(new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.BLOCK, 0, T0)),
+        null, null, T0);
+    assertTrue(has(r.verdict(), "live.pinned_flagged_listing"), why(r.verdict()));
+    assertEquals(Decision.HOLD, r.verdict().decision(), why(r.verdict()));
+    LiveResult worse = evaluator.scoreLive(pin.withPinned(new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.BLOCK, 6.0, T0)),
+        null, null, T0);
+    assertTrue(has(worse.verdict(), "live.pinned_penalized_seller"), why(worse.verdict()));
+    assertEquals(Decision.BLOCK, worse.verdict().decision(), "flagged listing and a penalized seller: " + why(worse.verdict()));
+    LiveResult clean = evaluator.scoreLive(pin.withPinned(new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.PASS, 0, T0)),
+        null, null, T0);
+    assertEquals(Decision.PASS, clean.verdict().decision(), why(clean.verdict()));
+  }
+
+  @Test
   void redeliveredEventIsNotScoredTwice() {
     WardenEvent e = listing("s-d", "Oak table").build();
     ListingResult first = evaluator.scoreListing(e, null, null, T0);

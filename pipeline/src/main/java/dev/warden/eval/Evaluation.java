@@ -1,0 +1,103 @@
+package dev.warden.eval;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.scoring.Decision;
+import dev.warden.core.scoring.Verdict;
+import dev.warden.io.EventCodec;
+import dev.warden.io.InvalidEventException;
+import dev.warden.offline.OfflineScorer;
+import dev.warden.proto.v1.LabelledEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Scores a labelled evaluation set with the offline scorer (the job's evaluation code) and
+ * compares each decision with its label.
+ *
+ * <p>Format, one JSON object per line: {@code {"expect": "BLOCK", "family": "ipr", "case":
+ * "short description", "event": { ...a warden.v1.Event in protobuf JSON... }}}. State events
+ * (profiles, brand registrations, outcomes) carry no {@code expect}. Blank lines and lines
+ * starting with {@code //} are skipped.
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /** Reads the set; every malformed line is an error with its line number (an eval set must be clean). */
+  public static List<LabelledCase> read(BufferedReader in) throws IOException {
+    List<LabelledCase> cases = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    String line;
+    int n = 0;
+    while ((line = in.readLine()) != null) {
+      n++;
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("//")) {
+        continue;
+      }
+      LabelledEvent.Builder b = LabelledEvent.newBuilder();
+      try {
+        JsonFormat.parser().merge(t, b);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        problems.add("line " + n + ": " + e.getMessage());
+        continue;
+      }
+      if (!b.hasEvent()) {
+        problems.add("line " + n + ": no \"event\" object");
+        continue;
+      }
+      Decision expect = null;
+      if (!b.getExpect().isEmpty()) {
+        try {
+          expect = Decision.valueOf(b.getExpect().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          problems.add("line " + n + ": expect must be PASS, HOLD or BLOCK, got '" + b.getExpect() + "'");
+          continue;
+        }
+        if (b.getFamily().isEmpty()) {
+          problems.add("line " + n + ": a labelled case needs a \"family\"");
+          continue;
+        }
+      }
+      cases.add(new LabelledCase(n, b.getEvent(), expect, b.getFamily().isEmpty() ? "unlabelled" : b.getFamily(),
+          b.getCase()));
+    }
+    if (!problems.isEmpty()) {
+      throw new IOException("evaluation set has " + problems.size() + " bad line(s):\n  " + String.join("\n  ", problems));
+    }
+    return cases;
+  }
+
+  /** Scores every case in order; a labelled event that gets no verdict counts as a mismatch. */
+  public static EvalReport run(List<LabelledCase> cases, CompiledPolicy policy) throws IOException {
+    OfflineScorer scorer = new OfflineScorer(policy);
+    EvalReport report = new EvalReport();
+    for (LabelledCase c : cases) {
+      WardenEvent e;
+      try {
+        e = EventCodec.fromProto(c.event());
+      } catch (InvalidEventException ex) {
+        throw new IOException("line " + c.line() + ": the event is not valid: " + ex.getMessage());
+      }
+      Verdict v = scorer.accept(e, e.eventTimeMillis());
+      if (c.expect() == null) {
+        continue;
+      }
+      if (v == null) {
+        throw new IOException("line " + c.line() + ": labelled " + c.expect() + " but the event is not scored");
+      }
+      String reasons = java.util.Arrays.stream(v.reasons())
+          .map(r -> r.signal() + "=" + r.contribution() + " (" + r.evidence() + ")")
+          .collect(Collectors.joining("; "));
+      report.record(c, v.decision(), "score " + v.score() + ": " + reasons);
+    }
+    return report;
+  }
+
+}

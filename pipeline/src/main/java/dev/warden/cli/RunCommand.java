@@ -48,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
       checkpoints = java.nio.file.Path.of(".warden", "checkpoints").toAbsolutePath().toUri().toString();
     }
     var env = StreamExecutionEnvironment.getExecutionEnvironment(WardenJob.flinkConfig(o, checkpoints));
-    WardenJob.build(env, o, policyJson, WardenJob.kafkaSource(o), WardenJob.verdictSink(o), WardenJob.deadLetterSink(o));
+    WardenJob.build(env, o, policyJson, WardenJob.Io.kafka(o));
     env.execute("warden");
     return 0;
   }

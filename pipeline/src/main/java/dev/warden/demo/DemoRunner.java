@@ -2,6 +2,7 @@ package dev.warden.demo;
 
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.embedded.TopicSpec;
+import dev.warden.job.Topics;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
 import dev.warden.proto.v1.Verdict;
@@ -80,9 +81,9 @@ public final class DemoRunner {
     try {
       out.println("warden demo: starting Kafka (KRaft, single node) on 127.0.0.1 ...");
       kafka = EmbeddedKafka.builder().dataDir(work.resolve("kafka")).start();
-      kafka.createTopics(List.of(TopicSpec.of(EVENTS, 4), TopicSpec.of(VERDICTS, 4), TopicSpec.of(DLQ, 1)));
+      kafka.createTopics(Topics.all(WardenOptions.defaults(), 4));
       out.println("warden demo: Kafka ready at " + kafka.bootstrapServers() + " in " + kafka.startupTime().toMillis()
-          + " ms; topics " + EVENTS + " (4 partitions), " + VERDICTS + " (4), " + DLQ + " (1)");
+          + " ms; topics created: " + EVENTS + " (4 partitions), " + VERDICTS + " (4), " + DLQ + ", policy topics");
 
       WardenOptions o = WardenOptions.defaults()
           .with(WardenOptions.BOOTSTRAP.key(), kafka.bootstrapServers())
@@ -90,7 +91,7 @@ public final class DemoRunner {
           .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");
       String checkpoints = work.resolve("checkpoints").toUri().toString();
       var env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), WardenJob.flinkConfig(o, checkpoints));
-      WardenJob.build(env, o, s.policyJson(), WardenJob.kafkaSource(o), WardenJob.verdictSink(o), WardenJob.deadLetterSink(o));
+      WardenJob.build(env, o, s.policyJson(), WardenJob.Io.kafka(o));
       job = env.executeAsync("warden-demo");
       out.println("warden demo: job " + job.getJobID() + " running on a local MiniCluster, parallelism "
           + s.parallelism() + ", RocksDB state, checkpoints every 10 s");

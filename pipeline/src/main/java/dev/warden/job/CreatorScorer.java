@@ -1,10 +1,7 @@
 package dev.warden.job;
 
-import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.core.policy.CompiledPolicy;
-import dev.warden.core.ref.BrandKeys;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.LiveResult;
 import dev.warden.core.scoring.Verdict;
@@ -14,14 +11,16 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
- * accumulated risk lives under its creator's key, one point read per event.
+ * accumulated risk lives under its creator's key, one point read per event. Shadow evaluation
+ * as in {@link SellerScorer}.
  */
-public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, BrandRecord, Verdict> {
+public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
   private static final long serialVersionUID = 1L;
 
   private final String policyJson;
@@ -30,10 +29,10 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
 
   private transient ValueState<CreatorState> creator;
   private transient MapState<String, StreamMemo> streams;
-  private transient ReferenceTracker refs;
-  private transient CompiledPolicy policy;
-  private transient Evaluator evaluator;
+  private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
+  private transient Counter shadowDiffs;
+  private transient Counter shadowErrors;
 
   public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl) {
     this.policyJson = policyJson;
@@ -45,17 +44,15 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   public void open(OpenContext ctx) {
     creator = getRuntimeContext().getState(Names.creatorState(creatorTtl));
     streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
-    policy = CompiledPolicy.compileShared(policyJson);
-    refs = new ReferenceTracker(policy.phashMaxDistance(), policy.pdqMaxDistance());
+    scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    shadowDiffs = getRuntimeContext().getMetricGroup().counter("shadowDiffs");
+    shadowErrors = getRuntimeContext().getMetricGroup().counter("shadowErrors");
   }
 
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
-    var ref = refs.current(ctx.getBroadcastState(Names.BRANDS));
-    if (evaluator == null || evaluator.references() != ref) {
-      evaluator = new Evaluator(policy, ref);
-    }
+    Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     CreatorState c = creator.value();
     if (e.kind() != EventKind.LIVE_STREAM) {
       creator.update(evaluator.applyCreatorEvent(e, c));
@@ -69,7 +66,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
       r = evaluator.scoreLive(e, c, prev, now);
     } catch (RuntimeException ex) {
       metrics.engineErrors.inc();
-      Verdict v = Evaluator.failClosed(e, policy.version(), ex, now);
+      Verdict v = Evaluator.failClosed(e, evaluator.policy().version(), ex, now);
       metrics.record(v);
       out.collect(v);
       return;
@@ -82,11 +79,23 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
     streams.put(streamId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
+
+    Evaluator candidate = scoring.candidate();
+    if (candidate != null) {
+      try {
+        Verdict shadow = candidate.scoreLive(e, c, prev, now).verdict();
+        if (shadow != null && shadow.decision() != r.verdict().decision()) {
+          shadowDiffs.inc();
+          ctx.output(Names.SHADOW, ShadowSupport.diff(r.verdict(), shadow));
+        }
+      } catch (RuntimeException ex) {
+        shadowErrors.inc();
+      }
+    }
   }
 
   @Override
-  public void processBroadcastElement(BrandRecord b, Context ctx, Collector<Verdict> out) throws Exception {
-    ctx.getBroadcastState(Names.BRANDS).put(BrandKeys.key(b.brand()), b);
-    refs.markDirty();
+  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out) throws Exception {
+    scoring.onBroadcast(u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
   }
 }

@@ -48,7 +48,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
 
   static void route(WardenEvent e, Context ctx, Collector<WardenEvent> out) {
     switch (e.kind()) {
-      case BRAND_REGISTERED -> ctx.output(Names.BRAND_REGISTRATIONS, e.brand());
+      case BRAND_REGISTERED -> ctx.output(Names.BRAND_REGISTRATIONS, RefUpdate.of(e.brand()));
       case LIVE_STREAM -> ctx.output(e.isPin() ? Names.PINS : Names.CREATOR_EVENTS, e);
       case CREATOR_UPDATED -> ctx.output(Names.CREATOR_EVENTS, e);
       case ENFORCEMENT_OUTCOME -> {

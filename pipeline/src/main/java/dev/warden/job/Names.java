@@ -28,6 +28,11 @@ public final class Names {
   public static final String UID_SELLER_SCORER = "warden-seller-scorer";
   public static final String UID_CREATOR_SCORER = "warden-creator-scorer";
   public static final String UID_PIN_ENRICHER = "warden-pin-enricher";
+  public static final String UID_CONFIG_SOURCE = "warden-config-source";
+  public static final String UID_POLICY_GATE = "warden-policy-gate";
+  public static final String UID_POLICY_AUDIT_SINK = "warden-policy-audit-sink";
+  public static final String UID_POLICY_STATUS_SINK = "warden-policy-status-sink";
+  public static final String UID_SHADOW_SINK = "warden-shadow-sink";
   public static final String UID_VERDICT_SINK = "warden-verdict-sink";
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
@@ -58,8 +63,15 @@ public final class Names {
       new OutputTag<>("listing-status", TypeInformation.of(ListingStatus.class));
 
   /** Brand registrations, broadcast to every scorer task. */
-  public static final OutputTag<BrandRecord> BRAND_REGISTRATIONS =
-      new OutputTag<>("brand-registrations", TypeInformation.of(BrandRecord.class));
+  public static final OutputTag<RefUpdate> BRAND_REGISTRATIONS =
+      new OutputTag<>("brand-registrations", TypeInformation.of(RefUpdate.class));
+
+  /** Broadcast state: the accepted policies by role ("active", "candidate"). */
+  public static final MapStateDescriptor<String, PolicyUpdate> POLICIES =
+      new MapStateDescriptor<>("policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
+
+  /** Shadow verdicts: where the candidate policy decides differently. */
+  public static final OutputTag<KafkaOut> SHADOW = new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
 
   public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
     var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));

@@ -1,9 +1,6 @@
 package dev.warden.job;
 
-import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.core.policy.CompiledPolicy;
-import dev.warden.core.ref.BrandKeys;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.Verdict;
@@ -13,6 +10,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -20,9 +18,11 @@ import org.apache.flink.util.Collector;
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the
  * seller's state and the listing's fingerprint (two point reads), hands them to the pure
  * {@link Evaluator}, stores what it returns. If evaluation itself fails, the verdict is a HOLD
- * with an engine.error reason (fail closed), never a crash loop.
+ * with an engine.error reason (fail closed), never a crash loop. While a candidate policy
+ * exists, the event is scored with it too, after the live verdict is out, and differences go
+ * to the shadow output; the candidate never changes state or the live verdict.
  */
-public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, BrandRecord, Verdict> {
+public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
   private static final long serialVersionUID = 1L;
 
   private final String policyJson;
@@ -31,10 +31,10 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
   private transient ValueState<SellerState> seller;
   private transient MapState<String, ListingMemo> listings;
-  private transient ReferenceTracker refs;
-  private transient CompiledPolicy policy;
-  private transient Evaluator evaluator;
+  private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
+  private transient Counter shadowDiffs;
+  private transient Counter shadowErrors;
 
   public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl) {
     this.policyJson = policyJson;
@@ -46,18 +46,16 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   public void open(OpenContext ctx) {
     seller = getRuntimeContext().getState(Names.sellerState(sellerTtl));
     listings = getRuntimeContext().getMapState(Names.listingMemos(listingTtl));
-    policy = CompiledPolicy.compileShared(policyJson);
-    refs = new ReferenceTracker(policy.phashMaxDistance(), policy.pdqMaxDistance());
+    scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> refs.lastCompileMillis());
+    shadowDiffs = getRuntimeContext().getMetricGroup().counter("shadowDiffs");
+    shadowErrors = getRuntimeContext().getMetricGroup().counter("shadowErrors");
+    getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
   }
 
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
-    var ref = refs.current(ctx.getBroadcastState(Names.BRANDS));
-    if (evaluator == null || evaluator.references() != ref) {
-      evaluator = new Evaluator(policy, ref);
-    }
+    Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     SellerState s = seller.value();
     if (!e.kind().scored()) {
       seller.update(evaluator.applySellerEvent(e, s));
@@ -71,7 +69,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
       r = evaluator.scoreListing(e, s, prev, now);
     } catch (RuntimeException ex) {
       metrics.engineErrors.inc();
-      Verdict v = Evaluator.failClosed(e, policy.version(), ex, now);
+      Verdict v = Evaluator.failClosed(e, evaluator.policy().version(), ex, now);
       metrics.record(v);
       out.collect(v);
       return;
@@ -85,11 +83,23 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     metrics.record(r.verdict());
     out.collect(r.verdict());
     ctx.output(Names.LISTING_STATUS, r.status());
+
+    Evaluator candidate = scoring.candidate();
+    if (candidate != null) {
+      try {
+        Verdict shadow = candidate.scoreListing(e, s, prev, now).verdict();
+        if (shadow != null && shadow.decision() != r.verdict().decision()) {
+          shadowDiffs.inc();
+          ctx.output(Names.SHADOW, ShadowSupport.diff(r.verdict(), shadow));
+        }
+      } catch (RuntimeException ex) {
+        shadowErrors.inc(); // a broken candidate must never touch the live path
+      }
+    }
   }
 
   @Override
-  public void processBroadcastElement(BrandRecord b, Context ctx, Collector<Verdict> out) throws Exception {
-    ctx.getBroadcastState(Names.BRANDS).put(BrandKeys.key(b.brand()), b);
-    refs.markDirty();
+  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out) throws Exception {
+    scoring.onBroadcast(u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
   }
 }

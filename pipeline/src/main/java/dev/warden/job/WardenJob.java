@@ -36,8 +36,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                             ├─▶ pins ─▶ keyBy(listing) ─▶ PinEnricher ◀─┘       │
  *                             │                              │                   │
  *                             ├─▶ keyBy(creator) ◀───────────┘ ─▶ CreatorScorer ─┘
- *                             ├─▶ brand registrations ─(broadcast to both scorers)
- *                             └─▶ dead letters
+ *                             ├─▶ brand registrations ─┬─(broadcast to both scorers)
+ *  config ─▶ PolicyGate ─────────────────────────────────┘  (+ audit, status topics)
+ *                             └─▶ dead letters            (+ shadow verdicts from both scorers)
  * </pre>
  */
 public final class WardenJob {
@@ -63,17 +64,28 @@ public final class WardenJob {
     return c;
   }
 
-  /** Assembles the topology on {@code env} from the given source and sinks. */
-  public static void build(
-      StreamExecutionEnvironment env,
-      WardenOptions o,
-      String policyJson,
-      Source<RawRecord, ?, ?> source,
-      Sink<Verdict> verdictSink,
-      Sink<DeadLetterRecord> deadLetterSink) {
+  /** Where the job reads and writes: real Kafka in production and the demo, the same in tests. */
+  public record Io(
+      Source<RawRecord, ?, ?> events,
+      Source<RawRecord, ?, ?> config,
+      Sink<Verdict> verdicts,
+      Sink<DeadLetterRecord> deadLetters,
+      Sink<KafkaOut> policyAudit,
+      Sink<KafkaOut> policyStatus,
+      Sink<KafkaOut> shadow) {
+
+    public static Io kafka(WardenOptions o) {
+      return new Io(kafkaSource(o), configSource(o), verdictSink(o), deadLetterSink(o),
+          outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)), outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
+          outSink(o, o.get(WardenOptions.TOPIC_SHADOW)));
+    }
+  }
+
+  /** Assembles the topology on {@code env} from the given sources and sinks. */
+  public static void build(StreamExecutionEnvironment env, WardenOptions o, String policyJson, Io io) {
     env.setParallelism(o.getInt(WardenOptions.PARALLELISM));
 
-    DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "warden-events")
+    DataStream<RawRecord> raw = env.fromSource(io.events(), WatermarkStrategy.noWatermarks(), "warden-events")
         .uid(Names.UID_SOURCE);
 
     SingleOutputStreamOperator<WardenEvent> decoded = raw
@@ -81,14 +93,31 @@ public final class WardenJob {
         .uid(Names.UID_DECODE)
         .name("decode-validate");
 
-    BroadcastStream<dev.warden.core.model.BrandRecord> brands =
-        decoded.getSideOutput(Names.BRAND_REGISTRATIONS).broadcast(Names.BRANDS);
+    // Policy bundles: one ordered gate judges them; accepted ones join the brand registrations
+    // on the broadcast stream every scorer task receives.
+    SingleOutputStreamOperator<RefUpdate> policies = env
+        .fromSource(io.config(), WatermarkStrategy.noWatermarks(), "warden-config")
+        .uid(Names.UID_CONFIG_SOURCE)
+        .setParallelism(1)
+        .keyBy(new PolicyGate.OneKey())
+        .process(new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE)), TypeInformation.of(RefUpdate.class))
+        .uid(Names.UID_POLICY_GATE)
+        .name("policy-gate")
+        .setParallelism(1);
+    policies.getSideOutput(PolicyGate.AUDIT).sinkTo(io.policyAudit()).uid(Names.UID_POLICY_AUDIT_SINK)
+        .name("policy-audit-sink").setParallelism(1);
+    policies.getSideOutput(PolicyGate.STATUS).sinkTo(io.policyStatus()).uid(Names.UID_POLICY_STATUS_SINK)
+        .name("policy-status-sink").setParallelism(1);
+
+    BroadcastStream<RefUpdate> reference = decoded.getSideOutput(Names.BRAND_REGISTRATIONS)
+        .union(policies)
+        .broadcast(Names.BRANDS, Names.POLICIES);
 
     Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
     Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
     SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
         .keyBy(new SubjectKeys.BySeller())
-        .connect(brands)
+        .connect(reference)
         .process(new SellerScorer(policyJson, subjectTtl, listingTtl), TypeInformation.of(Verdict.class))
         .uid(Names.UID_SELLER_SCORER)
         .name("seller-scorer");
@@ -101,17 +130,45 @@ public final class WardenJob {
         .uid(Names.UID_PIN_ENRICHER)
         .name("pin-enricher");
 
-    DataStream<Verdict> creatorVerdicts = decoded.getSideOutput(Names.CREATOR_EVENTS)
+    SingleOutputStreamOperator<Verdict> creatorVerdicts = decoded.getSideOutput(Names.CREATOR_EVENTS)
         .union(enrichedPins)
         .keyBy(new SubjectKeys.ByCreator())
-        .connect(brands)
+        .connect(reference)
         .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS))),
             TypeInformation.of(Verdict.class))
         .uid(Names.UID_CREATOR_SCORER)
         .name("creator-scorer");
 
-    sellerVerdicts.union(creatorVerdicts).sinkTo(verdictSink).uid(Names.UID_VERDICT_SINK).name("verdict-sink");
-    decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(deadLetterSink).uid(Names.UID_DLQ_SINK).name("dlq-sink");
+    sellerVerdicts.union(creatorVerdicts).sinkTo(io.verdicts()).uid(Names.UID_VERDICT_SINK).name("verdict-sink");
+    sellerVerdicts.getSideOutput(Names.SHADOW).union(creatorVerdicts.getSideOutput(Names.SHADOW))
+        .sinkTo(io.shadow()).uid(Names.UID_SHADOW_SINK).name("shadow-sink");
+    decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");
+  }
+
+  /**
+   * The config topic, always read from the beginning when there is no checkpoint (it is
+   * compacted: the latest bundle per role survives), with its own consumer group.
+   */
+  public static KafkaSource<RawRecord> configSource(WardenOptions o) {
+    Properties props = o.kafkaProperties();
+    props.putIfAbsent("fetch.max.wait.ms", "5");
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(o.get(WardenOptions.BOOTSTRAP))
+        .setTopics(o.get(WardenOptions.TOPIC_CONFIG))
+        .setGroupId(o.get(WardenOptions.GROUP_ID) + "-config")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(props)
+        .build();
+  }
+
+  public static KafkaSink<KafkaOut> outSink(WardenOptions o, String topic) {
+    return KafkaSink.<KafkaOut>builder()
+        .setBootstrapServers(o.get(WardenOptions.BOOTSTRAP))
+        .setKafkaProducerConfig(producerProps(o))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setRecordSerializer(new KafkaOutSerializer(topic))
+        .build();
   }
 
   /** The Kafka source of raw input records; offsets are committed on checkpoints. */

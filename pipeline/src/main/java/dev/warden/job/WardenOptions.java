@@ -39,6 +39,16 @@ public final class WardenOptions implements Serializable {
       "The enforcement topic: one warden.v1.Verdict per scored event, keyed by subject id.");
   public static final Option TOPIC_DLQ = option("topic.dlq", "warden.dlq",
       "Dead-letter topic: warden.v1.DeadLetter with the raw bytes, reason and source offset.");
+  public static final Option TOPIC_CONFIG = option("topic.config", "warden.policy",
+      "Config topic (compacted): signed policy bundles keyed 'active' or 'candidate'; read from the beginning.");
+  public static final Option TOPIC_POLICY_STATUS = option("topic.policy-status", "warden.policy-status",
+      "Where the job reports its active and candidate policy and the last rejection (compacted, key 'status').");
+  public static final Option TOPIC_POLICY_AUDIT = option("topic.policy-audit", "warden.policy-audit",
+      "One warden.v1.PolicyAudit per bundle seen: accepted or rejected, why, and what it changes.");
+  public static final Option TOPIC_SHADOW = option("topic.shadow", "warden.shadow",
+      "Verdicts the candidate policy would decide differently (warden.v1.ShadowVerdict).");
+  public static final Option POLICY_KEY_FILE = option("policy.key-file", "",
+      "File with the policy signing key (hex). Empty: $WARDEN_POLICY_KEY_FILE, then $WARDEN_POLICY_KEY. Never the topic.");
   public static final Option GROUP_ID = option("group.id", "warden",
       "Consumer group id of the job's Kafka source (offsets are committed on checkpoints).");
   public static final Option STARTING_OFFSETS = option("source.starting-offsets", "committed",

@@ -30,15 +30,15 @@ import org.junit.jupiter.api.Test;
 class CreatorScorerHarnessTest {
   private static final Duration STREAM_TTL = Duration.ofHours(24);
 
-  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, BrandRecord, Verdict> harness;
+  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
         new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL),
-        new SubjectKeys.ByCreator(), Types.STRING, Names.BRANDS);
+        new SubjectKeys.ByCreator(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
-    harness.processBroadcastElement(omega(), 0);
+    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
   }
 
   @AfterEach

@@ -51,7 +51,7 @@ class DecodeFunctionTest {
     List<WardenEvent> creator = values(harness.getSideOutput(Names.CREATOR_EVENTS));
     assertEquals(List.of("b", "d"), creator.stream().map(WardenEvent::eventId).toList(),
         "an outcome naming both a seller and a creator reaches both sides");
-    assertEquals("Omega", values(harness.getSideOutput(Names.BRAND_REGISTRATIONS)).get(0).brand());
+    assertEquals("Omega", values(harness.getSideOutput(Names.BRAND_REGISTRATIONS)).get(0).brand().brand());
     assertEquals(EventKind.LIVE_STREAM, creator.get(0).kind());
   }
 

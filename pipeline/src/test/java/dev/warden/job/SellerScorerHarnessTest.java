@@ -29,13 +29,13 @@ class SellerScorerHarnessTest {
   private static final Duration SELLER_TTL = Duration.ofDays(400);
   private static final Duration LISTING_TTL = Duration.ofDays(30);
 
-  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, BrandRecord, Verdict> harness;
+  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
         new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL),
-        new SubjectKeys.BySeller(), Types.STRING, Names.BRANDS);
+        new SubjectKeys.BySeller(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
   }
 
@@ -55,7 +55,7 @@ class SellerScorerHarnessTest {
 
   @Test
   void blocksUnauthorizedBrandBelowFloorPriceFromNewSeller() throws Exception {
-    harness.processBroadcastElement(omega(), 0);
+    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
     harness.processElement(newUnverifiedSeller("s-1"), 0);
     harness.processElement(listing("s-1", "Omega Seamaster watch, AAA grade").price(3_900, "GBP").build(), 0);
     Verdict v = lastVerdict();
@@ -69,7 +69,7 @@ class SellerScorerHarnessTest {
 
   @Test
   void sellerProfileStateIsWrittenAndUsedForLaterListings() throws Exception {
-    harness.processBroadcastElement(omega(), 0);
+    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
     harness.processElement(establishedSeller("s-2", "Omega"), 0);
     harness.processElement(listing("s-2", "Omega Speedmaster Professional").declaredBrand("Omega")
         .price(620_000, "GBP").build(), 0);
@@ -101,7 +101,7 @@ class SellerScorerHarnessTest {
   void brandRegisteredAfterStartTakesEffectForTheNextListing() throws Exception {
     harness.processElement(listing("s-5", "Zorblax sneakers, super copy").price(1_000, "GBP").build(), 0);
     assertFalse(has(lastVerdict(), "ipr.brand_mention"), "Zorblax is not registered yet");
-    harness.processBroadcastElement(new BrandRecord("Zorblax", new String[0], 20_000, "GBP", new String[0], "Z Ltd"), 0);
+    harness.processBroadcastElement(RefUpdate.of(new BrandRecord("Zorblax", new String[0], 20_000, "GBP", new String[0], "Z Ltd")), 0);
     harness.processElement(listing("s-5", "Zorblax sneakers, super copy").price(1_000, "GBP").build(), 0);
     Verdict v = lastVerdict();
     assertTrue(has(v, "ipr.brand_mention") && has(v, "ipr.below_floor_price"), Arrays.toString(v.reasons()));
@@ -109,7 +109,7 @@ class SellerScorerHarnessTest {
 
   @Test
   void holdOrBlockAlwaysCarriesReasonsAndPolicyVersion() throws Exception {
-    harness.processBroadcastElement(omega(), 0);
+    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
     harness.processElement(listing("s-6", "switchblade knife").build(), 0);
     harness.processElement(listing("s-6", "Omega Seamaster replica").price(1_000, "GBP").build(), 0);
     for (Verdict v : harness.extractOutputValues()) {

@@ -58,7 +58,10 @@ class WardenJobIT {
   @BeforeAll
   static void start() throws Exception {
     kafka = EmbeddedKafka.start();
-    kafka.createTopics(List.of(TopicSpec.of(EVENTS, 4), TopicSpec.of(VERDICTS, 4), TopicSpec.of(DLQ, 1)));
+    kafka.createTopics(List.of(TopicSpec.of(EVENTS, 4), TopicSpec.of(VERDICTS, 4), TopicSpec.of(DLQ, 1),
+        new TopicSpec("warden.policy", 1, Map.of("cleanup.policy", "compact")),
+        new TopicSpec("warden.policy-status", 1, Map.of("cleanup.policy", "compact")),
+        TopicSpec.of("warden.policy-audit", 1), TopicSpec.of("warden.shadow", 1)));
     WardenOptions o = WardenOptions.defaults()
         .with("bootstrap.servers", kafka.bootstrapServers())
         .with("topic.events", EVENTS).with("topic.verdicts", VERDICTS).with("topic.dlq", DLQ)
@@ -66,8 +69,7 @@ class WardenJobIT {
         .with("checkpoint.interval-ms", "2000");
     var env = StreamExecutionEnvironment.createLocalEnvironment(2,
         WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString()));
-    WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.kafkaSource(o), WardenJob.verdictSink(o),
-        WardenJob.deadLetterSink(o));
+    WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
     job = env.executeAsync("warden-it");
 
     Properties p = kafka.clientProperties();

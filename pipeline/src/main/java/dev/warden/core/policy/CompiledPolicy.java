@@ -3,6 +3,7 @@ package dev.warden.core.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.warden.core.scoring.Decision;
+import dev.warden.core.scoring.Family;
 import dev.warden.core.scoring.Signal;
 import dev.warden.core.text.PhraseMatcher;
 import dev.warden.core.text.TextNormalizer;
@@ -39,6 +40,8 @@ public final class CompiledPolicy {
   private final List<Set<String>> listRegions;
   private final int phashMaxDistance;
   private final int pdqMaxDistance;
+  private final boolean[] disabledFamilies;
+  private final List<dev.warden.proto.v1.ForceHold> forceHolds;
 
   private CompiledPolicy(Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
     this.source = p;
@@ -69,6 +72,11 @@ public final class CompiledPolicy {
     this.listRegions = listRegions;
     this.phashMaxDistance = p.getBrand().getPhashMaxDistance();
     this.pdqMaxDistance = p.getBrand().getPdqMaxDistance();
+    this.disabledFamilies = new boolean[Family.values().length];
+    for (String f : p.getDisabledFamiliesList()) {
+      disabledFamilies[Family.byId(f).ordinal()] = true;
+    }
+    this.forceHolds = List.copyOf(p.getForceHoldsList());
   }
 
   /** Compiles the policy in {@code json}, sharing the result with every task in this JVM. */
@@ -120,6 +128,29 @@ public final class CompiledPolicy {
     List<String> problems = new ArrayList<>();
     if (p.getVersion().isBlank()) {
       problems.add("version is required");
+    }
+    if (p.getRevision() <= 0) {
+      problems.add("revision must be a positive number that grows with every change");
+    }
+    for (String f : p.getDisabledFamiliesList()) {
+      Family fam = Family.byId(f);
+      if (fam == null) {
+        problems.add("disabled_families: unknown family '" + f + "'");
+      } else if (fam == Family.ENGINE || fam == Family.POLICY) {
+        problems.add("disabled_families: the " + f + " family cannot be disabled");
+      }
+    }
+    for (int i = 0; i < p.getForceHoldsCount(); i++) {
+      var fh = p.getForceHolds(i);
+      if (fh.getRegion().isEmpty() && fh.getCategory().isEmpty()) {
+        problems.add("force_holds[" + i + "]: needs a region, a category or both");
+      }
+      if (!fh.getRegion().isEmpty() && !fh.getRegion().matches("[A-Z]{2}")) {
+        problems.add("force_holds[" + i + "]: region '" + fh.getRegion() + "' is not an ISO 3166-1 alpha-2 code");
+      }
+      if (fh.getReason().isBlank()) {
+        problems.add("force_holds[" + i + "]: a reason is required (it is shown on every verdict it forces)");
+      }
     }
     double hold = p.getThresholds().getHold();
     double block = p.getThresholds().getBlock();
@@ -291,6 +322,27 @@ public final class CompiledPolicy {
   /** The base weight of {@code s}. */
   public double weight(Signal s) {
     return base.weight(s);
+  }
+
+  public long revision() {
+    return source.getRevision();
+  }
+
+  /** True when a kill switch disabled this family's signals. */
+  public boolean disabled(Family f) {
+    return disabledFamilies[f.ordinal()];
+  }
+
+  /** The force-hold that applies to this region and category, or null (a short list: a linear scan). */
+  public dev.warden.proto.v1.ForceHold forceHold(String region, String category) {
+    for (int i = 0; i < forceHolds.size(); i++) {
+      var fh = forceHolds.get(i);
+      if ((fh.getRegion().isEmpty() || fh.getRegion().equals(region))
+          && (fh.getCategory().isEmpty() || fh.getCategory().equalsIgnoreCase(category))) {
+        return fh;
+      }
+    }
+    return null;
   }
 
   public double priceDropShare() {

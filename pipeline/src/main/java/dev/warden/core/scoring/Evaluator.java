@@ -95,7 +95,7 @@ public final class Evaluator {
         policy.sellerRules().getPenaltyHalfLifeDays());
     SellerState next = sellerReasons(s, e, penalty);
 
-    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), hard, nowMillis);
+    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), l.category(), hard, nowMillis);
     ListingMemo memo = new ListingMemo(e.eventId(), e.eventTimeMillis(), v.decision(), l.priceMinor(), l.currency(),
         brandKeys, counterfeitTerms, !scan.prohibited.isEmpty(), images);
     ListingStatus status = new ListingStatus(l.listingId(), l.sellerId(), v.decision(), penalty, e.eventTimeMillis());
@@ -152,6 +152,9 @@ public final class Evaluator {
   /** Prohibited and restricted terms: hard rules, one reason per term list. */
   private Decision prohibitedReasons(String region) {
     Decision hard = Decision.PASS;
+    if (policy.disabled(Family.PROHIBITED)) {
+      return hard;
+    }
     int seenLists = 0; // bit set of lists already reported (first 64 lists; later ones may repeat)
     for (TextScan.TermFinding f : scan.prohibited) {
       int bit = f.hit().list() < 64 ? 1 << f.hit().list() : 0;
@@ -160,7 +163,7 @@ public final class Evaluator {
       }
       seenLists |= bit;
       Signal sig = f.hit().action() == Decision.BLOCK ? Signal.PROHIBITED_TERM : Signal.RESTRICTED_TERM;
-      reasons.add(Reason.hard(sig, sc.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
+      addReason(Reason.hard(sig, sc.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
           + region + ") in " + f.field() + ": \"" + f.snippet() + "\""));
       hard = hard.atLeast(f.hit().action());
     }
@@ -282,7 +285,7 @@ public final class Evaluator {
     }
     if (points >= 0.5) {
       double w = sc.weight(Signal.SELLER_PENALTY) * Math.min(1.0, points / rules.getPenaltySaturation());
-      reasons.add(Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
+      addReason(Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned, %d IPR complaints)", points, s.upheld(), s.overturned(),
           s.complaints())));
     }
@@ -352,17 +355,17 @@ public final class Evaluator {
     double accumulated = prev == null ? 0 : prev.accumulatedRisk();
     if (accumulated > 0 && ls.kind() == LiveStream.LiveKind.TRANSCRIPT) {
       double w = sc.weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / policy.streamRiskSaturation());
-      reasons.add(Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
+      addReason(Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
           "%.2f risk accumulated over %d earlier segments of stream %s", accumulated, prev.segments(), ls.streamId())));
     }
     double points = decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), e.eventTimeMillis(),
         policy.sellerRules().getPenaltyHalfLifeDays());
     if (points >= 0.5) {
       double w = sc.weight(Signal.CREATOR_PENALTY) * Math.min(1.0, points / policy.sellerRules().getPenaltySaturation());
-      reasons.add(Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
+      addReason(Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned)", points, c.upheld(), c.overturned())));
     }
-    Verdict v = verdict(e, SubjectType.LIVE_STREAM, ls.streamId(), ls.sellerId(), ls.creatorId(), hard, nowMillis);
+    Verdict v = verdict(e, SubjectType.LIVE_STREAM, ls.streamId(), ls.sellerId(), ls.creatorId(), "", hard, nowMillis);
     int segments = (prev == null ? 0 : prev.segments()) + (ls.kind() == LiveStream.LiveKind.TRANSCRIPT ? 1 : 0);
     StreamMemo memo = new StreamMemo(e.eventId(), e.eventTimeMillis(), segments, accumulated + segmentScore,
         ls.kind() == LiveStream.LiveKind.ENDED);
@@ -456,7 +459,14 @@ public final class Evaluator {
   }
 
   private void add(Signal s, String evidence) {
-    reasons.add(Reason.of(s, sc.weight(s), evidence));
+    addReason(Reason.of(s, sc.weight(s), evidence));
+  }
+
+  /** Every reason goes through here, so a kill-switched family never fires. */
+  private void addReason(Reason r) {
+    if (!policy.disabled(Signal.byId(r.signal()).family)) {
+      reasons.add(r);
+    }
   }
 
   private double sum() {
@@ -468,10 +478,17 @@ public final class Evaluator {
   }
 
   private Verdict verdict(WardenEvent e, SubjectType type, String subjectId, String sellerId, String creatorId,
-      Decision hard, long nowMillis) {
+      String category, Decision hard, long nowMillis) {
     double score = Math.round(sum() * 10_000) / 10_000.0;
     Decision d = score >= sc.block() ? Decision.BLOCK : score >= sc.hold() ? Decision.HOLD : Decision.PASS;
     d = d.atLeast(hard);
+    var forced = policy.forceHold(e.region(), category);
+    if (forced != null) {
+      reasons.add(Reason.hard(Signal.POLICY_FORCE_HOLD, 0.0, forced.getReason() + " (force hold"
+          + (forced.getRegion().isEmpty() ? "" : " region " + forced.getRegion())
+          + (forced.getCategory().isEmpty() ? "" : " category " + forced.getCategory()) + ")"));
+      d = d.atLeast(Decision.HOLD);
+    }
     Reason[] rs = reasons.toArray(new Reason[0]);
     Arrays.sort(rs, BY_WEIGHT);
     return new Verdict(e.eventId(), type, subjectId, sellerId, creatorId, d, score, rs, policy.version(),

@@ -8,11 +8,22 @@ public enum Family {
   CREATOR("creator"),
   LISTING("listing"),
   LIVE("live"),
+  POLICY("policy"),
   ENGINE("engine");
 
   public final String id;
 
   Family(String id) {
     this.id = id;
+  }
+
+  /** The family with this id, or null. */
+  public static Family byId(String id) {
+    for (Family f : values()) {
+      if (f.id.equals(id)) {
+        return f;
+      }
+    }
+    return null;
   }
 }

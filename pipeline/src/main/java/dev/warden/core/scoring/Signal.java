@@ -32,6 +32,8 @@ public enum Signal {
   LIVE_PINNED_FLAGGED_LISTING("live.pinned_flagged_listing", Family.LIVE, "the pinned product's latest verdict was HOLD or BLOCK"),
   LIVE_PINNED_PENALIZED_SELLER("live.pinned_penalized_seller", Family.LIVE, "the pinned product's seller is under penalty"),
   LIVE_STREAM_RISK("live.stream_risk", Family.LIVE, "risk accumulated over this stream's earlier segments"),
+  // Kill switches.
+  POLICY_FORCE_HOLD("policy.force_hold", Family.POLICY, "the policy forces review of this region or category"),
   // The engine itself (fail closed).
   ENGINE_ERROR("engine.error", Family.ENGINE, "the engine could not evaluate the event: held for review");
 

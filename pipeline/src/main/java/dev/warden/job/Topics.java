@@ -1,0 +1,31 @@
+package dev.warden.job;
+
+import dev.warden.embedded.TopicSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The topics a Warden deployment needs, with the settings each must have. */
+public final class Topics {
+  private Topics() {}
+
+  /**
+   * Every topic the job reads or writes. The config and status topics are compacted (the latest
+   * record per key is the state); the others are ordinary.
+   */
+  public static List<TopicSpec> all(WardenOptions o, int partitions) {
+    List<TopicSpec> t = new ArrayList<>();
+    for (String events : o.get(WardenOptions.TOPIC_EVENTS).split(",")) {
+      if (!events.isBlank()) {
+        t.add(TopicSpec.of(events.trim(), partitions));
+      }
+    }
+    t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_VERDICTS), partitions));
+    t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_DLQ), 1));
+    t.add(new TopicSpec(o.get(WardenOptions.TOPIC_CONFIG), 1, Map.of("cleanup.policy", "compact")));
+    t.add(new TopicSpec(o.get(WardenOptions.TOPIC_POLICY_STATUS), 1, Map.of("cleanup.policy", "compact")));
+    t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_POLICY_AUDIT), 1));
+    t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_SHADOW), 1));
+    return t;
+  }
+}

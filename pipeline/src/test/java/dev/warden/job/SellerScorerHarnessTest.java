@@ -107,6 +107,63 @@ class SellerScorerHarnessTest {
     assertTrue(has(v, "ipr.brand_mention") && has(v, "ipr.below_floor_price"), Arrays.toString(v.reasons()));
   }
 
+  private static PolicyUpdate stricter(String role, long revision) {
+    var p = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
+    p = p.toBuilder().setVersion("stricter-" + revision).setRevision(revision)
+        .setThresholds(p.getThresholds().toBuilder().setHold(0.3)).build();
+    return new PolicyUpdate(role, false, PolicyGate.print(p), p.getVersion(), p.getRevision());
+  }
+
+  @Test
+  void switchesToANewActivePolicyBetweenTwoEvents() throws Exception {
+    harness.processElement(newUnverifiedSeller("s-7"), 0);
+    harness.processElement(listing("s-7", "Oak side table").build(), 0);
+    assertEquals(Decision.PASS, lastVerdict().decision(), "0.35 is under the default hold threshold");
+    harness.processBroadcastElement(RefUpdate.of(stricter(PolicyUpdate.ACTIVE, 2)), 0);
+    harness.processElement(listing("s-7", "Oak side table, pair").build(), 0);
+    assertEquals(Decision.HOLD, lastVerdict().decision(), "the stricter policy holds at 0.3");
+    assertEquals("stricter-2", lastVerdict().policyVersion(), "the verdict names the policy that decided it");
+  }
+
+  @Test
+  void candidatePolicyIsShadowScoredAndOnlyDifferencesAreReported() throws Exception {
+    harness.processBroadcastElement(RefUpdate.of(stricter(PolicyUpdate.CANDIDATE, 2)), 0);
+    harness.processElement(newUnverifiedSeller("s-8"), 0);
+    harness.processElement(listing("s-8", "Oak side table").eventId("e-differs").build(), 0);
+    harness.processElement(establishedSeller("s-9"), 0);
+    harness.processElement(listing("s-9", "Oak side table").eventId("e-same").build(), 0);
+    assertEquals(Decision.PASS, harness.extractOutputValues().get(0).decision(), "the live verdict follows the active policy");
+    var shadow = harness.getSideOutput(Names.SHADOW);
+    assertEquals(1, shadow.size(), "only the event the candidate decides differently");
+    var sv = dev.warden.proto.v1.ShadowVerdict.parseFrom(shadow.peek().getValue().value());
+    assertEquals("e-differs", sv.getEventId());
+    assertEquals(dev.warden.proto.v1.Verdict.Decision.PASS, sv.getActive().getDecision());
+    assertEquals(dev.warden.proto.v1.Verdict.Decision.HOLD, sv.getCandidate().getDecision());
+    assertEquals("stricter-2", sv.getCandidate().getPolicyVersion());
+    harness.processBroadcastElement(RefUpdate.of(new PolicyUpdate(PolicyUpdate.CANDIDATE, true, "", "", 0)), 0);
+    harness.processElement(listing("s-8", "Oak chair").build(), 0);
+    assertEquals(1, harness.getSideOutput(Names.SHADOW).size(), "no shadow scoring once the candidate is discarded");
+  }
+
+  @Test
+  void activePolicySurvivesASnapshotAndRestore() throws Exception {
+    harness.processBroadcastElement(RefUpdate.of(stricter(PolicyUpdate.ACTIVE, 2)), 0);
+    harness.processElement(newUnverifiedSeller("s-10"), 0);
+    var snapshot = harness.snapshot(1L, 1L);
+    harness.close();
+
+    harness = new KeyedBroadcastOperatorTestHarness<>(
+        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL), List.of(Names.BRANDS, Names.POLICIES)),
+        new SubjectKeys.BySeller(), Types.STRING, 128, 1, 0);
+    harness.setup();
+    harness.initializeState(snapshot);
+    harness.open();
+    harness.processElement(listing("s-10", "Oak side table").build(), 0);
+    assertEquals("stricter-2", lastVerdict().policyVersion(), "restored from broadcast state, not the built-in policy");
+    assertEquals(Decision.HOLD, lastVerdict().decision());
+  }
+
   @Test
   void holdOrBlockAlwaysCarriesReasonsAndPolicyVersion() throws Exception {
     harness.processBroadcastElement(RefUpdate.of(omega()), 0);

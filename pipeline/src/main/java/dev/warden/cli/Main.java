@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./warden} command line. */
 @Command(name = "warden", mixinStandardHelpOptions = true, version = "warden 0.1.0",
     description = "Real-time risk scoring for marketplace listings and live streams.",
-    subcommands = {DemoCommand.class, ScoreCommand.class, EvalCommand.class, RunCommand.class,
+    subcommands = {DemoCommand.class, ScoreCommand.class, EvalCommand.class, PolicyCommand.class, RunCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -41,6 +41,85 @@ public final class PolicyLoader {
     }
   }
 
+  /**
+   * Reads a policy file: JSON (the protobuf JSON mapping) or, for {@code .yaml}/{@code .yml},
+   * the same structure in YAML.
+   */
+  public static Policy readFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new PolicyException(List.of("cannot read policy file " + file + ": " + e));
+    }
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return parse(name.endsWith(".yaml") || name.endsWith(".yml") ? yamlToJson(text) : text);
+  }
+
+  static String yamlToJson(String yaml) {
+    Object doc;
+    try {
+      doc = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+          new org.yaml.snakeyaml.LoaderOptions())).load(yaml);
+    } catch (RuntimeException e) {
+      throw new PolicyException(List.of("not valid YAML: " + e.getMessage()));
+    }
+    StringBuilder b = new StringBuilder();
+    writeJson(doc, b);
+    return b.toString();
+  }
+
+  private static void writeJson(Object o, StringBuilder b) {
+    if (o == null) {
+      b.append("null");
+    } else if (o instanceof java.util.Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (var e : m.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        writeJson(String.valueOf(e.getKey()), b);
+        b.append(':');
+        writeJson(e.getValue(), b);
+      }
+      b.append('}');
+    } else if (o instanceof List<?> l) {
+      b.append('[');
+      for (int i = 0; i < l.size(); i++) {
+        if (i > 0) {
+          b.append(',');
+        }
+        writeJson(l.get(i), b);
+      }
+      b.append(']');
+    } else if (o instanceof Number || o instanceof Boolean) {
+      b.append(o);
+    } else {
+      String s = o.toString();
+      b.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> b.append("\\\"");
+          case '\\' -> b.append("\\\\");
+          case '\n' -> b.append("\\n");
+          case '\r' -> b.append("\\r");
+          case '\t' -> b.append("\\t");
+          default -> {
+            if (c < 0x20) {
+              b.append(String.format("\\u%04x", (int) c));
+            } else {
+              b.append(c);
+            }
+          }
+        }
+      }
+      b.append('"');
+    }
+  }
+
   public static Policy parse(String json) {
     Policy.Builder b = Policy.newBuilder();
     try {

@@ -1,0 +1,163 @@
+package dev.warden.cli;
+
+import dev.warden.job.WardenOptions;
+import dev.warden.proto.v1.PolicyAudit;
+import dev.warden.proto.v1.PolicyStatus;
+import dev.warden.proto.v1.SignedPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The on-call CLI's view of the policy topics: reads the config, status and audit topics from
+ * the beginning (without joining a consumer group) and publishes to the config topic.
+ */
+final class PolicyChannel implements AutoCloseable {
+  private final WardenOptions o;
+  private final Properties base;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  PolicyChannel(WardenOptions o) {
+    this.o = o;
+    this.base = o.kafkaProperties();
+    base.put("bootstrap.servers", o.get(WardenOptions.BOOTSTRAP));
+    base.putIfAbsent("request.timeout.ms", "10000");
+    base.putIfAbsent("default.api.timeout.ms", "15000");
+  }
+
+  /** The latest record per key on the config topic (null value = tombstone). */
+  Map<String, SignedPolicy> config() throws Exception {
+    Map<String, SignedPolicy> latest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_CONFIG))) {
+      String k = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+      latest.put(k, r.value() == null ? null : SignedPolicy.parseFrom(r.value()));
+    }
+    return latest;
+  }
+
+  /** The job's last reported status, or null when it has reported none. */
+  PolicyStatus status() throws Exception {
+    PolicyStatus last = null;
+    for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_POLICY_STATUS))) {
+      if (r.value() != null) {
+        last = PolicyStatus.parseFrom(r.value());
+      }
+    }
+    return last;
+  }
+
+  List<PolicyAudit> audit() throws Exception {
+    List<PolicyAudit> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_POLICY_AUDIT))) {
+      out.add(PolicyAudit.parseFrom(r.value()));
+    }
+    return out;
+  }
+
+  /** End offsets of the audit topic: publish, then {@link #awaitAudit} from here. */
+  Map<TopicPartition, Long> auditEnd() {
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      return c.endOffsets(partitions(c, o.get(WardenOptions.TOPIC_POLICY_AUDIT)));
+    }
+  }
+
+  void publish(String role, byte[] value) throws Exception {
+    if (producer == null) {
+      Properties p = new Properties();
+      p.putAll(base);
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      producer = new KafkaProducer<>(p);
+    }
+    producer.send(new ProducerRecord<>(o.get(WardenOptions.TOPIC_CONFIG), role.getBytes(StandardCharsets.UTF_8), value))
+        .get();
+  }
+
+  /** The first audit record after {@code from} that matches, or null after {@code timeout}. */
+  PolicyAudit awaitAudit(Map<TopicPartition, Long> from, Predicate<PolicyAudit> match, Duration timeout) throws Exception {
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      c.assign(from.keySet());
+      from.forEach(c::seek);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+          PolicyAudit a = PolicyAudit.parseFrom(r.value());
+          if (match.test(a)) {
+            return a;
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = consumer()) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (!caughtUp(c, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("timed out reading " + topic);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean caughtUp(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+    for (var e : end.entrySet()) {
+      if (c.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+    List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+    if (infos == null || infos.isEmpty()) {
+      throw new IllegalStateException("topic " + topic + " does not exist (is this the right --bootstrap?)");
+    }
+    return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.putAll(base);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(p);
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}

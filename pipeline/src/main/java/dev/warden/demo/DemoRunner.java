@@ -1,5 +1,6 @@
 package dev.warden.demo;
 
+import dev.warden.core.policy.PolicyKey;
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.embedded.TopicSpec;
 import dev.warden.job.Topics;
@@ -53,6 +54,7 @@ public final class DemoRunner {
   private final AtomicLong printedAt = new AtomicLong();
   private final AtomicLong printedInSecond = new AtomicLong();
   private volatile String summaryLine;
+  private Path demoProps;
 
   public DemoRunner(Settings s) {
     this.s = s;
@@ -85,7 +87,16 @@ public final class DemoRunner {
       out.println("warden demo: Kafka ready at " + kafka.bootstrapServers() + " in " + kafka.startupTime().toMillis()
           + " ms; topics created: " + EVENTS + " (4 partitions), " + VERDICTS + " (4), " + DLQ + ", policy topics");
 
+      // The demo signs its own policy bundles: a fresh key, shared with `./warden policy` in
+      // other terminals through .warden/demo.properties (removed on exit).
+      Path keyFile = work.resolve("policy.key");
+      PolicyKey.generate(keyFile);
+      demoProps = Path.of(System.getProperty("warden.home", "."), ".warden", "demo.properties");
+      Files.createDirectories(demoProps.getParent());
+      Files.writeString(demoProps, "# written by ./warden demo while it runs\nbootstrap.servers=" + kafka.bootstrapServers()
+          + "\npolicy.key-file=" + keyFile.toAbsolutePath() + "\n");
       WardenOptions o = WardenOptions.defaults()
+          .with(WardenOptions.POLICY_KEY_FILE.key(), keyFile.toAbsolutePath().toString())
           .with(WardenOptions.BOOTSTRAP.key(), kafka.bootstrapServers())
           .with(WardenOptions.PARALLELISM.key(), String.valueOf(s.parallelism()))
           .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");
@@ -95,9 +106,12 @@ public final class DemoRunner {
       job = env.executeAsync("warden-demo");
       out.println("warden demo: job " + job.getJobID() + " running on a local MiniCluster, parallelism "
           + s.parallelism() + ", RocksDB state, checkpoints every 10 s");
+      out.println("warden demo: policy " + dev.warden.core.policy.CompiledPolicy.compileShared(s.policyJson()).version()
+          + " in force; from another terminal: ./warden policy status | ./warden policy publish FILE [--candidate]");
 
       Map<String, Long> sent = new ConcurrentHashMap<>();
-      watcher = new VerdictWatcher(kafka.bootstrapServers(), new Properties(), VERDICTS, DLQ, sent, this::show);
+      watcher = new VerdictWatcher(kafka.bootstrapServers(), new Properties(), VERDICTS, DLQ,
+          o.get(WardenOptions.TOPIC_POLICY_AUDIT), sent, this::show, this::showPolicy);
       watcherThread = new Thread(watcher, "warden-demo-verdicts");
       watcherThread.setDaemon(true);
       watcherThread.start();
@@ -123,6 +137,13 @@ public final class DemoRunner {
         kafka.close();
       }
       deleteTree(work);
+      if (demoProps != null) {
+        try {
+          Files.deleteIfExists(demoProps);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
       if (summaryLine != null) {
         out.println(summaryLine);
         out.flush();
@@ -284,6 +305,16 @@ public final class DemoRunner {
         (System.nanoTime() - t0) / 1e9, produced, total > 0 ? "/" + total : "", w.verdicts.get(), w.pass.get(),
         w.hold.get(), w.block.get(), w.dlq.get(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
         w.lastPolicyVersion);
+  }
+
+  /** Prints every policy bundle the job judged: on-call sees at once whether a change took effect. */
+  private void showPolicy(dev.warden.proto.v1.PolicyAudit a) {
+    if (a.getAccepted()) {
+      out.println("  POLICY " + a.getRole() + " " + a.getVersion() + " (revision " + a.getRevision() + ") accepted"
+          + (a.getAuthor().isEmpty() ? "" : " from " + a.getAuthor()) + ": " + String.join("; ", a.getChangesList()));
+    } else {
+      out.println("  POLICY " + a.getRole() + " " + a.getVersion() + " REJECTED: " + String.join("; ", a.getProblemsList()));
+    }
   }
 
   /** Prints non-PASS verdicts as they arrive, at most 5 a second so the screen stays readable. */

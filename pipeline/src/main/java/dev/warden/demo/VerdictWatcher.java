@@ -31,6 +31,8 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
   private final Recorder latency = new Recorder(3_600_000_000L, 3);
   private final Histogram total = new Histogram(3_600_000_000L, 3);
   private final Consumer<Verdict> onVerdict;
+  private final String auditTopic;
+  private final Consumer<dev.warden.proto.v1.PolicyAudit> onAudit;
   final AtomicLong verdicts = new AtomicLong();
   final AtomicLong duplicates = new AtomicLong();
   final AtomicLong pass = new AtomicLong();
@@ -40,8 +42,8 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
   volatile String lastPolicyVersion = "";
   private volatile boolean running = true;
 
-  public VerdictWatcher(String bootstrap, Properties extra, String verdictTopic, String dlqTopic,
-      Map<String, Long> sentNanos, Consumer<Verdict> onVerdict) {
+  public VerdictWatcher(String bootstrap, Properties extra, String verdictTopic, String dlqTopic, String auditTopic,
+      Map<String, Long> sentNanos, Consumer<Verdict> onVerdict, Consumer<dev.warden.proto.v1.PolicyAudit> onAudit) {
     Properties p = new Properties();
     p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -52,7 +54,9 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(p);
-    this.consumer.subscribe(List.of(verdictTopic, dlqTopic));
+    this.consumer.subscribe(List.of(verdictTopic, dlqTopic, auditTopic));
+    this.auditTopic = auditTopic;
+    this.onAudit = onAudit;
     this.verdictTopic = verdictTopic;
     this.sentNanos = sentNanos;
     this.onVerdict = onVerdict;
@@ -67,6 +71,8 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
           try {
             if (r.topic().equals(verdictTopic)) {
               onVerdictRecord(Verdict.parseFrom(r.value()), now);
+            } else if (r.topic().equals(auditTopic)) {
+              onAudit.accept(dev.warden.proto.v1.PolicyAudit.parseFrom(r.value()));
             } else {
               DeadLetter d = DeadLetter.parseFrom(r.value());
               if (dlqSeen.add(d.getSourceTopic() + "/" + d.getSourcePartition() + "/" + d.getSourceOffset())) {

@@ -59,6 +59,9 @@ public final class WardenJob {
     if (checkpointDir != null && !checkpointDir.isEmpty()) {
       c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
     }
+    // Keep the last checkpoint when the job is cancelled, so it can be restarted from it.
+    c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     // 0 = flush each record as soon as it is written: a verdict never waits for a buffer to fill.
     c.set(ExecutionOptions.BUFFER_TIMEOUT, o.getMillis(WardenOptions.BUFFER_TIMEOUT_MS));
     return c;

@@ -100,7 +100,12 @@ public final class CompiledPolicy {
     }
     PhraseMatcher.Builder<TermHit> b = PhraseMatcher.builder();
     for (String t : p.getBrand().getCounterfeitTermsList()) {
-      b.add(t, new TermHit(TermHit.Kind.COUNTERFEIT, t, -1, "", Decision.PASS));
+      for (String v : withPlural(t)) {
+        b.add(v, new TermHit(TermHit.Kind.COUNTERFEIT, t, -1, "", Decision.PASS));
+      }
+    }
+    for (String t : p.getBrand().getBrandExceptionsList()) {
+      b.add(t, new TermHit(TermHit.Kind.BRAND_EXCEPTION, t, -1, "", Decision.PASS));
     }
     for (String t : p.getBrand().getCounterfeitExceptionsList()) {
       b.add(t, new TermHit(TermHit.Kind.COUNTERFEIT_EXCEPTION, t, -1, "", Decision.PASS));
@@ -113,7 +118,9 @@ public final class CompiledPolicy {
       TermList l = p.getTermLists(i);
       Decision action = l.getAction() == TermList.Action.HOLD ? Decision.HOLD : Decision.BLOCK;
       for (String t : l.getTermsList()) {
-        b.add(t, new TermHit(TermHit.Kind.PROHIBITED, t, i, l.getName(), action));
+        for (String v : withPlural(t)) {
+          b.add(v, new TermHit(TermHit.Kind.PROHIBITED, t, i, l.getName(), action));
+        }
       }
       for (String t : l.getExceptionsList()) {
         b.add(t, new TermHit(TermHit.Kind.PROHIBITED_EXCEPTION, t, i, l.getName(), action));
@@ -121,6 +128,33 @@ public final class CompiledPolicy {
       regions.add(Set.copyOf(l.getRegionsList()));
     }
     return new CompiledPolicy(p, weights, b.build(), List.copyOf(regions));
+  }
+
+  /**
+   * A term and its regular English plural ("switchblade" -> "switchblades", "knuckle duster" ->
+   * "knuckle dusters", "sky" -> "skies"), so a list names each product once. Irregular plurals
+   * (knife -> knives) and other languages' plurals are listed explicitly in the policy.
+   */
+  static List<String> withPlural(String term) {
+    String t = term.strip();
+    int space = t.lastIndexOf(' ');
+    String last = t.substring(space + 1);
+    if (last.length() < 3 || !last.chars().allMatch(Character::isLetter)) {
+      return List.of(t);
+    }
+    String lower = last.toLowerCase(java.util.Locale.ROOT);
+    String plural;
+    if (lower.endsWith("s") && !lower.endsWith("ss")) {
+      return List.of(t); // already plural ("brass knuckles", "ecstasy pills")
+    }
+    if (lower.endsWith("ss") || lower.endsWith("x") || lower.endsWith("z") || lower.endsWith("ch") || lower.endsWith("sh")) {
+      plural = last + "es";
+    } else if (lower.endsWith("y") && "aeiou".indexOf(lower.charAt(lower.length() - 2)) < 0) {
+      plural = last.substring(0, last.length() - 1) + "ies";
+    } else {
+      plural = last + "s";
+    }
+    return List.of(t, t.substring(0, space + 1) + plural);
   }
 
   /** Every problem with the policy, empty when it is valid. */
@@ -237,6 +271,15 @@ public final class CompiledPolicy {
     checkPhrases(problems, "brand.counterfeit_terms", b.getCounterfeitTermsList());
     checkPhrases(problems, "brand.counterfeit_exceptions", b.getCounterfeitExceptionsList());
     checkPhrases(problems, "brand.legit_context_terms", b.getLegitContextTermsList());
+    checkPhrases(problems, "brand.brand_exceptions", b.getBrandExceptionsList());
+    for (Map.Entry<String, Double> e : b.getFxRatesMap().entrySet()) {
+      if (!e.getKey().matches("[A-Z]{3}")) {
+        problems.add("brand.fx_rates: '" + e.getKey() + "' is not an ISO 4217 code");
+      }
+      if (!(e.getValue() > 0)) {
+        problems.add("brand.fx_rates." + e.getKey() + " must be above 0");
+      }
+    }
     if (p.getTermListsCount() == 0) {
       problems.add("term_lists must not be empty");
     }
@@ -361,6 +404,12 @@ public final class CompiledPolicy {
   public boolean appliesIn(int list, String region) {
     Set<String> r = listRegions.get(list);
     return r.isEmpty() || r.contains(region);
+  }
+
+  /** What one major unit of {@code currency} is worth in the policy's base currency, or NaN when unknown. */
+  public double fxRate(String currency) {
+    Double r = source.getBrand().getFxRatesMap().get(currency);
+    return r == null ? Double.NaN : r;
   }
 
   public int phashMaxDistance() {

@@ -12,6 +12,7 @@ public record TermHit(Kind kind, String term, int list, String listName, Decisio
   public enum Kind {
     COUNTERFEIT,
     COUNTERFEIT_EXCEPTION,
+    BRAND_EXCEPTION,
     LEGIT_CONTEXT,
     PROHIBITED,
     PROHIBITED_EXCEPTION

@@ -192,8 +192,13 @@ public final class Evaluator {
     return kept;
   }
 
+  /**
+   * An ambiguous brand word ("box", "go") counts only when corroborated: declared, named by a
+   * distinctive phrase, counterfeit vocabulary right next to it (see TextScan), or its own
+   * counterfeit image.
+   */
   private static boolean counts(TextScan.BrandFinding f, boolean counterfeitTerms, ImageMatch image) {
-    return f.corroborated || counterfeitTerms || (image != null && image.hit.payload() == f.brand);
+    return f.corroborated || (image != null && image.hit.payload() == f.brand);
   }
 
   private void brandReasons(List<TextScan.BrandFinding> brands, SellerState s, Listing l) {
@@ -211,9 +216,9 @@ public final class Evaluator {
       if (unauthorized == null && !s.authorizedFor(f.brand.key())) {
         unauthorized = f;
       }
-      BrandInfo b = f.brand;
-      if (belowFloor == null && l.hasPrice() && b.hasFloor() && b.floorCurrency().equals(l.currency())
-          && l.priceMinor() < b.floorMinor()) {
+      // A style reference ("for Chanel lovers") does not claim to be the brand's product, so the
+      // brand's price floor does not apply; trading on the brand unauthorized still does.
+      if (belowFloor == null && !f.styleReference && belowFloor(l, f.brand)) {
         belowFloor = f;
       }
     }
@@ -222,14 +227,48 @@ public final class Evaluator {
           + unauthorized.brand.name());
     }
     if (belowFloor != null) {
-      add(Signal.IPR_BELOW_FLOOR_PRICE, money(l.priceMinor(), l.currency()) + " is below " + belowFloor.brand.name()
-          + "'s floor of " + money(belowFloor.brand.floorMinor(), belowFloor.brand.floorCurrency()));
+      BrandInfo b = belowFloor.brand;
+      String converted = b.floorCurrency().equals(l.currency()) ? ""
+          : String.format(Locale.ROOT, " (about %.2f %s at the policy's reference rates)",
+              major(l.priceMinor(), l.currency()) * policy.fxRate(l.currency()) / policy.fxRate(b.floorCurrency()),
+              b.floorCurrency());
+      add(Signal.IPR_BELOW_FLOOR_PRICE, money(l.priceMinor(), l.currency()) + converted + " is below " + b.name()
+          + "'s floor of " + money(b.floorMinor(), b.floorCurrency()));
+    }
+  }
+
+  /** Price below the brand's floor: same currency directly, another one through the policy's reference rates. */
+  private boolean belowFloor(Listing l, BrandInfo b) {
+    if (!l.hasPrice() || !b.hasFloor()) {
+      return false;
+    }
+    if (b.floorCurrency().equals(l.currency())) {
+      return l.priceMinor() < b.floorMinor();
+    }
+    double from = policy.fxRate(l.currency());
+    double to = policy.fxRate(b.floorCurrency());
+    if (Double.isNaN(from) || Double.isNaN(to)) {
+      return false;
+    }
+    return major(l.priceMinor(), l.currency()) * from < major(b.floorMinor(), b.floorCurrency()) * to;
+  }
+
+  private static double major(long minor, String currency) {
+    return minor / Math.pow(10, fractionDigits(currency));
+  }
+
+  private static int fractionDigits(String currency) {
+    try {
+      return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+    } catch (IllegalArgumentException e) {
+      return 2;
     }
   }
 
   private static String mention(TextScan.BrandFinding f) {
     String how = f.alias ? "alias '" + f.phrase + "' of " + f.brand.name() : f.brand.name();
-    String ctx = f.onlyCompatibility ? " after '" + f.contextTerm + "' (compatibility reference)" : "";
+    String ctx = f.onlyCompatibility ? " after '" + f.contextTerm + "' (compatibility reference)"
+        : f.styleReference ? " (style reference)" : "";
     return how + " in " + f.field + ": \"" + f.snippet + "\"" + ctx;
   }
 
@@ -519,12 +558,6 @@ public final class Evaluator {
   }
 
   static String money(long minor, String currency) {
-    int digits = 2;
-    try {
-      digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
-    } catch (IllegalArgumentException ignored) {
-      // unknown code: show two decimals
-    }
-    return java.math.BigDecimal.valueOf(minor, digits).toPlainString() + " " + currency;
+    return java.math.BigDecimal.valueOf(minor, fractionDigits(currency)).toPlainString() + " " + currency;
   }
 }

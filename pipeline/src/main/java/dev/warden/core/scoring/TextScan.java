@@ -27,6 +27,7 @@ final class TextScan {
     String snippet;
     boolean corroborated; // named by a non-ambiguous phrase or in the declared-brand field
     boolean onlyCompatibility = true; // every mention follows a compatibility phrase
+    boolean styleReference; // "for <brand> lovers": trades on the brand without claiming to be it
     String contextTerm;
 
     BrandFinding(BrandInfo brand) {
@@ -39,6 +40,21 @@ final class TextScan {
   private record Span(TermHit hit, int start, int end) {}
 
   private record BrandSpan(BrandPhrase phrase, int start, int end) {}
+
+  /** How close (normalized characters) counterfeit vocabulary must be to corroborate an ambiguous brand word. */
+  static final int CORROBORATION_DISTANCE = 24;
+
+  /** Words that may sit between two brand names of one compatibility list ("for iPhone 15 / iPhone 14"). */
+  private static final java.util.Set<String> LIST_CONNECTORS = java.util.Set.of("and", "or", "und", "oder", "et", "ou",
+      "y", "o", "e", "with", "mit", "avec", "con", "pro", "max", "mini", "plus", "ultra", "air", "se", "series", "gen",
+      "generation", "models", "model", "all", "other");
+
+  /** Words after "for <brand>" that make it a style claim, not compatibility ("for Chanel lovers"). */
+  private static final java.util.Set<String> NOT_COMPATIBILITY_AFTER = java.util.Set.of("lovers", "lover", "fans", "fan",
+      "style", "look", "lookalike", "vibes", "vibe", "addicts", "inspired", "fanatics");
+
+  /** Compatibility phrases too generic to carry a list or to survive a style word after the brand. */
+  private static final java.util.Set<String> BARE_PREPOSITIONS = java.util.Set.of("for", "für", "pour", "para", "per");
 
   final List<BrandFinding> brands = new ArrayList<>();
   final List<TermFinding> counterfeit = new ArrayList<>();
@@ -75,7 +91,7 @@ final class TextScan {
       Span s = termSpans.get(i);
       switch (s.hit.kind()) {
         case COUNTERFEIT -> {
-          if (!covered(s, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)) {
+          if (!covered(s, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1) && !sameSpanAlreadyFound(s, field)) {
             counterfeit.add(new TermFinding(s.hit, field, nt.originalSnippet(s.start, s.end)));
           }
         }
@@ -93,9 +109,17 @@ final class TextScan {
     int chainEnd = Integer.MIN_VALUE;
     for (int i = 0; i < brandSpans.size(); i++) {
       BrandSpan b = brandSpans.get(i);
+      if (coveredByBrandException(b)) {
+        continue; // "omega 3" is a fatty acid
+      }
       BrandFinding f = finding(b.phrase.brand());
       String context = compatibilityContextBefore(b.start);
-      if (context == null && chainContext != null && b.start >= chainEnd && b.start - chainEnd <= 1) {
+      if (context != null && BARE_PREPOSITIONS.contains(context) && styleWordAfter(nt, b.end)) {
+        context = null; // "for Chanel lovers": a style claim, not compatibility
+        f.styleReference = true;
+      }
+      if (context == null && chainContext != null && b.start >= chainEnd
+          && (b.start - chainEnd <= 1 || (!BARE_PREPOSITIONS.contains(chainContext) && onlyConnectors(nt, chainEnd, b.start)))) {
         context = chainContext;
       }
       if (context != null) {
@@ -107,7 +131,7 @@ final class TextScan {
       } else if (f.contextTerm == null) {
         f.contextTerm = context;
       }
-      if (declared || !b.phrase.ambiguous()) {
+      if (declared || !b.phrase.ambiguous() || counterfeitNear(b)) {
         f.corroborated = true;
       }
       if (f.snippet == null || (f.alias && !b.phrase.alias())) {
@@ -117,6 +141,70 @@ final class TextScan {
         f.snippet = nt.originalSnippet(b.start, b.end);
       }
     }
+  }
+
+  private boolean coveredByBrandException(BrandSpan b) {
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span x = termSpans.get(i);
+      if (x.hit.kind() == TermHit.Kind.BRAND_EXCEPTION && x.start <= b.start && x.end >= b.end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Counterfeit vocabulary (not excepted) within a few words of this brand mention, in this field. */
+  private boolean counterfeitNear(BrandSpan b) {
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span x = termSpans.get(i);
+      if (x.hit.kind() == TermHit.Kind.COUNTERFEIT && !covered(x, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)
+          && x.start - b.end <= CORROBORATION_DISTANCE && b.start - x.end <= CORROBORATION_DISTANCE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Two dictionary terms that normalize alike ("replica", "réplica") are one finding. */
+  private boolean sameSpanAlreadyFound(Span s, String field) {
+    for (int i = 0; i < termSpans.size(); i++) {
+      Span x = termSpans.get(i);
+      if (x == s) {
+        return false;
+      }
+      if (x.hit.kind() == TermHit.Kind.COUNTERFEIT && x.start == s.start && x.end == s.end) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean styleWordAfter(NormalizedText nt, int end) {
+    String n = nt.normalized();
+    int s = end + 1;
+    if (s >= n.length()) {
+      return false;
+    }
+    int e = n.indexOf(' ', s);
+    return NOT_COMPATIBILITY_AFTER.contains(n.substring(s, e < 0 ? n.length() : e));
+  }
+
+  /** Whether the text between two brand mentions is only list connectors and model numbers. */
+  private static boolean onlyConnectors(NormalizedText nt, int from, int to) {
+    if (to - from > 40) {
+      return false;
+    }
+    String gap = nt.normalized().substring(from, to).strip();
+    if (gap.isEmpty()) {
+      return true;
+    }
+    for (String w : gap.split(" ")) {
+      boolean model = w.chars().anyMatch(Character::isDigit) && w.length() <= 5;
+      if (!model && !LIST_CONNECTORS.contains(w)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private BrandFinding finding(BrandInfo brand) {

@@ -352,12 +352,19 @@ public final class TextNormalizer {
         return s.tokEnd[t] - u == 1 && (s.kind[u] == LETTER || s.kind[u] == DIGIT);
     }
 
-    /** Whether the separator runs before tokens a and b are the same characters. */
+    /**
+     * Whether the separator runs before tokens a and b are alike: the same characters, or each a
+     * single punctuation mark ("R.o-l.e-x" mixes dots and hyphens to dodge exact matching), but
+     * never a space against punctuation ("R.o.l.e.x 1:1" stays two groups).
+     */
     private static boolean sameSeparator(Scratch s, int a, int b) {
         int as = s.tokEnd[a - 1];
         int ae = s.tokStart[a];
         int bs = s.tokEnd[b - 1];
         int be = s.tokStart[b];
+        if (ae - as == 1 && be - bs == 1 && isPunct(s.ch[as]) && isPunct(s.ch[bs])) {
+            return true;
+        }
         if (ae - as != be - bs) {
             return false;
         }
@@ -367,6 +374,11 @@ public final class TextNormalizer {
             }
         }
         return true;
+    }
+
+    private static boolean isPunct(char c) {
+        return c == '.' || c == '-' || c == '_' || c == '*' || c == '/' || c == '|' || c == '~' || c == '+' || c == '\''
+            || c == ',' || c == ':' || c == ';' || c == '•' || c == '·';
     }
 
     private static void emitGroup(Scratch s, int firstTok, int lastTok) {

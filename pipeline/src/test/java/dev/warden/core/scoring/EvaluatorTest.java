@@ -89,10 +89,24 @@ class EvaluatorTest {
   }
 
   @Test
-  void floorOnlyAppliesInTheSameCurrency() {
-    Verdict v = score(listing("s-c", "Omega Seamaster diver").price(80_000, "EUR").build(),
-        sellerState(establishedSeller("s-c")));
+  void floorAppliesAcrossCurrenciesThroughThePolicysReferenceRates() {
+    Verdict eur = score(listing("s-c", "Omega Seamaster diver").price(80_000, "EUR").build(), sellerState(establishedSeller("s-c")));
+    Reason r = Arrays.stream(eur.reasons()).filter(x -> x.signal().equals("ipr.below_floor_price")).findFirst()
+        .orElseThrow(() -> new AssertionError(why(eur)));
+    assertTrue(r.evidence().contains("800.00 EUR (about 688.00 GBP"), r.evidence());
+    Verdict above = score(listing("s-c", "Omega Seamaster diver").price(200_000, "EUR").build(), sellerState(establishedSeller("s-c")));
+    assertFalse(has(above, "ipr.below_floor_price"), "1720 GBP is above the floor: " + why(above));
+    Verdict noRate = score(listing("s-c", "Omega Seamaster diver").price(80_000, "NOK").build(), sellerState(establishedSeller("s-c")));
+    assertFalse(has(noRate, "ipr.below_floor_price"), "no reference rate, no comparison: " + why(noRate));
+  }
+
+  @Test
+  void styleReferenceTradesOnTheBrandButIsNotHeldToItsFloor() {
+    Verdict v = score(listing("s-n", "Quilted chain bag for Gucci lovers").price(2_500, "GBP").build(),
+        sellerState(newUnverifiedSeller("s-n")));
+    assertTrue(has(v, "ipr.unauthorized_brand"), why(v));
     assertFalse(has(v, "ipr.below_floor_price"), why(v));
+    assertEquals(Decision.HOLD, v.decision(), why(v));
   }
 
   @ParameterizedTest(name = "compatibility reference: {0}")

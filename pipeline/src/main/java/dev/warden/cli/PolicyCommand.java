@@ -120,10 +120,59 @@ public final class PolicyCommand implements Runnable {
     return Policy.parseFrom(s.getPolicy());
   }
 
-  /** The active policy on the topic, or null when none was ever published. */
-  static Policy active(PolicyChannel ch) throws Exception {
-    SignedPolicy s = ch.config().get("active");
-    return s == null ? null : decode(s);
+  /**
+   * What is in force, from the job's own reports (status and audit topics) rather than the
+   * config topic, whose latest record may be a bundle the job rejected.
+   */
+  record Truth(PolicyStatus status, Policy active, boolean activeKnown, SignedPolicy candidate, long maxRevision,
+      List<PolicyAudit> acceptedActives) {}
+
+  static Truth truth(PolicyChannel ch) throws Exception {
+    Policy builtIn = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
+    PolicyStatus st = ch.status();
+    List<PolicyAudit> accepted = new ArrayList<>();
+    for (PolicyAudit a : ch.audit()) {
+      if (a.getAccepted() && a.getRole().equals("active") && !a.getPolicyJson().isEmpty()) {
+        accepted.add(a);
+      }
+    }
+    Map<String, SignedPolicy> config = ch.config();
+    long max = builtIn.getRevision();
+    for (SignedPolicy sp : config.values()) {
+      if (sp != null) {
+        try {
+          max = Math.max(max, decode(sp).getRevision());
+        } catch (IOException ignored) {
+          // an unreadable record: the job rejected it too
+        }
+      }
+    }
+    Policy active = builtIn;
+    boolean known = true;
+    SignedPolicy candidate = null;
+    if (st != null) {
+      max = Math.max(max, st.getActive().getRevision());
+      if (!st.getActive().getVersion().equals(builtIn.getVersion())) {
+        active = null;
+        for (PolicyAudit a : accepted) {
+          if (a.getVersion().equals(st.getActive().getVersion())) {
+            active = PolicyLoader.parse(a.getPolicyJson());
+          }
+        }
+        known = active != null;
+      }
+      if (st.hasCandidate()) {
+        candidate = config.get("candidate/" + st.getCandidate().getRevision());
+        if (candidate == null) {
+          candidate = config.get("candidate");
+        }
+      }
+    }
+    return new Truth(st, active, known, candidate, max, accepted);
+  }
+
+  static long activeRevision(Truth t) {
+    return t.status() != null ? t.status().getActive().getRevision() : t.active().getRevision();
   }
 
   static int err(String msg, int code) {
@@ -135,7 +184,7 @@ public final class PolicyCommand implements Runnable {
   static int publishAndAwait(PolicyChannel ch, String role, byte[] value, String version, long revision) throws Exception {
     var from = ch.auditEnd();
     long t0 = System.nanoTime();
-    ch.publish(role, value);
+    ch.publish(role + "/" + revision, value);
     System.out.println("published " + (value == null ? "discard of the candidate" : role + " " + version
         + " (revision " + revision + ")") + "; waiting for the job ...");
     String auditRole = value == null ? "discard" : role;
@@ -204,16 +253,20 @@ public final class PolicyCommand implements Runnable {
         return err(e.getMessage(), REJECTED);
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
-        Policy active = active(ch);
-        if (active == null) {
-          active = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
-          System.out.println("(nothing published yet: comparing with the built-in default policy)");
+        Truth t = truth(ch);
+        if (t.status() == null) {
+          System.out.println("(the job has reported no policy yet: comparing with the built-in default policy)");
         }
+        if (!t.activeKnown()) {
+          return err("the active policy " + t.status().getActive().getVersion() + " is not in the audit trail "
+              + "(audit topic retention?): cannot compare", USAGE);
+        }
+        Policy active = t.active();
         System.out.println(file + " against active " + active.getVersion() + " (revision " + active.getRevision() + "):");
         PolicyDiff.changes(active, p).forEach(c -> System.out.println("  - " + c));
-        if (p.getRevision() <= active.getRevision()) {
-          System.out.println("note: revision " + p.getRevision() + " must be above " + active.getRevision()
-              + " to be accepted");
+        if (p.getRevision() <= t.maxRevision()) {
+          System.out.println("note: revision " + p.getRevision() + " is already used; publish it as revision "
+              + (t.maxRevision() + 1));
         }
         return 0;
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
@@ -253,12 +306,11 @@ public final class PolicyCommand implements Runnable {
         return REJECTED;
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
-        Policy active = active(ch);
-        long activeRevision = active == null ? PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getRevision()
-            : active.getRevision();
-        if (p.getRevision() <= activeRevision) {
+        Truth t = truth(ch);
+        if (p.getRevision() <= t.maxRevision()) {
           return err("revision " + p.getRevision() + " does not move forward: the active policy has revision "
-              + activeRevision + "; set \"revision\": " + (activeRevision + 1), REJECTED);
+              + activeRevision(t) + " and the highest revision published is " + t.maxRevision() + "; set \"revision\": "
+              + (t.maxRevision() + 1), REJECTED);
         }
         SignedPolicy s = PolicyBundles.sign(p, key, who(), System.currentTimeMillis());
         return publishAndAwait(ch, candidate ? "candidate" : "active", s.toByteArray(), p.getVersion(), p.getRevision());
@@ -317,7 +369,7 @@ public final class PolicyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
-        SignedPolicy c = ch.config().get("candidate");
+        SignedPolicy c = truth(ch).candidate();
         if (c == null) {
           return err("there is no candidate to promote", USAGE);
         }
@@ -338,10 +390,11 @@ public final class PolicyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
-        if (ch.config().get("candidate") == null) {
+        Truth t = truth(ch);
+        if (t.candidate() == null) {
           return err("there is no candidate to discard", USAGE);
         }
-        return publishAndAwait(ch, "candidate", null, "", 0);
+        return publishAndAwait(ch, "candidate", null, "", decode(t.candidate()).getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
         return err(e.getMessage(), USAGE);
       }
@@ -370,41 +423,44 @@ public final class PolicyCommand implements Runnable {
         return err(e.getMessage(), USAGE);
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
-        List<PolicyAudit> accepted = new ArrayList<>();
-        for (PolicyAudit a : ch.audit()) {
-          if (a.getAccepted() && a.getRole().equals("active") && !a.getPolicyJson().isEmpty()) {
-            accepted.add(a);
-          }
-        }
-        Policy active = active(ch);
-        if (active == null) {
-          return err("nothing was ever published: the built-in policy is in force, there is nothing to roll back", USAGE);
-        }
+        Truth t = truth(ch);
+        Policy builtIn = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
+        String current = t.status() == null ? builtIn.getVersion() : t.status().getActive().getVersion();
         Policy target = null;
         if (to != null) {
-          for (PolicyAudit a : accepted) {
+          for (PolicyAudit a : t.acceptedActives()) {
             if (a.getVersion().equals(to)) {
               target = PolicyLoader.parse(a.getPolicyJson());
             }
           }
-          if (target == null && to.equals(PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion())) {
-            target = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
+          if (target == null && to.equals(builtIn.getVersion())) {
+            target = builtIn;
           }
           if (target == null) {
             return err("no accepted active policy with version " + to + " in the audit trail", USAGE);
           }
         } else {
-          for (PolicyAudit a : accepted) {
-            if (a.getRevision() < active.getRevision() && !a.getVersion().equals(active.getVersion())) {
-              target = PolicyLoader.parse(a.getPolicyJson());
+          // The accepted active policy before the current one, in the order the job accepted them.
+          int last = -1;
+          for (int i = 0; i < t.acceptedActives().size(); i++) {
+            if (t.acceptedActives().get(i).getVersion().equals(current)) {
+              last = i;
+            }
+          }
+          if (last < 0 && current.equals(builtIn.getVersion())) {
+            return err("the built-in policy is in force and nothing earlier was accepted: nothing to roll back", USAGE);
+          }
+          for (int i = last - 1; i >= 0 && target == null; i--) {
+            if (!t.acceptedActives().get(i).getVersion().equals(current)) {
+              target = PolicyLoader.parse(t.acceptedActives().get(i).getPolicyJson());
             }
           }
           if (target == null) {
-            target = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
-            System.out.println("(no earlier published policy: rolling back to the built-in default)");
+            target = builtIn;
+            System.out.println("(no earlier published policy: rolling back to the built-in default " + builtIn.getVersion() + ")");
           }
         }
-        long revision = active.getRevision() + 1;
+        long revision = t.maxRevision() + 1;
         Policy p = target.toBuilder()
             .setRevision(revision)
             .setVersion(target.getVersion() + "+rollback." + revision)

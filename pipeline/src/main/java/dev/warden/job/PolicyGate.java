@@ -87,37 +87,51 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       s = new GateState(initialPolicyJson, 0L, "", 0L, "", "", 0L, new String[0], 0L);
     }
     long now = System.currentTimeMillis();
-    String role = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+    // Keys are "<role>/<revision>" ("active/7", "candidate/8"; a bare role is accepted too): one
+    // key per bundle, so compaction never drops the last accepted policy behind a rejected one.
+    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+    int slash = key.indexOf('/');
+    String role = slash < 0 ? key : key.substring(0, slash);
+    long keyRevision = -1;
+    if (slash >= 0) {
+      try {
+        keyRevision = Long.parseLong(key.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        keyRevision = -2;
+      }
+    }
     String source = r.topic() + "/" + r.partition() + "@" + r.offset();
     PolicyAudit.Builder audit = PolicyAudit.newBuilder().setRole(role).setAt(EventCodec.timestamp(now)).setSource(source);
 
-    if (!role.equals(PolicyUpdate.ACTIVE) && !role.equals(PolicyUpdate.CANDIDATE)) {
-      s = reject(s, audit, List.of("record key must be 'active' or 'candidate', got '" + role + "'"), ctx, now);
+    if ((!role.equals(PolicyUpdate.ACTIVE) && !role.equals(PolicyUpdate.CANDIDATE)) || keyRevision == -2) {
+      s = reject(s, audit, List.of("record key must be 'active/<revision>' or 'candidate/<revision>', got '" + key + "'"),
+          ctx, now);
     } else if (r.value() == null) {
       if (role.equals(PolicyUpdate.CANDIDATE)) {
         audit.setRole("discard").setAccepted(true);
-        if (s.candidateJson().isEmpty()) {
-          audit.addChanges("no candidate to discard");
+        if (s.candidateJson().isEmpty()
+            || (keyRevision >= 0 && PolicyLoader.parse(s.candidateJson()).getRevision() != keyRevision)) {
+          audit.addChanges("no candidate" + (keyRevision >= 0 ? " with revision " + keyRevision : "") + " to discard");
         } else {
           Policy c = PolicyLoader.parse(s.candidateJson());
           audit.setVersion(c.getVersion()).setRevision(c.getRevision()).addChanges("candidate " + c.getVersion() + " discarded");
           out.collect(RefUpdate.of(new PolicyUpdate(PolicyUpdate.CANDIDATE, true, "", c.getVersion(), c.getRevision())));
+          s = new GateState(s.activeJson(), s.activeSinceMillis(), "", 0L, s.rejectedRole(), s.rejectedVersion(),
+              s.rejectedRevision(), s.rejectedProblems(), s.rejectedAtMillis());
         }
-        s = new GateState(s.activeJson(), s.activeSinceMillis(), "", 0L, s.rejectedRole(), s.rejectedVersion(),
-            s.rejectedRevision(), s.rejectedProblems(), s.rejectedAtMillis());
         accepted.inc();
         ctx.output(AUDIT, out(audit.build()));
       } else {
         s = reject(s, audit, List.of("the active policy cannot be deleted: publish a new bundle (or roll back)"), ctx, now);
       }
     } else {
-      s = judge(s, r, role, audit, ctx, out, now);
+      s = judge(s, r, role, keyRevision, audit, ctx, out, now);
     }
     state.update(s);
     ctx.output(STATUS, status(s, now));
   }
 
-  private GateState judge(GateState s, RawRecord r, String role, PolicyAudit.Builder audit, Context ctx,
+  private GateState judge(GateState s, RawRecord r, String role, long keyRevision, PolicyAudit.Builder audit, Context ctx,
       Collector<RefUpdate> out, long now) {
     SignedPolicy signed;
     try {
@@ -144,6 +158,9 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
           + key.id() + ")"), ctx, now);
     }
     List<String> problems = new ArrayList<>(CompiledPolicy.validate(p));
+    if (keyRevision >= 0 && keyRevision != p.getRevision()) {
+      problems.add("the record key says revision " + keyRevision + " but the bundle has revision " + p.getRevision());
+    }
     Policy active = PolicyLoader.parse(s.activeJson());
     if (p.getRevision() <= active.getRevision()) {
       problems.add("revision " + p.getRevision() + " does not move forward: the active policy " + active.getVersion()

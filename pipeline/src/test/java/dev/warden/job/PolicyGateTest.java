@@ -142,11 +142,25 @@ class PolicyGateTest {
   }
 
   @Test
+  void perRevisionKeysMustMatchTheBundle() throws Exception {
+    publish("active/2", stricter(2), key);
+    publish("active/9", stricter(3), key);
+    List<PolicyAudit> a = audits();
+    assertTrue(a.get(0).getAccepted(), a.get(0).toString());
+    assertTrue(a.get(1).getProblems(0).contains("key says revision 9 but the bundle has revision 3"), a.get(1).toString());
+    publish("candidate/4", stricter(4), key);
+    publish("candidate/5", (byte[]) null);
+    assertTrue(lastStatus().hasCandidate(), "a tombstone for another revision leaves the candidate alone");
+    publish("candidate/4", (byte[]) null);
+    assertFalse(lastStatus().hasCandidate());
+  }
+
+  @Test
   void unknownRoleAndDeletingTheActivePolicyAreRejected() throws Exception {
     publish("staging", stricter(2), key);
     publish("active", (byte[]) null);
     List<PolicyAudit> a = audits();
-    assertTrue(a.get(0).getProblems(0).contains("'active' or 'candidate'"));
+    assertTrue(a.get(0).getProblems(0).contains("must be 'active/<revision>' or 'candidate/<revision>'"), a.get(0).toString());
     assertTrue(a.get(1).getProblems(0).contains("cannot be deleted"));
   }
 }

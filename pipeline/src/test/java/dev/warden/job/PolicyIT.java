@@ -147,7 +147,8 @@ class PolicyIT {
   }
 
   private void publish(String role, Policy p, PolicyKey k) {
-    producer.send(new ProducerRecord<>(options.get(WardenOptions.TOPIC_CONFIG), role.getBytes(StandardCharsets.UTF_8),
+    String key = role + "/" + p.getRevision();
+    producer.send(new ProducerRecord<>(options.get(WardenOptions.TOPIC_CONFIG), key.getBytes(StandardCharsets.UTF_8),
         PolicyBundles.sign(p, k, "policy-it", System.currentTimeMillis()).toByteArray()));
     producer.flush();
   }

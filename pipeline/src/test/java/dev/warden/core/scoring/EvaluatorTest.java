@@ -316,6 +316,27 @@ class EvaluatorTest {
   }
 
   @Test
+  void killSwitchDisablesAFamilyAndForceHoldReviewsARegion() {
+    var base = dev.warden.core.policy.PolicyLoader.parse(dev.warden.core.policy.PolicyLoader.defaultPolicyJson());
+    var killed = CompiledPolicy.compile(base.toBuilder().setVersion("kill").setRevision(9)
+        .addDisabledFamilies("prohibited")
+        .addForceHolds(dev.warden.proto.v1.ForceHold.newBuilder().setRegion("DE").setReason("incident 4711: review DE"))
+        .build());
+    Evaluator k = new Evaluator(killed, REFS);
+    SellerState est = sellerState(establishedSeller("s-k"));
+    Verdict gb = k.scoreListing(listing("s-k", "Automatic switchblade knife").build(), est, null, T0).verdict();
+    assertEquals(Decision.PASS, gb.decision(), "the prohibited family is switched off: " + why(gb));
+    assertFalse(has(gb, "prohibited.term"));
+    Verdict de = k.scoreListing(listing("s-k", "Oak side table").region("DE").price(2_000, "EUR").build(), est, null, T0)
+        .verdict();
+    assertEquals(Decision.HOLD, de.decision(), why(de));
+    Reason r = Arrays.stream(de.reasons()).filter(x -> x.signal().equals("policy.force_hold")).findFirst().orElseThrow();
+    assertTrue(r.hardRule() && r.evidence().contains("incident 4711"), r.toString());
+    assertTrue(CompiledPolicy.validate(base.toBuilder().addDisabledFamilies("engine").addDisabledFamilies("nope").build())
+        .containsAll(List.of("disabled_families: the engine family cannot be disabled", "disabled_families: unknown family 'nope'")));
+  }
+
+  @Test
   void redeliveredEventIsNotScoredTwice() {
     WardenEvent e = listing("s-d", "Oak table").build();
     ListingResult first = evaluator.scoreListing(e, null, null, T0);

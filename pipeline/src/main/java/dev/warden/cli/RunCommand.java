@@ -24,6 +24,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--list-options", description = "Print every job option with its default and meaning, then exit.")
   boolean listOptions;
 
+  @Option(names = "--create-topics", paramLabel = "PARTITIONS",
+      description = "Create missing topics (events and verdicts with this many partitions; policy topics compacted).")
+  Integer createTopics;
+
   @Override
   public Integer call() throws Exception {
     if (listOptions) {
@@ -43,6 +47,16 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("warden run: " + e.getMessage());
       return 2;
     }
+    try {
+      String problem = checkTopics(o);
+      if (problem != null) {
+        System.err.println("warden run: " + problem);
+        return 2;
+      }
+    } catch (Exception e) {
+      System.err.println("warden run: cannot reach Kafka at " + o.get(WardenOptions.BOOTSTRAP) + ": " + e.getMessage());
+      return 2;
+    }
     String checkpoints = o.get(WardenOptions.CHECKPOINT_DIR);
     if (checkpoints.isEmpty()) {
       checkpoints = java.nio.file.Path.of(".warden", "checkpoints").toAbsolutePath().toUri().toString();
@@ -51,5 +65,28 @@ public final class RunCommand implements Callable<Integer> {
     WardenJob.build(env, o, policyJson, WardenJob.Io.kafka(o));
     env.execute("warden");
     return 0;
+  }
+
+  /** Null when every topic exists (after creating the missing ones if asked), else what is missing. */
+  private String checkTopics(WardenOptions o) throws Exception {
+    java.util.Properties p = o.kafkaProperties();
+    p.put("bootstrap.servers", o.get(WardenOptions.BOOTSTRAP));
+    p.put("default.api.timeout.ms", "15000");
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      var existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      var specs = dev.warden.job.Topics.all(o, createTopics == null ? 1 : createTopics);
+      var missing = specs.stream().filter(t -> !existing.contains(t.name())).toList();
+      if (missing.isEmpty()) {
+        return null;
+      }
+      if (createTopics == null) {
+        return "missing topics " + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList()
+            + ": create them (the policy and status topics with cleanup.policy=compact) or pass --create-topics N";
+      }
+      admin.createTopics(missing.stream().map(t -> new org.apache.kafka.clients.admin.NewTopic(t.name(), t.partitions(),
+          (short) -1).configs(t.configs())).toList()).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.println("warden run: created " + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList());
+      return null;
+    }
   }
 }

@@ -23,8 +23,8 @@ import java.util.SplittableRandom;
  * complaints and outcomes, some of them violating, and a few malformed records. Event times
  * are the time {@link #next} is called, so event-to-verdict latency means something.
  *
- * <p>What it does not model yet: Zipf-distributed seller activity beyond a simple skew, flash
- * sales, multi-language listings beyond a few German and French titles (see the load-tests work).
+ * <p>Seller activity is Zipf-distributed. Profiles (steady, flash sale, live-stream spike) are
+ * shaped by the load tools around this generator ({@code ./warden load generate}).
  */
 public final class TrafficGenerator {
   /** What a generated record is, for the demo's bookkeeping. */
@@ -100,6 +100,11 @@ public final class TrafficGenerator {
 
   /** The next record to produce, stamped with {@code nowMillis}. */
   public Generated next(long nowMillis) {
+    return next(nowMillis, 0.09);
+  }
+
+  /** The next record, with {@code liveShare} of the traffic being live-stream moments (about 0.09 normally). */
+  public Generated next(long nowMillis, double liveShare) {
     if (setupCursor < setupSize()) {
       return setupRecord(setupCursor++, nowMillis);
     }
@@ -108,12 +113,14 @@ public final class TrafficGenerator {
       return malformed();
     }
     x = rnd.nextDouble();
-    if (x < 0.80) {
-      return listing(nowMillis, false);
-    } else if (x < 0.88) {
-      return listing(nowMillis, true);
-    } else if (x < 0.97) {
+    if (x < liveShare) {
       return live(nowMillis);
+    }
+    x = rnd.nextDouble();
+    if (x < 0.88) {
+      return listing(nowMillis, false);
+    } else if (x < 0.97) {
+      return listing(nowMillis, true);
     } else if (x < 0.985) {
       return complaint(nowMillis);
     } else {
@@ -282,11 +289,24 @@ public final class TrafficGenerator {
     return Event.newBuilder().setEventId(prefix + "-" + (seq++)).setEventTime(EventCodec.timestamp(now)).setRegion(region);
   }
 
-  /** A simple skew: a fifth of the sellers post about half of the listings. */
+  /** Zipf-distributed seller activity (s = 1.1): a few sellers post most listings, most post a few. */
   private int skewedSeller() {
-    int hot = Math.max(1, sellerCount / 5);
-    return rnd.nextBoolean() ? rnd.nextInt(hot) : rnd.nextInt(sellerCount);
+    if (zipfCdf == null) {
+      zipfCdf = new double[sellerCount];
+      double sum = 0;
+      for (int i = 0; i < sellerCount; i++) {
+        sum += 1.0 / Math.pow(i + 1, 1.1);
+        zipfCdf[i] = sum;
+      }
+      for (int i = 0; i < sellerCount; i++) {
+        zipfCdf[i] /= sum;
+      }
+    }
+    int i = java.util.Arrays.binarySearch(zipfCdf, rnd.nextDouble());
+    return Math.min(sellerCount - 1, i < 0 ? -i - 1 : i);
   }
+
+  private double[] zipfCdf;
 
   private int pickRegion() {
     return rnd.nextInt(REGIONS.length);

@@ -1,0 +1,292 @@
+package dev.warden.client;
+
+import dev.warden.proto.v1.Event;
+import dev.warden.proto.v1.Reason;
+import dev.warden.proto.v1.Verdict;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The listing-publish path's client: submit an event, get a future that completes with its
+ * verdict — or, when the deadline passes first, with a fail-closed HOLD marked as a timeout,
+ * so no listing goes live unjudged. Thread-safe: one client serves many concurrent requests
+ * over one producer and one verdict consumer.
+ *
+ * <p>The consumer reads every partition of the verdict topic from the end as of {@link
+ * Builder#build()} (no consumer group, so any number of clients each see every verdict). The
+ * engine's sink is at-least-once: duplicate verdicts are dropped by event id, and a verdict
+ * arriving after its deadline is counted and dropped. Futures complete on the client's
+ * consumer or timer thread: callbacks must not block.
+ *
+ * <p>Depends on the wire messages and the Kafka client only, never on the engine.
+ */
+public final class WardenClient implements AutoCloseable {
+  public static final String TIMEOUT_SIGNAL = "client.timeout";
+  public static final String FAIL_CLOSED_POLICY = "client-fail-closed";
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String eventsTopic;
+  private final Duration deadline;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> recentlyDone = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1 << 16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+      return size() > 200_000;
+    }
+  });
+  private final ScheduledThreadPoolExecutor timer;
+  private final Thread poller;
+  private volatile boolean running = true;
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong late = new AtomicLong();
+  private final AtomicLong timeouts = new AtomicLong();
+
+  private record Pending(CompletableFuture<ClientVerdict> future, long startNanos, Event event, ScheduledFuture<?> timeout) {}
+
+  private WardenClient(Builder b) {
+    Properties p = new Properties();
+    p.putAll(b.kafka);
+    p.put("bootstrap.servers", b.bootstrap);
+    Properties pp = new Properties();
+    pp.putAll(p);
+    pp.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+    pp.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.producer = new KafkaProducer<>(pp);
+    Properties cp = new Properties();
+    cp.putAll(p);
+    cp.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    this.consumer = new KafkaConsumer<>(cp);
+    List<TopicPartition> parts = new ArrayList<>();
+    var infos = consumer.partitionsFor(b.verdictsTopic, Duration.ofSeconds(15));
+    if (infos == null || infos.isEmpty()) {
+      producer.close();
+      consumer.close();
+      throw new IllegalStateException("verdict topic " + b.verdictsTopic + " does not exist at " + b.bootstrap);
+    }
+    infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
+    consumer.assign(parts);
+    consumer.seekToEnd(parts);
+    parts.forEach(consumer::position); // resolve the end offsets now, before any submit
+    this.eventsTopic = b.eventsTopic;
+    this.deadline = b.deadline;
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "warden-client-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    this.poller = new Thread(this::poll, "warden-client-verdicts");
+    poller.setDaemon(true);
+    poller.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Submits with the client's default deadline. */
+  public CompletableFuture<ClientVerdict> submit(String key, Event event) {
+    return submit(key, event, deadline);
+  }
+
+  /**
+   * Sends {@code event} (keyed by its subject's partitioning id) and returns a future for its
+   * verdict. It always completes: with the verdict, with a fail-closed HOLD at the deadline, or
+   * exceptionally only when the send itself fails (then the caller must not publish either).
+   */
+  public CompletableFuture<ClientVerdict> submit(String key, Event event, Duration timeout) {
+    if (!running) {
+      throw new IllegalStateException("client is closed");
+    }
+    String id = event.getEventId();
+    if (id.isEmpty()) {
+      throw new IllegalArgumentException("event_id is required: verdicts are matched to requests by it");
+    }
+    CompletableFuture<ClientVerdict> f = new CompletableFuture<>();
+    long start = System.nanoTime();
+    ScheduledFuture<?> t = timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (pending.putIfAbsent(id, new Pending(f, start, event, t)) != null) {
+      t.cancel(false);
+      throw new IllegalArgumentException("event " + id + " is already awaiting its verdict");
+    }
+    producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), event.toByteArray()), (md, ex) -> {
+      if (ex != null) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+          p.timeout().cancel(false);
+          p.future().completeExceptionally(ex);
+        }
+      }
+    });
+    return f;
+  }
+
+  /**
+   * Sends an event that gets no verdict (a profile update, a brand registration, ...) or whose
+   * verdict this caller does not wait for.
+   */
+  public void send(String key, byte[] value) {
+    producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), value));
+  }
+
+  private void expire(String id) {
+    Pending p = pending.remove(id);
+    if (p == null) {
+      return;
+    }
+    timeouts.incrementAndGet();
+    recentlyDone.put(id, Boolean.TRUE);
+    long now = System.nanoTime();
+    p.future().complete(new ClientVerdict(failClosed(p.event(), now - p.startNanos()), true, now - p.startNanos()));
+  }
+
+  /** The HOLD the publish path acts on when the engine did not answer in time. */
+  static Verdict failClosed(Event e, long waitedNanos) {
+    long ms = System.currentTimeMillis();
+    return Verdict.newBuilder()
+        .setEventId(e.getEventId())
+        .setDecision(Verdict.Decision.HOLD)
+        .setPolicyVersion(FAIL_CLOSED_POLICY)
+        .setRegion(e.getRegion())
+        .setEventTime(e.getEventTime())
+        .setDecidedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000))
+        .addReasons(Reason.newBuilder().setSignal(TIMEOUT_SIGNAL).setFamily("client").setHardRule(true)
+            .setEvidence("no verdict within " + waitedNanos / 1_000_000 + " ms: held for review (fail closed)"))
+        .build();
+  }
+
+  private void poll() {
+    try {
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          long now = System.nanoTime();
+          Verdict v;
+          try {
+            v = Verdict.parseFrom(r.value());
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            continue; // not ours to judge; the engine writes only verdicts here
+          }
+          Pending p = pending.remove(v.getEventId());
+          if (p == null) {
+            if (recentlyDone.containsKey(v.getEventId())) {
+              if (Boolean.TRUE.equals(recentlyDone.get(v.getEventId()))) {
+                late.incrementAndGet();
+                recentlyDone.put(v.getEventId(), Boolean.FALSE); // count a late verdict once
+              } else {
+                duplicates.incrementAndGet();
+              }
+            }
+            continue; // another client's request, a duplicate, or too late
+          }
+          p.timeout().cancel(false);
+          recentlyDone.put(v.getEventId(), Boolean.FALSE);
+          p.future().complete(new ClientVerdict(v, false, now - p.startNanos()));
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  public int inFlight() {
+    return pending.size();
+  }
+
+  public long timeouts() {
+    return timeouts.get();
+  }
+
+  public long duplicatesDropped() {
+    return duplicates.get();
+  }
+
+  public long lateVerdicts() {
+    return late.get();
+  }
+
+  /** Flushes the producer (for load tools that want every send on the wire). */
+  public void flush() {
+    producer.flush();
+  }
+
+  /** Stops; requests still in flight complete as fail-closed timeouts. */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    producer.close(Duration.ofSeconds(5));
+    for (String id : new ArrayList<>(pending.keySet())) {
+      expire(id);
+    }
+    timer.shutdownNow();
+  }
+
+  /** Configuration of a client. */
+  public static final class Builder {
+    private String bootstrap = "127.0.0.1:9092";
+    private String eventsTopic = "warden.events";
+    private String verdictsTopic = "warden.verdicts";
+    private Duration deadline = Duration.ofMillis(250);
+    private final Properties kafka = new Properties();
+
+    public Builder bootstrap(String servers) {
+      this.bootstrap = servers;
+      return this;
+    }
+
+    public Builder eventsTopic(String t) {
+      this.eventsTopic = t;
+      return this;
+    }
+
+    public Builder verdictsTopic(String t) {
+      this.verdictsTopic = t;
+      return this;
+    }
+
+    /** How long to wait for a verdict before failing closed (default 250 ms). */
+    public Builder deadline(Duration d) {
+      this.deadline = d;
+      return this;
+    }
+
+    /** Extra Kafka client settings (security, timeouts), for both the producer and the consumer. */
+    public Builder kafka(String key, String value) {
+      kafka.setProperty(key, value);
+      return this;
+    }
+
+    public WardenClient build() {
+      return new WardenClient(this);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package dev.warden.load;
+
+import dev.warden.client.WardenClient;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.demo.TrafficGenerator;
+import dev.warden.embedded.EmbeddedKafka;
+import dev.warden.embedded.TopicSpec;
+import dev.warden.io.EventCodec;
+import dev.warden.job.Topics;
+import dev.warden.job.WardenJob;
+import dev.warden.job.WardenOptions;
+import dev.warden.proto.v1.Event;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./warden load bench}: for each target rate, an open-loop producer sends realistic
+ * traffic through the publish-path client and measures produce-to-verdict latency; the same
+ * rates go through a plain Kafka pass-through (the floor of this machine) in the same run; then
+ * a search for the highest rate Warden sustains with p99 under 100 ms and every verdict back.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Latency and throughput of Warden against the plain Kafka pass-through floor of this machine, in one run: "
+        + "a table, a JSON report, a PNG chart, and a one-line JSON summary as the last line.",
+        "By default everything runs here: the embedded broker (child JVM), the job on a local MiniCluster, the floor and "
+        + "the load generator. With --bootstrap, the broker and a running job there are used instead."})
+final class BenchCommand implements Callable<Integer> {
+  /** One measured step. */
+  record Step(String system, int rate, double achievedRate, long sent, long verdicts, long timeouts, double p50Ms,
+      double p99Ms, double p999Ms, double maxMs, int backlogMid, int backlogEnd) {
+    boolean sustained() {
+      return timeouts == 0 && p99Ms < 100.0 && achievedRate >= rate * 0.95;
+    }
+  }
+
+  @Option(names = "--quick", description = "A few rates, short steps: about three minutes.")
+  boolean quick;
+
+  @Option(names = "--rates", split = ",", paramLabel = "EPS,...", description = "Target rates (default: 1000,2500,5000,10000,15000,20000,25000,30000; quick: 1000,5000,10000,20000).")
+  List<Integer> rates;
+
+  @Option(names = "--seconds", paramLabel = "S", description = "Measured seconds per step (default: 20; quick: 8).")
+  Integer seconds;
+
+  @Option(names = "--bootstrap", description = "Use this broker and the Warden job already running there.")
+  String bootstrap;
+
+  @Option(names = "--parallelism", defaultValue = "2")
+  int parallelism;
+
+  @Option(names = "--out-dir", defaultValue = "bench-report", paramLabel = "DIR")
+  Path outDir;
+
+  @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
+  Integer searchSteps;
+
+  private TrafficGenerator gen;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Integer> plan = rates != null ? rates : quick ? List.of(1000, 5000, 10000, 20000)
+        : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
+    int secs = seconds != null ? seconds : quick ? 8 : 20;
+    int search = searchSteps != null ? searchSteps : quick ? 1 : 3;
+    Files.createDirectories(outDir);
+    EmbeddedKafka kafka = null;
+    JobClient job = null;
+    long t0 = System.nanoTime();
+    try {
+      String bs = bootstrap;
+      WardenOptions o = WardenOptions.defaults();
+      if (bs == null) {
+        System.err.println("bench: starting the embedded broker ...");
+        kafka = EmbeddedKafka.start();
+        bs = kafka.bootstrapServers();
+        o = o.with("bootstrap.servers", bs).with("parallelism", String.valueOf(parallelism))
+            .with("source.starting-offsets", "latest");
+        List<TopicSpec> topics = new ArrayList<>(Topics.all(o, 4));
+        topics.add(TopicSpec.of(FloorPassThrough.IN, 4));
+        topics.add(TopicSpec.of(FloorPassThrough.OUT, 4));
+        kafka.createTopics(topics);
+        var env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+            WardenJob.flinkConfig(o, outDir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
+        WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
+        job = env.executeAsync("warden-bench");
+      }
+      gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
+      try (FloorPassThrough floor = new FloorPassThrough(bs);
+          WardenClient warden = client(bs, "warden.events", "warden.verdicts");
+          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT)) {
+        setup(warden, floorClient);
+        System.err.println("bench: warming up (10 s at " + plan.get(0) + "/s, not measured) ...");
+        run("warden", warden, plan.get(0), 5);
+        run("floor", floorClient, plan.get(0), 5);
+
+        List<Step> w = new ArrayList<>();
+        List<Step> f = new ArrayList<>();
+        for (int r : plan) {
+          w.add(report(run("warden", warden, r, secs)));
+          f.add(report(run("floor", floorClient, r, secs)));
+        }
+        int wardenMax = searchMax("warden", warden, w, search, secs);
+        int floorMax = searchMax("floor", floorClient, f, search, secs);
+        String summary = finish(plan, w, f, wardenMax, floorMax, secs, (System.nanoTime() - t0) / 1e9);
+        System.out.println(summary);
+      }
+      return 0;
+    } finally {
+      if (job != null) {
+        try {
+          job.cancel().get();
+        } catch (Exception ignored) {
+          // shutting down
+        }
+      }
+      if (kafka != null) {
+        kafka.close();
+      }
+    }
+  }
+
+  private static WardenClient client(String bs, String in, String out) {
+    return WardenClient.builder().bootstrap(bs).eventsTopic(in).verdictsTopic(out).deadline(Duration.ofSeconds(5)).build();
+  }
+
+  /** Brands, sellers and creators first; then one event each way to know both pipelines answer. */
+  private void setup(WardenClient warden, WardenClient floor) throws Exception {
+    System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators ...");
+    for (int i = 0; i < gen.setupSize(); i++) {
+      TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
+      warden.send(g.key(), g.value());
+    }
+    warden.flush();
+    for (WardenClient c : List.of(warden, floor)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (true) {
+        Event e = nextScored().event;
+        var v = c.submit(key(e), e, Duration.ofSeconds(10)).get();
+        if (!v.timedOut()) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no verdict within 120 s: is the pipeline running?");
+        }
+      }
+    }
+  }
+
+  private record Next(Event event) {}
+
+  private Next nextScored() throws Exception {
+    while (true) {
+      TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
+      if (g.kind() == TrafficGenerator.Kind.SCORED) {
+        return new Next(Event.parseFrom(g.value()));
+      }
+    }
+  }
+
+  private static String key(Event e) {
+    if (e.hasLiveStream()) {
+      return e.getLiveStream().getCreatorId();
+    }
+    return e.hasListingCreated() ? e.getListingCreated().getSellerId() : e.getListingEdited().getSellerId();
+  }
+
+  /** One open-loop step: events go out on schedule whatever comes back. */
+  private Step run(String system, WardenClient c, int rate, int secs) throws Exception {
+    int n = rate * secs;
+    List<Event> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(nextScored().event);
+    }
+    LatencyStats stats = new LatencyStats();
+    long start = System.nanoTime();
+    int mid = 0;
+    for (int i = 0; i < n; i++) {
+      long due = start + (long) i * 1_000_000_000L / rate;
+      long now;
+      while ((now = System.nanoTime()) < due) {
+        LockSupport.parkNanos(Math.min(due - now, 200_000));
+      }
+      Event e = events.get(i).toBuilder().setEventTime(EventCodec.timestamp(System.currentTimeMillis())).build();
+      c.submit(key(e), e).whenComplete(stats::accept);
+      if (i == n / 2) {
+        mid = c.inFlight();
+      }
+    }
+    double sendSecs = (System.nanoTime() - start) / 1e9;
+    int end = c.inFlight();
+    long wait = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+    while (c.inFlight() > 0 && System.nanoTime() < wait) {
+      Thread.sleep(10);
+    }
+    Histogram h = stats.all();
+    return new Step(system, rate, n / sendSecs, n, stats.verdicts.get(), stats.timeouts.get() + stats.errors.get(),
+        LatencyStats.ms(h.getValueAtPercentile(50)), LatencyStats.ms(h.getValueAtPercentile(99)),
+        LatencyStats.ms(h.getValueAtPercentile(99.9)), LatencyStats.ms(h.getMaxValue()), mid, end);
+  }
+
+  private static Step report(Step s) {
+    System.err.printf(Locale.ROOT, "bench: %-6s %6d/s  sent %7d (%.0f/s)  verdicts %7d  missing %5d  p50 %8.2f  p99 %8.2f  "
+            + "max %8.2f ms  backlog %d -> %d  %s%n", s.system(), s.rate(), s.sent(), s.achievedRate(), s.verdicts(),
+        s.timeouts(), s.p50Ms(), s.p99Ms(), s.maxMs(), s.backlogMid(), s.backlogEnd(), s.sustained() ? "ok" : "NOT SUSTAINED");
+    return s;
+  }
+
+  /** The highest sustained rate: the best measured step, refined by bisection towards the first failing one. */
+  private int searchMax(String system, WardenClient c, List<Step> steps, int bisections, int secs) throws Exception {
+    int ok = 0;
+    int bad = -1;
+    for (Step s : steps) {
+      if (s.sustained()) {
+        ok = Math.max(ok, s.rate());
+      } else if (bad < 0 || s.rate() < bad) {
+        bad = s.rate() > ok ? s.rate() : bad;
+      }
+    }
+    if (bad < 0) {
+      return ok; // sustained at every rate tried: a lower bound
+    }
+    for (int i = 0; i < bisections && bad - ok > Math.max(250, ok / 20); i++) {
+      int mid = (ok + bad) / 2;
+      Step s = report(run(system, c, mid, secs));
+      steps.add(s);
+      if (s.sustained()) {
+        ok = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    return ok;
+  }
+
+  private String finish(List<Integer> plan, List<Step> w, List<Step> f, int wardenMax, int floorMax, int secs, double elapsed)
+      throws Exception {
+    StringBuilder table = new StringBuilder();
+    table.append(String.format(Locale.ROOT, "%n%8s | %-34s | %-34s%n", "rate/s", "Warden p50 / p99 / max ms (missing)",
+        "floor p50 / p99 / max ms (missing)"));
+    for (int i = 0; i < plan.size(); i++) {
+      Step a = w.get(i);
+      Step b = f.get(i);
+      table.append(String.format(Locale.ROOT, "%8d | %7.2f / %7.2f / %7.1f (%d) | %7.2f / %7.2f / %7.1f (%d)%n", a.rate(),
+          a.p50Ms(), a.p99Ms(), a.maxMs(), a.timeouts(), b.p50Ms(), b.p99Ms(), b.maxMs(), b.timeouts()));
+    }
+    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back): Warden %d/s, floor %d/s%n",
+        wardenMax, floorMax));
+    System.err.print(table);
+    Path chart = outDir.resolve("bench-latency.png");
+    Chart.write(chart, w, f);
+    StringBuilder json = new StringBuilder("{");
+    json.append("\"rates\":").append(plan.toString().replace(" ", "")).append(',');
+    json.append("\"floor_p99_ms\":").append(byRate(f, plan, true)).append(',');
+    json.append("\"warden_p99_ms\":").append(byRate(w, plan, true)).append(',');
+    json.append("\"floor_p50_ms\":").append(byRate(f, plan, false)).append(',');
+    json.append("\"warden_p50_ms\":").append(byRate(w, plan, false)).append(',');
+    json.append("\"max_sustained_eps\":").append(wardenMax).append(',');
+    json.append("\"floor_max_eps\":").append(floorMax).append(',');
+    json.append("\"seconds_per_step\":").append(secs).append(',');
+    json.append("\"elapsed_s\":").append(Math.round(elapsed)).append(',');
+    json.append("\"chart\":\"").append(chart).append("\"}");
+    StringBuilder full = new StringBuilder("{\"summary\":").append(json).append(",\"steps\":[");
+    List<Step> all = new ArrayList<>(w);
+    all.addAll(f);
+    for (int i = 0; i < all.size(); i++) {
+      Step s = all.get(i);
+      full.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+          "{\"system\":\"%s\",\"rate\":%d,\"achieved_eps\":%.1f,\"sent\":%d,\"verdicts\":%d,\"missing\":%d,\"p50_ms\":%.2f,"
+              + "\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,\"backlog_mid\":%d,\"backlog_end\":%d,\"sustained\":%b}",
+          s.system(), s.rate(), s.achievedRate(), s.sent(), s.verdicts(), s.timeouts(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
+          s.maxMs(), s.backlogMid(), s.backlogEnd(), s.sustained()));
+    }
+    full.append("]}");
+    Path report = outDir.resolve("bench-report.json");
+    Files.writeString(report, full.toString(), StandardCharsets.UTF_8);
+    System.err.println("bench: report " + report + ", chart " + chart);
+    return json.toString();
+  }
+
+  private static String byRate(List<Step> steps, List<Integer> plan, boolean p99) {
+    StringBuilder b = new StringBuilder("{");
+    for (int i = 0; i < plan.size(); i++) {
+      Step s = steps.get(i);
+      b.append(i == 0 ? "" : ",").append('"').append(s.rate()).append("\":")
+          .append(String.format(Locale.ROOT, "%.2f", p99 ? s.p99Ms() : s.p50Ms()));
+    }
+    return b.append('}').toString();
+  }
+}

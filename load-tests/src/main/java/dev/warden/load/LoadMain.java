@@ -1,0 +1,23 @@
+package dev.warden.load;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./warden load ...}: traffic files, replay, and the latency/throughput benchmark. */
+@Command(name = "warden load", mixinStandardHelpOptions = true,
+    description = "Generate, record and replay marketplace traffic, and benchmark Warden against the machine's floor.",
+    subcommands = {GenerateCommand.class, RecordCommand.class, ReplayCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class LoadMain implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -175,6 +175,11 @@ public final class PolicyCommand implements Runnable {
     return t.status() != null ? t.status().getActive().getRevision() : t.active().getRevision();
   }
 
+  static int unreachable(Conn conn, RuntimeException e) {
+    String bs = conn.options().get(WardenOptions.BOOTSTRAP);
+    return err(e.getMessage() + " (Kafka at " + bs + "; is ./warden demo running? otherwise pass --bootstrap)", USAGE);
+  }
+
   static int err(String msg, int code) {
     System.err.println("warden policy: " + msg);
     return code;
@@ -270,7 +275,7 @@ public final class PolicyCommand implements Runnable {
         }
         return 0;
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
   }
@@ -283,6 +288,12 @@ public final class PolicyCommand implements Runnable {
 
     @Option(names = "--candidate", description = "Publish as the candidate: shadow-scored, not in force.")
     boolean candidate;
+
+    @Option(names = "--author", description = "Who is responsible for this change (default: the file's author).")
+    String author;
+
+    @Option(names = "--reason", description = "Why (default: the file's reason). Shown in status and the audit trail.")
+    String reason;
 
     @Mixin
     Conn conn;
@@ -305,8 +316,24 @@ public final class PolicyCommand implements Runnable {
         problems.forEach(x -> System.out.println("  - " + x));
         return REJECTED;
       }
+      if (author != null || reason != null) {
+        p = p.toBuilder().setAuthor(author != null ? author : p.getAuthor()).setReason(reason != null ? reason : p.getReason())
+            .build();
+      }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
+        for (PolicyAudit a : t.acceptedActives()) {
+          if (a.getVersion().equals(p.getVersion())) {
+            return err("version " + p.getVersion() + " was already published (revision " + a.getRevision() + "): every "
+                + "verdict names its policy version, so give this bundle a new \"version\"", REJECTED);
+          }
+        }
+        String inForce = t.status() == null ? PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion()
+            : t.status().getActive().getVersion();
+        if (p.getVersion().equals(inForce)) {
+          return err("version " + p.getVersion() + " is the name of the policy in force: every verdict names its policy "
+              + "version, so give this bundle a new \"version\"", REJECTED);
+        }
         if (p.getRevision() <= t.maxRevision()) {
           return err("revision " + p.getRevision() + " does not move forward: the active policy has revision "
               + activeRevision(t) + " and the highest revision published is " + t.maxRevision() + "; set \"revision\": "
@@ -315,7 +342,7 @@ public final class PolicyCommand implements Runnable {
         SignedPolicy s = PolicyBundles.sign(p, key, who(), System.currentTimeMillis());
         return publishAndAwait(ch, candidate ? "candidate" : "active", s.toByteArray(), p.getVersion(), p.getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
   }
@@ -330,8 +357,8 @@ public final class PolicyCommand implements Runnable {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         PolicyStatus st = ch.status();
         if (st == null) {
-          System.out.println("no status reported yet: the job has seen no bundle and runs its start-up policy "
-              + "(built-in default unless started with policy.file)");
+          System.out.println("no status reported yet: the job has seen no bundle and runs its start-up policy (the built-in "
+              + PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion() + " unless started with policy.file)");
           return 0;
         }
         System.out.println("as of " + at(st.getUpdatedAt()));
@@ -347,7 +374,7 @@ public final class PolicyCommand implements Runnable {
         }
         return 0;
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
 
@@ -377,7 +404,7 @@ public final class PolicyCommand implements Runnable {
         // The candidate's own signed bytes, now under the active key: nothing is re-signed.
         return publishAndAwait(ch, "active", c.toByteArray(), p.getVersion(), p.getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
   }
@@ -396,7 +423,7 @@ public final class PolicyCommand implements Runnable {
         }
         return publishAndAwait(ch, "candidate", null, "", decode(t.candidate()).getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
   }
@@ -457,7 +484,7 @@ public final class PolicyCommand implements Runnable {
           }
           if (target == null) {
             target = builtIn;
-            System.out.println("(no earlier published policy: rolling back to the built-in default " + builtIn.getVersion() + ")");
+            System.out.println("(no earlier published policy: rolling back to the built-in policy " + builtIn.getVersion() + ")");
           }
         }
         long revision = t.maxRevision() + 1;
@@ -471,7 +498,7 @@ public final class PolicyCommand implements Runnable {
         SignedPolicy s = PolicyBundles.sign(p, key, who(), System.currentTimeMillis());
         return publishAndAwait(ch, "active", s.toByteArray(), p.getVersion(), p.getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-        return err(e.getMessage(), USAGE);
+        return unreachable(conn, e);
       }
     }
   }

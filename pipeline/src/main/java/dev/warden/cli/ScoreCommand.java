@@ -82,7 +82,8 @@ public final class ScoreCommand implements Callable<Integer> {
         }
       }
     }
-    err.println("warden score: " + lineNo + " lines, " + verdicts + " verdicts, " + bad + " rejected");
+    err.println("warden score: " + lineNo + (lineNo == 1 ? " line, " : " lines, ") + verdicts
+        + (verdicts == 1 ? " verdict, " : " verdicts, ") + bad + " rejected");
     return 0;
   }
 }

@@ -57,7 +57,7 @@ public final class EventCodec {
     try {
       JSON.merge(line, b);
     } catch (InvalidProtocolBufferException | RuntimeException ex) {
-      throw new InvalidEventException(Code.UNPARSEABLE, "", "not a warden.v1.Event in JSON: " + ex.getMessage());
+      throw new InvalidEventException(Code.UNPARSEABLE, "", "not a warden.v1.Event in JSON: " + plain(ex));
     }
     return b.build();
   }
@@ -238,6 +238,12 @@ public final class EventCodec {
       }
     }
     return true;
+  }
+
+  /** An exception's message without the Java class names wrapped around it. */
+  public static String plain(Throwable t) {
+    String m = String.valueOf(t.getMessage());
+    return m.replaceAll("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): ", "");
   }
 
   public static long millis(Timestamp ts) {

@@ -40,7 +40,7 @@ public final class WardenOptions implements Serializable {
   public static final Option TOPIC_DLQ = option("topic.dlq", "warden.dlq",
       "Dead-letter topic: warden.v1.DeadLetter with the raw bytes, reason and source offset.");
   public static final Option TOPIC_CONFIG = option("topic.config", "warden.policy",
-      "Config topic (compacted): signed policy bundles keyed 'active' or 'candidate'; read from the beginning.");
+      "Config topic (compacted): signed policy bundles keyed 'active/<revision>' or 'candidate/<revision>'; read from the beginning.");
   public static final Option TOPIC_POLICY_STATUS = option("topic.policy-status", "warden.policy-status",
       "Where the job reports its active and candidate policy and the last rejection (compacted, key 'status').");
   public static final Option TOPIC_POLICY_AUDIT = option("topic.policy-audit", "warden.policy-audit",

@@ -126,7 +126,11 @@ class PolicyCliIT {
 
     Run again = policy(conn("publish", stricter.toString()));
     assertEquals(1, again.exit());
-    assertTrue(again.err().contains("does not move forward") && again.err().contains("\"revision\": 3"), again.err());
+    assertTrue(again.err().contains("version stricter-2 was already published"), again.err());
+    Run sameRevision = policy(conn("publish", policyFile("renamed.json", "renamed-2", 2, 0.3).toString()));
+    assertEquals(1, sameRevision.exit());
+    assertTrue(sameRevision.err().contains("does not move forward") && sameRevision.err().contains("\"revision\": 3"),
+        sameRevision.err());
 
     Path forged = tmp.resolve("forged.key");
     PolicyKey.generate(forged);

@@ -193,6 +193,11 @@ public final class CompiledPolicy {
     } else if (hold > block) {
       problems.add("thresholds.hold (" + hold + ") must not be above thresholds.block (" + block + ")");
     }
+    for (Signal sig : Signal.values()) {
+      if (!p.getWeightsMap().containsKey(sig.id)) {
+        problems.add("weights: no weight for signal '" + sig.id + "' (every signal needs one; 0 switches it off)");
+      }
+    }
     for (Map.Entry<String, Double> e : p.getWeightsMap().entrySet()) {
       if (Signal.byId(e.getKey()) == null) {
         problems.add("weights: unknown signal '" + e.getKey() + "'");

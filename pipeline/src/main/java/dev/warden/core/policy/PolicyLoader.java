@@ -49,8 +49,10 @@ public final class PolicyLoader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new PolicyException(List.of("no such policy file: " + file));
     } catch (IOException e) {
-      throw new PolicyException(List.of("cannot read policy file " + file + ": " + e));
+      throw new PolicyException(List.of("cannot read policy file " + file + ": " + e.getMessage()));
     }
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     return parse(name.endsWith(".yaml") || name.endsWith(".yml") ? yamlToJson(text) : text);
@@ -125,7 +127,7 @@ public final class PolicyLoader {
     try {
       JsonFormat.parser().merge(json, b);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new PolicyException(List.of("not a warden.v1.Policy in JSON: " + e.getMessage()));
+      throw new PolicyException(List.of("not a warden.v1.Policy in JSON: " + dev.warden.io.EventCodec.plain(e)));
     }
     return b.build();
   }

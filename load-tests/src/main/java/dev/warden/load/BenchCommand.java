@@ -63,6 +63,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out-dir", defaultValue = "bench-report", paramLabel = "DIR")
   Path outDir;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Job options for the embedded job (see ./warden run --list-options), to compare settings.")
+  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
   @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
 
@@ -80,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try {
       String bs = bootstrap;
-      WardenOptions o = WardenOptions.defaults();
+      WardenOptions o = new WardenOptions(settings);
       if (bs == null) {
         System.err.println("bench: starting the embedded broker ...");
         kafka = EmbeddedKafka.start();

@@ -31,7 +31,7 @@ final class FloorPassThrough implements Runnable, AutoCloseable {
     c.put("bootstrap.servers", bootstrap);
     c.put("group.id", "bench-floor-" + System.nanoTime());
     c.put("auto.offset.reset", "latest");
-    c.put("fetch.max.wait.ms", "5");
+    c.put("fetch.max.wait.ms", "500");
     c.put("key.deserializer", ByteArrayDeserializer.class.getName());
     c.put("value.deserializer", ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(c);

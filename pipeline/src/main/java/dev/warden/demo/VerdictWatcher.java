@@ -50,7 +50,7 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "warden-demo-watcher-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(p);

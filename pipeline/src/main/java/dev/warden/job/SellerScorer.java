@@ -1,6 +1,7 @@
 package dev.warden.job;
 
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.Verdict;
@@ -82,7 +83,13 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     listings.put(listingId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
-    ctx.output(Names.LISTING_STATUS, r.status());
+    // The pin enricher only needs listings a pin would be flagged for (not PASS, or a seller
+    // under penalty) and the moment a flagged listing clears: most listings never cross the
+    // shuffle to it.
+    if (r.status().decision() != Decision.PASS || r.status().sellerPenaltyPoints() >= 0.5
+        || (prev != null && prev.lastDecision() != Decision.PASS)) {
+      ctx.output(Names.LISTING_STATUS, r.status());
+    }
 
     Evaluator candidate = scoring.candidate();
     if (candidate != null) {

@@ -154,7 +154,7 @@ public final class WardenJob {
    */
   public static KafkaSource<RawRecord> configSource(WardenOptions o) {
     Properties props = o.kafkaProperties();
-    props.putIfAbsent("fetch.max.wait.ms", "5");
+    props.putIfAbsent("fetch.max.wait.ms", "500");
     return KafkaSource.<RawRecord>builder()
         .setBootstrapServers(o.get(WardenOptions.BOOTSTRAP))
         .setTopics(o.get(WardenOptions.TOPIC_CONFIG))
@@ -187,7 +187,7 @@ public final class WardenJob {
     };
     Properties props = o.kafkaProperties();
     // Fetch as soon as any byte is there: latency over batching.
-    props.putIfAbsent("fetch.max.wait.ms", "5");
+    props.putIfAbsent("fetch.max.wait.ms", "500");
     return KafkaSource.<RawRecord>builder()
         .setBootstrapServers(o.get(WardenOptions.BOOTSTRAP))
         .setTopics(topics)

@@ -11,7 +11,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,8 +30,6 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private transient MapState<String, StreamMemo> streams;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
-  private transient Counter shadowDiffs;
-  private transient Counter shadowErrors;
 
   public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl) {
     this.policyJson = policyJson;
@@ -46,8 +43,6 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
     streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    shadowDiffs = getRuntimeContext().getMetricGroup().counter("shadowDiffs");
-    shadowErrors = getRuntimeContext().getMetricGroup().counter("shadowErrors");
   }
 
   @Override
@@ -82,15 +77,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
 
     Evaluator candidate = scoring.candidate();
     if (candidate != null) {
-      try {
-        Verdict shadow = candidate.scoreLive(e, c, prev, now).verdict();
-        if (shadow != null && shadow.decision() != r.verdict().decision()) {
-          shadowDiffs.inc();
-          ctx.output(Names.SHADOW, ShadowSupport.diff(r.verdict(), shadow));
-        }
-      } catch (RuntimeException ex) {
-        shadowErrors.inc();
-      }
+      ShadowSupport.compare(r.verdict(), () -> candidate.scoreLive(e, c, prev, now).verdict(), metrics, o -> ctx.output(Names.SHADOW, o));
     }
   }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -34,8 +33,6 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private transient MapState<String, ListingMemo> listings;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
-  private transient Counter shadowDiffs;
-  private transient Counter shadowErrors;
 
   public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl) {
     this.policyJson = policyJson;
@@ -49,8 +46,6 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     listings = getRuntimeContext().getMapState(Names.listingMemos(listingTtl));
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    shadowDiffs = getRuntimeContext().getMetricGroup().counter("shadowDiffs");
-    shadowErrors = getRuntimeContext().getMetricGroup().counter("shadowErrors");
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
   }
 
@@ -93,15 +88,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
     Evaluator candidate = scoring.candidate();
     if (candidate != null) {
-      try {
-        Verdict shadow = candidate.scoreListing(e, s, prev, now).verdict();
-        if (shadow != null && shadow.decision() != r.verdict().decision()) {
-          shadowDiffs.inc();
-          ctx.output(Names.SHADOW, ShadowSupport.diff(r.verdict(), shadow));
-        }
-      } catch (RuntimeException ex) {
-        shadowErrors.inc(); // a broken candidate must never touch the live path
-      }
+      ShadowSupport.compare(r.verdict(), () -> candidate.scoreListing(e, s, prev, now).verdict(), metrics, o -> ctx.output(Names.SHADOW, o));
     }
   }
 

@@ -14,6 +14,8 @@ final class VerdictMetrics {
   private final Counter block;
   final Counter engineErrors;
   final Counter duplicatesDropped;
+  final Counter shadowDiffs;
+  final Counter shadowErrors;
 
   VerdictMetrics(MetricGroup group) {
     eventToVerdictMs = group.histogram("eventToVerdictMs", new DescriptiveStatisticsHistogram(10_000));
@@ -22,6 +24,8 @@ final class VerdictMetrics {
     block = group.counter("verdictsBlock");
     engineErrors = group.counter("engineErrors");
     duplicatesDropped = group.counter("duplicatesDropped");
+    shadowDiffs = group.counter("shadowDiffs");
+    shadowErrors = group.counter("shadowErrors");
   }
 
   void record(Verdict v) {

@@ -289,13 +289,17 @@ public final class TrafficGenerator {
     return Event.newBuilder().setEventId(prefix + "-" + (seq++)).setEventTime(EventCodec.timestamp(now)).setRegion(region);
   }
 
-  /** Zipf-distributed seller activity (s = 1.1): a few sellers post most listings, most post a few. */
+  /**
+   * Zipf-distributed seller activity: a few sellers post many listings, most post a few. The
+   * exponent is mild because demo and load runs compress hours of a marketplace into seconds:
+   * a steeper one would put every hot seller over the velocity allowance.
+   */
   private int skewedSeller() {
     if (zipfCdf == null) {
       zipfCdf = new double[sellerCount];
       double sum = 0;
       for (int i = 0; i < sellerCount; i++) {
-        sum += 1.0 / Math.pow(i + 1, 1.1);
+        sum += 1.0 / Math.pow(i + 1, ZIPF_EXPONENT);
         zipfCdf[i] = sum;
       }
       for (int i = 0; i < sellerCount; i++) {
@@ -307,6 +311,7 @@ public final class TrafficGenerator {
   }
 
   private double[] zipfCdf;
+  private static final double ZIPF_EXPONENT = 0.7;
 
   private int pickRegion() {
     return rnd.nextInt(REGIONS.length);

@@ -34,6 +34,7 @@ public final class Names {
   public static final String UID_POLICY_STATUS_SINK = "warden-policy-status-sink";
   public static final String UID_SHADOW_SINK = "warden-shadow-sink";
   public static final String UID_VERDICT_SINK = "warden-verdict-sink";
+  public static final String UID_LIVE_VERDICT_SINK = "warden-live-verdict-sink";
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
   // Keyed state names.

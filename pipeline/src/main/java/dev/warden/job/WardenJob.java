@@ -72,13 +72,14 @@ public final class WardenJob {
       Source<RawRecord, ?, ?> events,
       Source<RawRecord, ?, ?> config,
       Sink<Verdict> verdicts,
+      Sink<Verdict> liveVerdicts,
       Sink<DeadLetterRecord> deadLetters,
       Sink<KafkaOut> policyAudit,
       Sink<KafkaOut> policyStatus,
       Sink<KafkaOut> shadow) {
 
     public static Io kafka(WardenOptions o) {
-      return new Io(kafkaSource(o), configSource(o), verdictSink(o), deadLetterSink(o),
+      return new Io(kafkaSource(o), configSource(o), verdictSink(o), verdictSink(o), deadLetterSink(o),
           outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)), outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
           outSink(o, o.get(WardenOptions.TOPIC_SHADOW)));
     }
@@ -142,7 +143,10 @@ public final class WardenJob {
         .uid(Names.UID_CREATOR_SCORER)
         .name("creator-scorer");
 
-    sellerVerdicts.union(creatorVerdicts).sinkTo(io.verdicts()).uid(Names.UID_VERDICT_SINK).name("verdict-sink");
+    // One verdict sink per scorer rather than one after a union: each chains to its scorer, so a
+    // verdict goes to Kafka from the thread that decided it (no hand-off, no re-serialization).
+    sellerVerdicts.sinkTo(io.verdicts()).uid(Names.UID_VERDICT_SINK).name("verdict-sink");
+    creatorVerdicts.sinkTo(io.liveVerdicts()).uid(Names.UID_LIVE_VERDICT_SINK).name("live-verdict-sink");
     sellerVerdicts.getSideOutput(Names.SHADOW).union(creatorVerdicts.getSideOutput(Names.SHADOW))
         .sinkTo(io.shadow()).uid(Names.UID_SHADOW_SINK).name("shadow-sink");
     decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");

@@ -53,7 +53,11 @@ public final class WardenJob {
     c.set(PipelineOptions.MAX_PARALLELISM, o.getInt(WardenOptions.MAX_PARALLELISM));
     // Records are immutable Java records, so chained operators may pass them without copying.
     c.set(PipelineOptions.OBJECT_REUSE, true);
-    c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    String backend = o.get(WardenOptions.STATE_BACKEND);
+    if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
+      throw new IllegalArgumentException(WardenOptions.STATE_BACKEND.key() + " must be rocksdb or hashmap, got '" + backend + "'");
+    }
+    c.set(StateBackendOptions.STATE_BACKEND, backend);
     c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.getMillis(WardenOptions.CHECKPOINT_INTERVAL_MS));
     if (checkpointDir != null && !checkpointDir.isEmpty()) {

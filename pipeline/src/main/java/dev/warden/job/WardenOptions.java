@@ -65,6 +65,8 @@ public final class WardenOptions implements Serializable {
       "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
   public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "0",
       "Verdict producer linger. Kafka 4 defaults to 5 ms; 0 sends at once.");
+  public static final Option STATE_BACKEND = option("state.backend", "rocksdb",
+      "Keyed-state backend: rocksdb (state larger than memory, incremental checkpoints) or hashmap (on-heap; for comparisons).");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",

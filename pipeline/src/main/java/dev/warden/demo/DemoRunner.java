@@ -2,7 +2,6 @@ package dev.warden.demo;
 
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.embedded.EmbeddedKafka;
-import dev.warden.embedded.TopicSpec;
 import dev.warden.job.Topics;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.LiveStream;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.PolicyLoader;

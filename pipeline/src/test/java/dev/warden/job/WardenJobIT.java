@@ -13,7 +13,6 @@ import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Verdict;
 import dev.warden.core.policy.PolicyLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

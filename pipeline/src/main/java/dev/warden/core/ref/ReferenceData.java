@@ -28,14 +28,14 @@ public final class ReferenceData {
 
   private final PhraseMatcher<BrandPhrase> brands;
   private final ImageHashIndex<BrandInfo> images;
-  private final Map<String, BrandInfo> byKey;
+  private final int brandCount;
   private final long fingerprint;
 
   private ReferenceData(PhraseMatcher<BrandPhrase> brands, ImageHashIndex<BrandInfo> images,
-      Map<String, BrandInfo> byKey, long fingerprint) {
+      int brandCount, long fingerprint) {
     this.brands = brands;
     this.images = images;
-    this.byKey = byKey;
+    this.brandCount = brandCount;
     this.fingerprint = fingerprint;
   }
 
@@ -47,12 +47,8 @@ public final class ReferenceData {
     return images;
   }
 
-  public BrandInfo brand(String key) {
-    return byKey.get(key);
-  }
-
   public int brandCount() {
-    return byKey.size();
+    return brandCount;
   }
 
   public long fingerprint() {
@@ -65,17 +61,22 @@ public final class ReferenceData {
    * (multi-index hashing partitions hashes by them).
    */
   public static ReferenceData compileShared(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
-    long fp = fingerprint(records) * 31 + phashMaxDistance * 1_000L + pdqMaxDistance;
-    return SHARED.get(fp, k -> compile(records, phashMaxDistance, pdqMaxDistance));
+    long brands = fingerprint(records);
+    long fp = brands * 31 + phashMaxDistance * 1_000L + pdqMaxDistance;
+    return SHARED.get(fp, k -> compile(records, phashMaxDistance, pdqMaxDistance, brands));
   }
 
   /** Compiles the registry. A later registration of the same brand key replaces an earlier one. */
   public static ReferenceData compile(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
+    return compile(records, phashMaxDistance, pdqMaxDistance, fingerprint(records));
+  }
+
+  private static ReferenceData compile(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance,
+      long fingerprint) {
     Map<String, BrandRecord> latest = new HashMap<>();
     for (BrandRecord r : records) {
       latest.put(BrandKeys.key(r.brand()), r);
     }
-    Map<String, BrandInfo> byKey = new HashMap<>(latest.size() * 2);
     PhraseMatcher.Builder<BrandPhrase> phrases = PhraseMatcher.builder();
     ImageHashIndex.Builder<BrandInfo> hashes = ImageHashIndex.<BrandInfo>builder()
         .maxDistance(ImageHashIndex.Kind.PHASH, phashMaxDistance)
@@ -85,7 +86,6 @@ public final class ReferenceData {
       boolean nameAmbiguous = AMBIGUITY.isAmbiguous(r.brand());
       BrandInfo info = new BrandInfo(e.getKey(), r.brand(), r.minPriceMinor(), r.minPriceCurrency(), r.rightsOwner(),
           nameAmbiguous);
-      byKey.put(info.key(), info);
       phrases.add(r.brand(), new BrandPhrase(info, r.brand(), false, nameAmbiguous));
       for (String alias : r.aliases()) {
         phrases.add(alias, new BrandPhrase(info, alias, true, AMBIGUITY.isAmbiguous(alias)));
@@ -94,7 +94,7 @@ public final class ReferenceData {
         hashes.add(h, info);
       }
     }
-    return new ReferenceData(phrases.build(), hashes.build(), Map.copyOf(byKey), fingerprint(records));
+    return new ReferenceData(phrases.build(), hashes.build(), latest.size(), fingerprint);
   }
 
   /** Order-independent fingerprint of a brand set (tasks may receive registrations in different orders). */

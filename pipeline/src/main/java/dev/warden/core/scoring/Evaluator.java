@@ -163,7 +163,7 @@ public final class Evaluator {
       }
       seenLists |= bit;
       Signal sig = f.hit().action() == Decision.BLOCK ? Signal.PROHIBITED_TERM : Signal.RESTRICTED_TERM;
-      addReason(Reason.hard(sig, sc.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
+      addReason(sig, Reason.hard(sig, sc.weight(sig), "'" + f.hit().term() + "' (" + f.hit().listName() + ", "
           + region + ") in " + f.field() + ": \"" + f.snippet() + "\""));
       hard = hard.atLeast(f.hit().action());
     }
@@ -324,7 +324,7 @@ public final class Evaluator {
     }
     if (points >= 0.5) {
       double w = sc.weight(Signal.SELLER_PENALTY) * Math.min(1.0, points / rules.getPenaltySaturation());
-      addReason(Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
+      addReason(Signal.SELLER_PENALTY, Reason.of(Signal.SELLER_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned, %d IPR complaints)", points, s.upheld(), s.overturned(),
           s.complaints())));
     }
@@ -394,14 +394,14 @@ public final class Evaluator {
     double accumulated = prev == null ? 0 : prev.accumulatedRisk();
     if (accumulated > 0 && ls.kind() == LiveStream.LiveKind.TRANSCRIPT) {
       double w = sc.weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / policy.streamRiskSaturation());
-      addReason(Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
+      addReason(Signal.LIVE_STREAM_RISK, Reason.of(Signal.LIVE_STREAM_RISK, w, String.format(Locale.ROOT,
           "%.2f risk accumulated over %d earlier segments of stream %s", accumulated, prev.segments(), ls.streamId())));
     }
     double points = decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), e.eventTimeMillis(),
         policy.sellerRules().getPenaltyHalfLifeDays());
     if (points >= 0.5) {
       double w = sc.weight(Signal.CREATOR_PENALTY) * Math.min(1.0, points / policy.sellerRules().getPenaltySaturation());
-      addReason(Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
+      addReason(Signal.CREATOR_PENALTY, Reason.of(Signal.CREATOR_PENALTY, w, String.format(Locale.ROOT,
           "%.1f penalty points (%d upheld, %d overturned)", points, c.upheld(), c.overturned())));
     }
     Verdict v = verdict(e, SubjectType.LIVE_STREAM, ls.streamId(), ls.sellerId(), ls.creatorId(), "", hard, nowMillis);
@@ -498,12 +498,12 @@ public final class Evaluator {
   }
 
   private void add(Signal s, String evidence) {
-    addReason(Reason.of(s, sc.weight(s), evidence));
+    addReason(s, Reason.of(s, sc.weight(s), evidence));
   }
 
   /** Every reason goes through here, so a kill-switched family never fires. */
-  private void addReason(Reason r) {
-    if (!policy.disabled(Signal.byId(r.signal()).family)) {
+  private void addReason(Signal s, Reason r) {
+    if (!policy.disabled(s.family)) {
       reasons.add(r);
     }
   }

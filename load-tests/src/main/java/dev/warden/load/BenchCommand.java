@@ -69,6 +69,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
 
+  @Option(names = "--warmup", paramLabel = "S", description = "Seconds of unmeasured traffic before the first step, so both JVMs have compiled the hot paths (default: 30; quick: 15).")
+  Integer warmupSeconds;
+
+  @Option(names = "--timeline", description = "Print one line per second during each step: sent, verdicts, interval p50/p99/max and backlog.")
+  boolean timeline;
+
   private TrafficGenerator gen;
 
   @Override
@@ -107,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine for the first
         // 10-15 s: warm both paths up at a moderate rate before measuring anything.
         int warmRate = Math.min(plan.get(0), 2000);
-        int warmSecs = quick ? 12 : 20;
+        int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 15 : 30;
         System.err.println("bench: warming up (" + warmSecs + " s at " + warmRate + "/s, not measured) ...");
         run("warden", warden, warmRate, warmSecs);
         run("floor", floorClient, warmRate, 5);
@@ -115,8 +121,8 @@ final class BenchCommand implements Callable<Integer> {
         List<Step> w = new ArrayList<>();
         List<Step> f = new ArrayList<>();
         for (int r : plan) {
-          w.add(report(run("warden", warden, r, secs)));
-          f.add(report(run("floor", floorClient, r, secs)));
+          w.add(report(settle("warden", warden, run("warden", warden, r, secs))));
+          f.add(report(settle("floor", floorClient, run("floor", floorClient, r, secs))));
         }
         int wardenMax = searchMax("warden", warden, w, search, secs);
         int floorMax = searchMax("floor", floorClient, f, search, secs);
@@ -193,7 +199,12 @@ final class BenchCommand implements Callable<Integer> {
     LatencyStats stats = new LatencyStats();
     long start = System.nanoTime();
     int mid = 0;
+    long nextTick = start + 1_000_000_000L;
     for (int i = 0; i < n; i++) {
+      if (timeline && System.nanoTime() >= nextTick) {
+        nextTick += 1_000_000_000L;
+        tick(system, stats, c, i, start);
+      }
       long due = start + (long) i * 1_000_000_000L / rate;
       long now;
       while ((now = System.nanoTime()) < due) {
@@ -215,6 +226,36 @@ final class BenchCommand implements Callable<Integer> {
     return new Step(system, rate, n / sendSecs, n, stats.verdicts.get(), stats.timeouts.get() + stats.errors.get(),
         LatencyStats.ms(h.getValueAtPercentile(50)), LatencyStats.ms(h.getValueAtPercentile(99)),
         LatencyStats.ms(h.getValueAtPercentile(99.9)), LatencyStats.ms(h.getMaxValue()), mid, end);
+  }
+
+  /**
+   * After an overloaded step the pipeline still holds a backlog (events whose client deadline
+   * passed are still in the topic): wait until a probe event comes back quickly again, so the next
+   * step measures its own rate and not the previous one's leftovers.
+   */
+  private Step settle(String system, WardenClient c, Step done) throws Exception {
+    if (done.sustained()) {
+      return done;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    int fast = 0;
+    while (fast < 3 && System.nanoTime() < deadline) {
+      Event e = nextScored().event.toBuilder().setEventTime(EventCodec.timestamp(System.currentTimeMillis())).build();
+      var v = c.submit(key(e), e, Duration.ofSeconds(10)).get();
+      fast = !v.timedOut() && v.latencyNanos() < 50_000_000L ? fast + 1 : 0;
+      Thread.sleep(fast == 0 ? 500 : 50);
+    }
+    if (fast < 3) {
+      System.err.println("bench: " + system + " still has a backlog 120 s after the step; the next steps may be affected");
+    }
+    return done;
+  }
+
+  private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start) {
+    Histogram h = stats.interval();
+    System.err.printf(Locale.ROOT, "bench:   %s %-6s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%n",
+        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
+        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight());
   }
 
   private static Step report(Step s) {
@@ -240,7 +281,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (int i = 0; i < bisections && bad - ok > Math.max(250, ok / 20); i++) {
       int mid = (ok + bad) / 2;
-      Step s = report(run(system, c, mid, secs));
+      Step s = report(settle(system, c, run(system, c, mid, secs)));
       steps.add(s);
       if (s.sustained()) {
         ok = mid;

@@ -13,7 +13,9 @@ import java.util.Properties;
  * Every job option, with its key, default and meaning declared in one place. Values come from
  * {@code --set key=value} on the command line (or a properties map in tests); anything under
  * {@code kafka.} is passed to every Kafka client the job creates (security settings live there:
- * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location}, ...).
+ * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location}, ...);
+ * anything under {@code flink.} is set, prefix removed, on the job's Flink configuration after
+ * Warden's own settings (for example {@code flink.execution.checkpointing.unaligned.enabled=true}).
  *
  * <p>The low-latency defaults are deliberate; see docs/latency.md for the trade-offs.
  */
@@ -76,12 +78,20 @@ public final class WardenOptions implements Serializable {
   public static final Option STREAM_TTL_HOURS = option("state.stream-ttl-hours", "24",
       "How long a live stream's accumulated risk is kept after its last event.");
 
+  /** Flink settings a {@code flink.*} override must not change. */
+  private static final java.util.Set<String> GUARD_RAILS = java.util.Set.of("flink.pipeline.generic-types",
+      "flink.pipeline.auto-generate-uids", "flink.pipeline.max-parallelism");
+
   private final Map<String, String> values;
 
   public WardenOptions(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     for (String k : values.keySet()) {
-      if (!k.startsWith("kafka.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
+      if (GUARD_RAILS.contains(k)) {
+        throw new IllegalArgumentException("option '" + k + "' cannot be overridden: it is one of the job's guard rails"
+            + " (no generic Kryo types, explicit uids; the key-group count is the max-parallelism option)");
+      }
+      if (!k.startsWith("kafka.") && !k.startsWith("flink.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
         throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys());
       }
     }
@@ -120,6 +130,17 @@ public final class WardenOptions implements Serializable {
 
   public Duration getMillis(Option o) {
     return Duration.ofMillis(getInt(o));
+  }
+
+  /** The {@code flink.*} options with the prefix removed, applied last to the job's Flink configuration. */
+  public Map<String, String> flinkOverrides() {
+    Map<String, String> m = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith("flink.") && k.length() > "flink.".length()) {
+        m.put(k.substring("flink.".length()), v);
+      }
+    });
+    return m;
   }
 
   /** The {@code kafka.*} options with the prefix removed, for every Kafka client. */

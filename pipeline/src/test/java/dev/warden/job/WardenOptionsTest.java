@@ -37,6 +37,30 @@ class WardenOptionsTest {
   }
 
   @Test
+  void flinkPrefixedOptionsReachTheJobConfigurationLastAndWin() {
+    var o = new WardenOptions(Map.of("flink.execution.checkpointing.unaligned.enabled", "true",
+        "flink.state.backend.rocksdb.compression.per.level", "SNAPPY_COMPRESSION"));
+    var c = WardenJob.flinkConfig(o, null);
+    assertEquals("true", c.toMap().get("execution.checkpointing.unaligned.enabled"));
+    assertEquals("SNAPPY_COMPRESSION", c.toMap().get("state.backend.rocksdb.compression.per.level"),
+        "an override replaces Warden's own default");
+    assertEquals("NO_COMPRESSION", WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap()
+        .get("state.backend.rocksdb.compression.per.level"));
+  }
+
+  @Test
+  void guardRailsCannotBeOverridden() {
+    for (String k : new String[] {"flink.pipeline.generic-types", "flink.pipeline.auto-generate-uids",
+        "flink.pipeline.max-parallelism"}) {
+      var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "true")));
+      assertTrue(ex.getMessage().contains("guard rails"), ex.getMessage());
+    }
+    var c = WardenJob.flinkConfig(WardenOptions.defaults(), null);
+    assertEquals("false", c.toMap().get("pipeline.generic-types"));
+    assertEquals("false", c.toMap().get("pipeline.auto-generate-uids"));
+  }
+
+  @Test
   void defaultsAreTheLowLatencyOnes() {
     var o = WardenOptions.defaults();
     assertEquals(0, o.getInt(WardenOptions.BUFFER_TIMEOUT_MS));

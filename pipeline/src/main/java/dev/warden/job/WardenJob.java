@@ -69,6 +69,17 @@ public final class WardenJob {
     if (checkpointDir != null && !checkpointDir.isEmpty()) {
       c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
     }
+    String changelog = o.get(WardenOptions.STATE_CHANGELOG).trim();
+    if (!changelog.equals("true") && !changelog.equals("false")) {
+      throw new IllegalArgumentException(WardenOptions.STATE_CHANGELOG.key() + " must be true or false, got '" + changelog + "'");
+    }
+    if (changelog.equals("true") && checkpointDir != null && !checkpointDir.isEmpty()) {
+      // Checkpoints write the state changes since the last one to the log (asynchronously) instead of
+      // taking a RocksDB native checkpoint, whose memtable flush runs inside the synchronous phase.
+      c.setString("state.changelog.enabled", "true");
+      c.setString("state.changelog.storage", "filesystem");
+      c.setString("state.changelog.dstl.dfs.base-path", stripSlash(checkpointDir) + "/changelog");
+    }
     // Keep the last checkpoint when the job is cancelled, so it can be restarted from it.
     c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -77,6 +88,10 @@ public final class WardenJob {
     // Operators' own Flink settings last (flink.<key>=<value>), so any of the above can be overridden.
     c.addAll(Configuration.fromMap(o.flinkOverrides()));
     return c;
+  }
+
+  private static String stripSlash(String dir) {
+    return dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
   }
 
   /** Where the job reads and writes: real Kafka in production and the demo, the same in tests. */

@@ -49,6 +49,21 @@ class WardenOptionsTest {
   }
 
   @Test
+  void changelogIsOnWithACheckpointDirectoryAndItsLogLivesUnderIt() {
+    var on = WardenJob.flinkConfig(WardenOptions.defaults(), "file:///data/ckpt/").toMap();
+    assertEquals("true", on.get("state.changelog.enabled"));
+    assertEquals("filesystem", on.get("state.changelog.storage"));
+    assertEquals("file:///data/ckpt/changelog", on.get("state.changelog.dstl.dfs.base-path"));
+    assertEquals(null, WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get("state.changelog.enabled"),
+        "no checkpoint directory, nowhere to keep the log: off");
+    var off = WardenJob.flinkConfig(new WardenOptions(Map.of("state.changelog", "false")), "file:///data/ckpt").toMap();
+    assertEquals(null, off.get("state.changelog.enabled"));
+    var ex = assertThrows(IllegalArgumentException.class,
+        () -> WardenJob.flinkConfig(new WardenOptions(Map.of("state.changelog", "yes")), "file:///x"));
+    assertTrue(ex.getMessage().contains("state.changelog must be true or false"), ex.getMessage());
+  }
+
+  @Test
   void guardRailsCannotBeOverridden() {
     for (String k : new String[] {"flink.pipeline.generic-types", "flink.pipeline.auto-generate-uids",
         "flink.pipeline.max-parallelism"}) {

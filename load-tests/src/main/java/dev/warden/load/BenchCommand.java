@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -254,7 +256,7 @@ final class BenchCommand implements Callable<Integer> {
   private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start) {
     Histogram h = stats.interval();
     System.err.printf(Locale.ROOT, "bench:   %s %-6s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%n",
-        java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
+        LocalTime.now().truncatedTo(ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
         LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight());
   }
 

@@ -60,10 +60,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
     try {
       r = evaluator.scoreLive(e, c, prev, now);
     } catch (RuntimeException ex) {
-      metrics.engineErrors.inc();
-      Verdict v = Evaluator.failClosed(e, evaluator.policy().version(), ex, now);
-      metrics.record(v);
-      out.collect(v);
+      out.collect(metrics.failClosed(e, evaluator.policy().version(), ex, now));
       return;
     }
     if (r.verdict() == null) {

@@ -64,10 +64,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     try {
       r = evaluator.scoreListing(e, s, prev, now);
     } catch (RuntimeException ex) {
-      metrics.engineErrors.inc();
-      Verdict v = Evaluator.failClosed(e, evaluator.policy().version(), ex, now);
-      metrics.record(v);
-      out.collect(v);
+      out.collect(metrics.failClosed(e, evaluator.policy().version(), ex, now));
       return;
     }
     if (r.verdict() == null) {

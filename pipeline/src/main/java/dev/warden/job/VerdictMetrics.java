@@ -1,5 +1,7 @@
 package dev.warden.job;
 
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.Verdict;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -26,6 +28,14 @@ final class VerdictMetrics {
     duplicatesDropped = group.counter("duplicatesDropped");
     shadowDiffs = group.counter("shadowDiffs");
     shadowErrors = group.counter("shadowErrors");
+  }
+
+  /** The fail-closed HOLD for an event the engine could not evaluate, counted as an engine error and a verdict. */
+  Verdict failClosed(WardenEvent e, String policyVersion, RuntimeException cause, long nowMillis) {
+    engineErrors.inc();
+    Verdict v = Evaluator.failClosed(e, policyVersion, cause, nowMillis);
+    record(v);
+    return v;
   }
 
   void record(Verdict v) {

@@ -69,11 +69,7 @@ public final class WardenJob {
     if (checkpointDir != null && !checkpointDir.isEmpty()) {
       c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
     }
-    String changelog = o.get(WardenOptions.STATE_CHANGELOG).trim();
-    if (!changelog.equals("true") && !changelog.equals("false")) {
-      throw new IllegalArgumentException(WardenOptions.STATE_CHANGELOG.key() + " must be true or false, got '" + changelog + "'");
-    }
-    if (changelog.equals("true") && checkpointDir != null && !checkpointDir.isEmpty()) {
+    if (o.getBoolean(WardenOptions.STATE_CHANGELOG) && checkpointDir != null && !checkpointDir.isEmpty()) {
       // Checkpoints write the state changes since the last one to the log (asynchronously) instead of
       // taking a RocksDB native checkpoint, whose memtable flush runs inside the synchronous phase.
       c.setString("state.changelog.enabled", "true");

@@ -96,6 +96,9 @@ public final class WardenOptions implements Serializable {
         throw new IllegalArgumentException("option '" + k + "' cannot be overridden: it is one of the job's guard rails"
             + " (no generic Kryo types, explicit uids; the key-group count is the max-parallelism option)");
       }
+      if (k.equals("kafka.") || k.equals("flink.")) {
+        throw new IllegalArgumentException("option '" + k + "' names no setting: write " + k + "<key>=<value>");
+      }
       if (!k.startsWith("kafka.") && !k.startsWith("flink.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
         throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys());
       }
@@ -133,6 +136,14 @@ public final class WardenOptions implements Serializable {
     }
   }
 
+  public boolean getBoolean(Option o) {
+    String v = get(o).trim();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(o.key() + " must be true or false, got '" + v + "'");
+    }
+    return v.equals("true");
+  }
+
   public Duration getMillis(Option o) {
     return Duration.ofMillis(getInt(o));
   }
@@ -141,7 +152,7 @@ public final class WardenOptions implements Serializable {
   public Map<String, String> flinkOverrides() {
     Map<String, String> m = new LinkedHashMap<>();
     values.forEach((k, v) -> {
-      if (k.startsWith("flink.") && k.length() > "flink.".length()) {
+      if (k.startsWith("flink.")) {
         m.put(k.substring("flink.".length()), v);
       }
     });

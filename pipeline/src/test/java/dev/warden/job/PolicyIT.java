@@ -222,6 +222,9 @@ class PolicyIT {
     Thread.sleep(1_500); // let a checkpoint complete after the switch
     job.cancel().get();
     Path checkpoint = latestCheckpoint(tmp.resolve("checkpoints")).orElseThrow(() -> new AssertionError("no checkpoint"));
+    try (Stream<Path> log = Files.walk(tmp.resolve("checkpoints").resolve("changelog"))) {
+      assertTrue(log.anyMatch(Files::isRegularFile), "checkpoints write the state changelog (state.changelog defaults to true)");
+    }
     JobClient restored = startJob(checkpoint.toUri().toString());
     try {
       String afterRestart = listing();

@@ -64,6 +64,14 @@ class WardenOptionsTest {
   }
 
   @Test
+  void aBarePrefixIsRejected() {
+    for (String k : new String[] {"flink.", "kafka."}) {
+      var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "x")));
+      assertTrue(ex.getMessage().contains("names no setting"), ex.getMessage());
+    }
+  }
+
+  @Test
   void guardRailsCannotBeOverridden() {
     for (String k : new String[] {"flink.pipeline.generic-types", "flink.pipeline.auto-generate-uids",
         "flink.pipeline.max-parallelism"}) {

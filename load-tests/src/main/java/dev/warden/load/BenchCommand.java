@@ -108,9 +108,12 @@ final class BenchCommand implements Callable<Integer> {
         job = env.executeAsync("warden-bench");
       }
       gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
-      try (FloorPassThrough floor = new FloorPassThrough(bs);
-          WardenClient warden = client(bs, "warden.events", "warden.verdicts");
-          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT)) {
+      // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
+      // producer linger), so the floor is the same Kafka path without Flink.
+      java.util.Properties kafkaProps = clientProperties(o);
+      try (FloorPassThrough floor = new FloorPassThrough(bs, kafkaProps);
+          WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
+          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
         setup(warden, floorClient);
         // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine for the first
         // 10-15 s: warm both paths up at a moderate rate before measuring anything.
@@ -146,8 +149,17 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static WardenClient client(String bs, String in, String out) {
-    return WardenClient.builder().bootstrap(bs).eventsTopic(in).verdictsTopic(out).deadline(Duration.ofSeconds(5)).build();
+  private static WardenClient client(String bs, String in, String out, java.util.Properties kafkaProps) {
+    WardenClient.Builder b = WardenClient.builder().bootstrap(bs).eventsTopic(in).verdictsTopic(out).deadline(Duration.ofSeconds(5));
+    kafkaProps.stringPropertyNames().forEach(k -> b.kafka(k, kafkaProps.getProperty(k)));
+    return b.build();
+  }
+
+  /** The job's {@code kafka.*} settings plus its producer linger, for the bench's own clients. */
+  static java.util.Properties clientProperties(WardenOptions o) {
+    java.util.Properties p = o.kafkaProperties();
+    p.putIfAbsent("linger.ms", o.get(WardenOptions.PRODUCER_LINGER_MS));
+    return p;
   }
 
   /** Brands, sellers and creators first; then one event each way to know both pipelines answer. */
@@ -255,9 +267,14 @@ final class BenchCommand implements Callable<Integer> {
 
   private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start) {
     Histogram h = stats.interval();
-    System.err.printf(Locale.ROOT, "bench:   %s %-6s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%n",
+    Histogram in = stats.inbound.getIntervalHistogram();
+    // "decided" = event time to the engine's decision (inbound Kafka, source, shuffle, scoring), in whole
+    // milliseconds; the rest of the latency is the verdict's way back (sink, Kafka, client).
+    String decided = in.getTotalCount() == 0 ? "" : String.format(Locale.ROOT, "  decided p50 %d p99 %d ms",
+        in.getValueAtPercentile(50), in.getValueAtPercentile(99));
+    System.err.printf(Locale.ROOT, "bench:   %s %-6s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%n",
         LocalTime.now().truncatedTo(ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
-        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight());
+        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight(), decided);
   }
 
   private static Step report(Step s) {

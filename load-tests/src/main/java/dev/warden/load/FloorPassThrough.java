@@ -26,20 +26,22 @@ final class FloorPassThrough implements Runnable, AutoCloseable {
   private volatile boolean running = true;
   private final Thread thread;
 
-  FloorPassThrough(String bootstrap) {
+  FloorPassThrough(String bootstrap, Properties kafka) {
     Properties c = new Properties();
+    c.putAll(kafka);
     c.put("bootstrap.servers", bootstrap);
     c.put("group.id", "bench-floor-" + System.nanoTime());
     c.put("auto.offset.reset", "latest");
-    c.put("fetch.max.wait.ms", "500");
+    c.putIfAbsent("fetch.max.wait.ms", "500");
     c.put("key.deserializer", ByteArrayDeserializer.class.getName());
     c.put("value.deserializer", ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(c);
     consumer.subscribe(List.of(IN));
     Properties p = new Properties();
+    p.putAll(kafka);
     p.put("bootstrap.servers", bootstrap);
-    p.put("linger.ms", "0");
-    p.put("acks", "all");
+    p.putIfAbsent("linger.ms", "0");
+    p.putIfAbsent("acks", "all");
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(p);

@@ -12,6 +12,8 @@ final class LatencyStats {
   final AtomicLong verdicts = new AtomicLong();
   final AtomicLong timeouts = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
+  /** Event time to the engine's decision (milliseconds, both stamped on this clock): the inbound half. */
+  final Recorder inbound = new Recorder(60_000L, 2);
 
   void accept(ClientVerdict v, Throwable err) {
     if (err != null) {
@@ -21,6 +23,11 @@ final class LatencyStats {
     } else {
       verdicts.incrementAndGet();
       recorder.recordValue(Math.min(v.latencyNanos(), 59_000_000_000L));
+      var vv = v.verdict();
+      if (vv.hasDecidedAt() && vv.hasEventTime()) {
+        long ms = millis(vv.getDecidedAt()) - millis(vv.getEventTime());
+        inbound.recordValue(Math.max(0, Math.min(ms, 59_000L)));
+      }
     }
   }
 
@@ -33,6 +40,10 @@ final class LatencyStats {
   synchronized Histogram all() {
     total.add(recorder.getIntervalHistogram());
     return total.copy();
+  }
+
+  private static long millis(com.google.protobuf.Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
   }
 
   static double ms(long nanos) {

@@ -25,36 +25,52 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private final String policyJson;
   private final Duration creatorTtl;
   private final Duration streamTtl;
+  private final int cacheEntries;
 
   private transient ValueState<CreatorState> creator;
   private transient MapState<String, StreamMemo> streams;
+  private transient StateCache<String, CreatorState> creatorCache;
+  private transient StateCache<StreamKey, StreamMemo> streamCache;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl) {
+  /** A stream's memo is kept under its creator's key: both name it in the cache. */
+  record StreamKey(String creator, String stream) {}
+
+  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries) {
     this.policyJson = policyJson;
     this.creatorTtl = creatorTtl;
     this.streamTtl = streamTtl;
+    this.cacheEntries = cacheEntries;
   }
 
   @Override
   public void open(OpenContext ctx) {
     creator = getRuntimeContext().getState(Names.creatorState(creatorTtl));
     streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
+    creatorCache = StateCache.<String, CreatorState>create(cacheEntries, creatorTtl)
+        .withMetrics(getRuntimeContext().getMetricGroup(), "creatorCache");
+    streamCache = StateCache.<StreamKey, StreamMemo>create(cacheEntries, streamTtl)
+        .withMetrics(getRuntimeContext().getMetricGroup(), "streamCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
   }
 
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
-    CreatorState c = creator.value();
+    String key = ctx.getCurrentKey();
+    CreatorState c = creatorCache.get(key, creator::value);
     if (e.kind() != EventKind.LIVE_STREAM) {
-      creator.update(evaluator.applyCreatorEvent(e, c));
+      CreatorState next = evaluator.applyCreatorEvent(e, c);
+      creator.update(next);
+      creatorCache.put(key, next);
       return;
     }
     String streamId = e.live().streamId();
-    StreamMemo prev = streams.get(streamId);
+    StreamKey streamKey = new StreamKey(key, streamId);
+    StreamMemo prev = streamCache.get(streamKey, () -> streams.get(streamId));
     long now = System.currentTimeMillis();
     LiveResult r;
     try {
@@ -68,7 +84,9 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
       return;
     }
     creator.update(r.creator());
+    creatorCache.put(key, r.creator());
     streams.put(streamId, r.memo());
+    streamCache.put(streamKey, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
 

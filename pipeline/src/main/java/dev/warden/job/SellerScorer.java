@@ -28,22 +28,33 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private final String policyJson;
   private final Duration sellerTtl;
   private final Duration listingTtl;
+  private final int cacheEntries;
 
   private transient ValueState<SellerState> seller;
   private transient MapState<String, ListingMemo> listings;
+  private transient StateCache<String, SellerState> sellerCache;
+  private transient StateCache<MemoKey, ListingMemo> listingCache;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl) {
+  /** A listing's memo is kept under its seller's key: both name it in the cache. */
+  record MemoKey(String seller, String listing) {}
+
+  public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries) {
     this.policyJson = policyJson;
     this.sellerTtl = sellerTtl;
     this.listingTtl = listingTtl;
+    this.cacheEntries = cacheEntries;
   }
 
   @Override
   public void open(OpenContext ctx) {
     seller = getRuntimeContext().getState(Names.sellerState(sellerTtl));
     listings = getRuntimeContext().getMapState(Names.listingMemos(listingTtl));
+    sellerCache = StateCache.<String, SellerState>create(cacheEntries, sellerTtl)
+        .withMetrics(getRuntimeContext().getMetricGroup(), "sellerCache");
+    listingCache = StateCache.<MemoKey, ListingMemo>create(cacheEntries, listingTtl)
+        .withMetrics(getRuntimeContext().getMetricGroup(), "listingCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -52,13 +63,17 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
-    SellerState s = seller.value();
+    String key = ctx.getCurrentKey();
+    SellerState s = sellerCache.get(key, seller::value);
     if (!e.kind().scored()) {
-      seller.update(evaluator.applySellerEvent(e, s));
+      SellerState next = evaluator.applySellerEvent(e, s);
+      seller.update(next);
+      sellerCache.put(key, next);
       return;
     }
     String listingId = e.listing().listingId();
-    ListingMemo prev = listings.get(listingId);
+    MemoKey memoKey = new MemoKey(key, listingId);
+    ListingMemo prev = listingCache.get(memoKey, () -> listings.get(listingId));
     long now = System.currentTimeMillis();
     ListingResult r;
     try {
@@ -72,7 +87,9 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
       return;
     }
     seller.update(r.seller());
+    sellerCache.put(key, r.seller());
     listings.put(listingId, r.memo());
+    listingCache.put(memoKey, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
     // The pin enricher only needs listings a pin would be flagged for (not PASS, or a seller

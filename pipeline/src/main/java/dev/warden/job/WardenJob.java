@@ -145,7 +145,7 @@ public final class WardenJob {
     SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
         .keyBy(new SubjectKeys.BySeller())
         .connect(reference)
-        .process(new SellerScorer(policyJson, subjectTtl, listingTtl), TypeInformation.of(Verdict.class))
+        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, o.getInt(WardenOptions.STATE_CACHE_ENTRIES)), TypeInformation.of(Verdict.class))
         .uid(Names.UID_SELLER_SCORER)
         .name("seller-scorer");
 
@@ -161,7 +161,8 @@ public final class WardenJob {
         .union(enrichedPins)
         .keyBy(new SubjectKeys.ByCreator())
         .connect(reference)
-        .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS))),
+        .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
+            o.getInt(WardenOptions.STATE_CACHE_ENTRIES)),
             TypeInformation.of(Verdict.class))
         .uid(Names.UID_CREATOR_SCORER)
         .name("creator-scorer");

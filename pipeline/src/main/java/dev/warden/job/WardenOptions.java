@@ -74,6 +74,9 @@ public final class WardenOptions implements Serializable {
           + "flushing RocksDB, which stops the scorers for 60-300 ms on a busy machine; RocksDB itself is materialized "
           + "every 10 min (flink.state.changelog.periodic-materialize.interval). The log lives under the checkpoint "
           + "directory (<checkpoint.dir>/changelog); without a checkpoint directory it is off.");
+  public static final Option STATE_CACHE_ENTRIES = option("state.cache-entries", "50000",
+      "Per scorer task, how many deserialized seller/creator states and how many listing/stream memos are kept in "
+          + "memory in front of RocksDB (write-through; each cache holds at most this many). 0 disables the caches.");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",

@@ -31,10 +31,20 @@ class CreatorScorerHarnessTest {
 
   private KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> harness;
 
+  /** The production path: state behind the write-through caches. */
+  private static final int CACHE = 1_000;
+
   @BeforeEach
   void open() throws Exception {
+    open(CACHE);
+  }
+
+  private void open(int cacheEntries) throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL),
+        new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL, cacheEntries),
         new SubjectKeys.ByCreator(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
     harness.processBroadcastElement(RefUpdate.of(omega()), 0);
@@ -67,6 +77,9 @@ class CreatorScorerHarnessTest {
 
   @Test
   void streamRiskIsRememberedAcrossSegmentsUntilItsTtl() throws Exception {
+    // The harness moves only the state backend's TTL clock, not the wall clock the caches expire
+    // on (StateCacheTest covers theirs): this is the state's own TTL, so without the caches.
+    open(0);
     harness.processElement(transcript("c-2", "ls-2", "honestly these are AAA quality"), 0);
     harness.processElement(transcript("c-2", "ls-2", "AAA quality again, trust me"), 0);
     assertTrue(has(last(), "live.stream_risk"), "the second segment knows about the first");

@@ -31,10 +31,20 @@ class SellerScorerHarnessTest {
 
   private KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> harness;
 
+  /** The production path: state behind the write-through caches. */
+  private static final int CACHE = 1_000;
+
   @BeforeEach
   void open() throws Exception {
+    open(CACHE);
+  }
+
+  private void open(int cacheEntries) throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL),
+        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, cacheEntries),
         new SubjectKeys.BySeller(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
   }
@@ -89,6 +99,9 @@ class SellerScorerHarnessTest {
 
   @Test
   void sellerStateExpiresAfterItsTtlSoIdleSellersCostNothing() throws Exception {
+    // The harness moves only the state backend's TTL clock, not the wall clock the caches expire
+    // on (StateCacheTest covers theirs): this is the state's own TTL, so without the caches.
+    open(0);
     harness.processElement(establishedSeller("s-4"), 0);
     harness.processElement(listing("s-4", "Oak side table").build(), 0);
     assertFalse(has(lastVerdict(), "seller.unknown"));
@@ -154,14 +167,19 @@ class SellerScorerHarnessTest {
 
     harness = new KeyedBroadcastOperatorTestHarness<>(
         new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL), List.of(Names.BRANDS, Names.POLICIES)),
-        new SubjectKeys.BySeller(), Types.STRING, 128, 1, 0);
+            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE), List.of(Names.BRANDS, Names.POLICIES)),
+        // The same key-group layout as the harness that took the snapshot (max parallelism 1).
+        new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
     harness.setup();
     harness.initializeState(snapshot);
     harness.open();
+    harness.setStateTtlProcessingTime(0);
     harness.processElement(listing("s-10", "Oak side table").build(), 0);
     assertEquals("stricter-2", lastVerdict().policyVersion(), "restored from broadcast state, not the built-in policy");
     assertEquals(Decision.HOLD, lastVerdict().decision());
+    // The restored task starts with empty caches: the seller's profile comes from restored state.
+    assertFalse(has(lastVerdict(), "seller.unknown"), Arrays.toString(lastVerdict().reasons()));
+    assertTrue(has(lastVerdict(), "seller.unverified"), Arrays.toString(lastVerdict().reasons()));
   }
 
   @Test

@@ -183,6 +183,25 @@ class SellerScorerHarnessTest {
   }
 
   @Test
+  void anEventTheEngineCannotEvaluateGetsAFailClosedHoldAndTheTaskKeepsScoring() throws Exception {
+    // The decoder always gives a listing an image list (maybe empty); built directly without one,
+    // a listing makes the evaluation throw inside the operator, which must answer HOLD with the
+    // cause, not crash-loop.
+    harness.processElement(listing("s-11", "Oak side table").images((String[]) null).id("l-11").eventId("e-broken").build(), 0);
+    Verdict v = lastVerdict();
+    assertEquals("e-broken", v.eventId());
+    assertEquals(Decision.HOLD, v.decision());
+    assertEquals("engine.error", v.reasons()[0].signal(), Arrays.toString(v.reasons()));
+    assertFalse(v.reasons()[0].evidence().isBlank());
+    // Nothing was stored for the failed event: the same listing, repaired, is scored normally.
+    harness.processElement(listing("s-11", "Oak side table").id("l-11").eventId("e-repaired").build(), 0);
+    Verdict next = lastVerdict();
+    assertEquals("e-repaired", next.eventId());
+    assertFalse(has(next, "engine.error"), Arrays.toString(next.reasons()));
+    assertEquals(2, harness.extractOutputValues().size());
+  }
+
+  @Test
   void holdOrBlockAlwaysCarriesReasonsAndPolicyVersion() throws Exception {
     harness.processBroadcastElement(RefUpdate.of(omega()), 0);
     harness.processElement(listing("s-6", "switchblade knife").build(), 0);

@@ -73,6 +73,10 @@ public final class TrafficGenerator {
   private int setupCursor;
   private long seq;
   private long listingSeq;
+  /** Recently created listings and their sellers: an edit is made by the listing's own seller, mostly soon after. */
+  private static final int RECENT = 4_096;
+  private final long[] recentListing = new long[RECENT];
+  private final int[] recentSeller = new int[RECENT];
   private long streamSeq;
 
   /**
@@ -163,9 +167,20 @@ public final class TrafficGenerator {
     int r = pickRegion();
     String region = REGIONS[r];
     String currency = CURRENCIES[r];
-    int seller = skewedSeller();
-    String listingId = edit && listingSeq > 0 && rnd.nextDouble() < 0.8
-        ? "l-" + rnd.nextLong(listingSeq) : "l-" + (listingSeq++);
+    int seller;
+    String listingId;
+    if (edit && listingSeq > 0 && rnd.nextDouble() < 0.8) {
+      // One of the recently created listings, edited by the seller who created it.
+      int slot = rnd.nextInt((int) Math.min(listingSeq, RECENT));
+      seller = recentSeller[slot];
+      listingId = "l-" + recentListing[slot];
+    } else {
+      seller = skewedSeller();
+      long seq = listingSeq++;
+      recentListing[(int) (seq % RECENT)] = seq;
+      recentSeller[(int) (seq % RECENT)] = seller;
+      listingId = "l-" + seq;
+    }
     var l = ListingUpsert.newBuilder().setListingId(listingId).setSellerId(sellerId(seller));
     String label = "";
     int brand = rnd.nextInt(brandCount);

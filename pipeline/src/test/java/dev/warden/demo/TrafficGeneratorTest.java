@@ -1,0 +1,37 @@
+package dev.warden.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.model.EventKind;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.io.EventCodec;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The synthetic traffic behaves like a marketplace where it matters to the engine's state. */
+class TrafficGeneratorTest {
+  @Test
+  void listingsAreEditedByTheSellerWhoCreatedThem() throws Exception {
+    TrafficGenerator g = new TrafficGenerator(11, 200_000, 0.15, 0.0);
+    Map<String, String> creatorOf = new HashMap<>();
+    int editsOfKnownListings = 0;
+    for (int i = 0; i < 60_000; i++) {
+      TrafficGenerator.Generated rec = g.next(1_700_000_000_000L + i);
+      if (rec.kind() != TrafficGenerator.Kind.SCORED) {
+        continue;
+      }
+      WardenEvent e = EventCodec.decode(rec.value());
+      if (e.kind() == EventKind.LISTING_CREATED) {
+        creatorOf.put(e.listing().listingId(), e.listing().sellerId());
+      } else if (e.kind() == EventKind.LISTING_EDITED && creatorOf.containsKey(e.listing().listingId())) {
+        editsOfKnownListings++;
+        assertEquals(creatorOf.get(e.listing().listingId()), e.listing().sellerId(),
+            "edit " + e.eventId() + " of " + e.listing().listingId());
+        assertEquals(e.listing().sellerId(), rec.key(), "keyed by the seller, like the create");
+      }
+    }
+    assertTrue(editsOfKnownListings > 1_000, "edits of earlier listings: " + editsOfKnownListings);
+  }
+}

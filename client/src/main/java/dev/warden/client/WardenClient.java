@@ -84,7 +84,14 @@ public final class WardenClient implements AutoCloseable {
     cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(cp);
     List<TopicPartition> parts = new ArrayList<>();
-    var infos = consumer.partitionsFor(b.verdictsTopic, Duration.ofSeconds(15));
+    List<org.apache.kafka.common.PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(b.verdictsTopic, Duration.ofSeconds(15));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      producer.close(Duration.ZERO);
+      consumer.close(Duration.ZERO);
+      throw new IllegalStateException("no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
+    }
     if (infos == null || infos.isEmpty()) {
       producer.close();
       consumer.close();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         + "(or the cluster this process is submitted to). Options: --set key=value, repeatable; "
         + "--list-options prints every key with its default."})
 public final class RunCommand implements Callable<Integer> {
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job option (see --list-options); kafka.* keys go to every Kafka client.")
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job option (see --list-options); kafka.* keys go to every Kafka client, flink.* keys to Flink.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(names = "--list-options", description = "Print every job option with its default and meaning, then exit.")
@@ -35,6 +35,8 @@ public final class RunCommand implements Callable<Integer> {
         System.out.printf("%-26s %-20s %s%n", o.key(), o.defaultValue().isEmpty() ? "(empty)" : o.defaultValue(), o.doc());
       }
       System.out.printf("%-26s %-20s %s%n", "kafka.*", "", "Passed to every Kafka client with the prefix removed (security settings).");
+      System.out.printf("%-26s %-20s %s%n", "flink.*", "", "Any Flink setting with the prefix removed, applied last; "
+          + "pipeline.generic-types, pipeline.auto-generate-uids and pipeline.max-parallelism are refused.");
       return 0;
     }
     WardenOptions o;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {"Plays a load file back with its original inter-arrival times (scaled by --speed) or at a fixed --rate, "
         + "with its keys, through the publish-path client: every scored event waits for its verdict with a deadline. "
         + "Prints progress every 2 s and a one-line JSON summary at the end.",
-        "Open loop: records are sent on schedule whether or not verdicts come back, so slow responses are not hidden."})
+        "Open loop: records are sent on schedule whether or not verdicts come back, so slow responses are not hidden.",
+        "Needs a running Warden: start ./warden demo (or ./warden run) first, or point --bootstrap at a broker with the job."})
 final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--file", required = true, paramLabel = "FILE")
   Path file;

@@ -150,20 +150,9 @@ final class BenchCommand implements Callable<Integer> {
         kafka.close();
       }
       if (job != null) {
-        deleteRecursively(outDir.resolve("checkpoints"));
+        // The embedded job's checkpoints are of no use once the bench is over (tens of MB per run).
+        dev.warden.demo.DemoRunner.deleteTree(outDir.resolve("checkpoints"));
       }
-    }
-  }
-
-  /** The embedded job's checkpoints are of no use once the bench is over (tens of MB per run). */
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
     }
   }
 

@@ -360,14 +360,15 @@ public final class DemoRunner {
     return b.append('}').toString();
   }
 
-  private static void deleteTree(Path p) {
+  /** Deletes a directory tree, best effort (a warning on stderr when it cannot). */
+  public static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;
     }
     try (Stream<Path> walk = Files.walk(p)) {
       walk.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
     } catch (IOException e) {
-      System.err.println("warden demo: could not remove " + p + ": " + e);
+      System.err.println("warden: could not remove " + p + ": " + e);
     }
   }
 }

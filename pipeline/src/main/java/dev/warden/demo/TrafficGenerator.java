@@ -27,6 +27,9 @@ import java.util.SplittableRandom;
  * shaped by the load tools around this generator ({@code ./warden load generate}).
  */
 public final class TrafficGenerator {
+  /** How many recent listings edits choose from. */
+  private static final int RECENT = 4_096;
+
   /** What a generated record is, for the demo's bookkeeping. */
   public enum Kind {
     STATE, // produces no verdict (profiles, brands, complaints, outcomes)
@@ -74,7 +77,6 @@ public final class TrafficGenerator {
   private long seq;
   private long listingSeq;
   /** Recently created listings and their sellers: an edit is made by the listing's own seller, mostly soon after. */
-  private static final int RECENT = 4_096;
   private final long[] recentListing = new long[RECENT];
   private final int[] recentSeller = new int[RECENT];
   private long streamSeq;

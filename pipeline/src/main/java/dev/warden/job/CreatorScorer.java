@@ -9,8 +9,6 @@ import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.StreamMemo;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -27,15 +25,10 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private final Duration streamTtl;
   private final int cacheEntries;
 
-  private transient ValueState<CreatorState> creator;
-  private transient MapState<String, StreamMemo> streams;
-  private transient StateCache<String, CreatorState> creatorCache;
-  private transient StateCache<StreamKey, StreamMemo> streamCache;
+  private transient StateCache.CachedValue<CreatorState> creator;
+  private transient StateCache.CachedEntries<StreamMemo> streams;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
-
-  /** A stream's memo is kept under its creator's key: both name it in the cache. */
-  record StreamKey(String creator, String stream) {}
 
   public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries) {
     this.policyJson = policyJson;
@@ -46,12 +39,10 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
 
   @Override
   public void open(OpenContext ctx) {
-    creator = getRuntimeContext().getState(Names.creatorState(creatorTtl));
-    streams = getRuntimeContext().getMapState(Names.streamMemos(streamTtl));
-    creatorCache = StateCache.<String, CreatorState>create(cacheEntries, creatorTtl)
-        .withMetrics(getRuntimeContext().getMetricGroup(), "creatorCache");
-    streamCache = StateCache.<StreamKey, StreamMemo>create(cacheEntries, streamTtl)
-        .withMetrics(getRuntimeContext().getMetricGroup(), "streamCache");
+    creator = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.creatorState(creatorTtl)), cacheEntries,
+        creatorTtl, getRuntimeContext().getMetricGroup(), "creatorCache");
+    streams = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.streamMemos(streamTtl)),
+        cacheEntries, streamTtl, getRuntimeContext().getMetricGroup(), "streamCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -61,16 +52,13 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
-    CreatorState c = creatorCache.get(key, creator::value);
+    CreatorState c = creator.get(key);
     if (e.kind() != EventKind.LIVE_STREAM) {
-      CreatorState next = evaluator.applyCreatorEvent(e, c);
-      creator.update(next);
-      creatorCache.put(key, next);
+      creator.update(key, evaluator.applyCreatorEvent(e, c));
       return;
     }
-    String streamId = e.live().streamId();
-    StreamKey streamKey = new StreamKey(key, streamId);
-    StreamMemo prev = streamCache.get(streamKey, () -> streams.get(streamId));
+    StateCache.EntryKey streamKey = new StateCache.EntryKey(key, e.live().streamId());
+    StreamMemo prev = streams.get(streamKey);
     long now = System.currentTimeMillis();
     LiveResult r;
     try {
@@ -83,10 +71,8 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
       metrics.duplicatesDropped.inc();
       return;
     }
-    creator.update(r.creator());
-    creatorCache.put(key, r.creator());
-    streams.put(streamId, r.memo());
-    streamCache.put(streamKey, r.memo());
+    creator.update(key, r.creator());
+    streams.put(streamKey, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
 

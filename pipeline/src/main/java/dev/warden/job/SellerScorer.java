@@ -9,8 +9,6 @@ import dev.warden.core.state.ListingMemo;
 import dev.warden.core.state.SellerState;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -30,15 +28,10 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private final Duration listingTtl;
   private final int cacheEntries;
 
-  private transient ValueState<SellerState> seller;
-  private transient MapState<String, ListingMemo> listings;
-  private transient StateCache<String, SellerState> sellerCache;
-  private transient StateCache<MemoKey, ListingMemo> listingCache;
+  private transient StateCache.CachedValue<SellerState> seller;
+  private transient StateCache.CachedEntries<ListingMemo> listings;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
-
-  /** A listing's memo is kept under its seller's key: both name it in the cache. */
-  record MemoKey(String seller, String listing) {}
 
   public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries) {
     this.policyJson = policyJson;
@@ -49,12 +42,10 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
   @Override
   public void open(OpenContext ctx) {
-    seller = getRuntimeContext().getState(Names.sellerState(sellerTtl));
-    listings = getRuntimeContext().getMapState(Names.listingMemos(listingTtl));
-    sellerCache = StateCache.<String, SellerState>create(cacheEntries, sellerTtl)
-        .withMetrics(getRuntimeContext().getMetricGroup(), "sellerCache");
-    listingCache = StateCache.<MemoKey, ListingMemo>create(cacheEntries, listingTtl)
-        .withMetrics(getRuntimeContext().getMetricGroup(), "listingCache");
+    seller = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.sellerState(sellerTtl)), cacheEntries,
+        sellerTtl, getRuntimeContext().getMetricGroup(), "sellerCache");
+    listings = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.listingMemos(listingTtl)),
+        cacheEntries, listingTtl, getRuntimeContext().getMetricGroup(), "listingCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -64,16 +55,13 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
-    SellerState s = sellerCache.get(key, seller::value);
+    SellerState s = seller.get(key);
     if (!e.kind().scored()) {
-      SellerState next = evaluator.applySellerEvent(e, s);
-      seller.update(next);
-      sellerCache.put(key, next);
+      seller.update(key, evaluator.applySellerEvent(e, s));
       return;
     }
-    String listingId = e.listing().listingId();
-    MemoKey memoKey = new MemoKey(key, listingId);
-    ListingMemo prev = listingCache.get(memoKey, () -> listings.get(listingId));
+    StateCache.EntryKey memoKey = new StateCache.EntryKey(key, e.listing().listingId());
+    ListingMemo prev = listings.get(memoKey);
     long now = System.currentTimeMillis();
     ListingResult r;
     try {
@@ -86,10 +74,8 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
       metrics.duplicatesDropped.inc();
       return;
     }
-    seller.update(r.seller());
-    sellerCache.put(key, r.seller());
-    listings.put(listingId, r.memo());
-    listingCache.put(memoKey, r.memo());
+    seller.update(key, r.seller());
+    listings.put(memoKey, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
     // The pin enricher only needs listings a pin would be flagged for (not PASS, or a seller

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -107,5 +109,48 @@ final class StateCache<K, V> {
     group.gauge(name + "HitRate", this::hitRate);
     group.gauge(name + "Entries", this::size);
     return this;
+  }
+
+  /** One entry of a subject's map state: a listing under its seller, a stream under its creator. */
+  record EntryKey(String subject, String entry) {}
+
+  /** A subject's value state behind a cache: reads from memory when they can, writes to state, then memory. */
+  static final class CachedValue<V> {
+    private final ValueState<V> state;
+    private final StateCache<String, V> cache;
+
+    CachedValue(ValueState<V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+      this.state = state;
+      this.cache = StateCache.<String, V>create(maxEntries, ttl).withMetrics(group, name);
+    }
+
+    V get(String subject) throws Exception {
+      return cache.get(subject, state::value);
+    }
+
+    void update(String subject, V value) throws Exception {
+      state.update(value);
+      cache.put(subject, value);
+    }
+  }
+
+  /** A subject's map state behind a cache, entry by entry; writes go to state, then memory. */
+  static final class CachedEntries<V> {
+    private final MapState<String, V> state;
+    private final StateCache<EntryKey, V> cache;
+
+    CachedEntries(MapState<String, V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+      this.state = state;
+      this.cache = StateCache.<EntryKey, V>create(maxEntries, ttl).withMetrics(group, name);
+    }
+
+    V get(EntryKey k) throws Exception {
+      return cache.get(k, () -> state.get(k.entry()));
+    }
+
+    void put(EntryKey k, V value) throws Exception {
+      state.put(k.entry(), value);
+      cache.put(k, value);
+    }
   }
 }

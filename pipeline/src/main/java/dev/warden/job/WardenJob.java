@@ -142,10 +142,15 @@ public final class WardenJob {
 
     Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
     Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
+    int cacheEntries = o.getInt(WardenOptions.STATE_CACHE_ENTRIES);
+    if (cacheEntries < 0) {
+      // Refused here, not when a task opens (that would fail the job over and over).
+      throw new IllegalArgumentException(WardenOptions.STATE_CACHE_ENTRIES.key() + " must be 0 (off) or more, got " + cacheEntries);
+    }
     SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
         .keyBy(new SubjectKeys.BySeller())
         .connect(reference)
-        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, o.getInt(WardenOptions.STATE_CACHE_ENTRIES)), TypeInformation.of(Verdict.class))
+        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, cacheEntries), TypeInformation.of(Verdict.class))
         .uid(Names.UID_SELLER_SCORER)
         .name("seller-scorer");
 
@@ -162,7 +167,7 @@ public final class WardenJob {
         .keyBy(new SubjectKeys.ByCreator())
         .connect(reference)
         .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
-            o.getInt(WardenOptions.STATE_CACHE_ENTRIES)),
+            cacheEntries),
             TypeInformation.of(Verdict.class))
         .uid(Names.UID_CREATOR_SCORER)
         .name("creator-scorer");

@@ -73,8 +73,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
 
-  @Option(names = "--warmup", paramLabel = "S", description = "Seconds of unmeasured traffic before the first step, so both JVMs have compiled the hot paths (default: 30; quick: 15).")
+  @Option(names = "--warmup", paramLabel = "S", description = "Seconds of unmeasured traffic before the first step, so both JVMs have compiled the hot paths "
+      + "(default: 60; quick: 40).")
   Integer warmupSeconds;
+
+  @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",
+      description = "Events per second during the warm-up (default: ${DEFAULT-VALUE}). The JIT's optimizing compiler needs a few hundred "
+          + "thousand events through the hot paths before its code is in place (docs/latency.md).")
+  int warmupRate;
 
   @Option(names = "--timeline", description = "Print one line per second during each step (and the warm-up, marked so): sent, verdicts, interval "
       + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms.")
@@ -118,12 +124,15 @@ final class BenchCommand implements Callable<Integer> {
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
         setup(warden, floorClient);
-        // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine for the first
-        // 10-15 s: warm both paths up at a moderate rate before measuring anything.
-        int warmRate = Math.min(plan.get(0), 2000);
-        int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 15 : 30;
+        // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
+        // the hot paths, the scorer needs ~1.5x the CPU per event. Warm both paths up before measuring.
+        int warmRate = warmupRate;
+        if (warmRate <= 0) {
+          throw new IllegalArgumentException("--warmup-rate must be positive, got " + warmRate);
+        }
+        int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 40 : 60;
         System.err.println("bench: warming up (" + warmSecs + " s at " + warmRate + "/s, not measured) ...");
-        run("warden warm-up", warden, warmRate, warmSecs);
+        settle("warden warm-up", warden, run("warden warm-up", warden, warmRate, warmSecs));
         run("floor warm-up", floorClient, warmRate, 5);
 
         List<Step> w = new ArrayList<>();

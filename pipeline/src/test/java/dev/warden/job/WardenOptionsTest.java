@@ -59,6 +59,15 @@ class WardenOptionsTest {
   }
 
   @Test
+  void rocksDbBloomFiltersAreOnUnderFlinksOwnKey() {
+    var key = org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER.key();
+    assertEquals("true", WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get(key),
+        "a misspelt key would be ignored by Flink without a word");
+    var off = new WardenOptions(Map.of("flink." + key, "false"));
+    assertEquals("false", WardenJob.flinkConfig(off, null).toMap().get(key));
+  }
+
+  @Test
   void changelogIsOnWithACheckpointDirectoryAndItsLogLivesUnderIt() {
     var on = WardenJob.flinkConfig(WardenOptions.defaults(), "file:///data/ckpt/").toMap();
     assertEquals("true", on.get("state.changelog.enabled"));

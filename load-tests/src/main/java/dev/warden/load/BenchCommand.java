@@ -86,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
       + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms.")
   boolean timeline;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   private TrafficGenerator gen;
 
   @Override
@@ -94,6 +97,12 @@ final class BenchCommand implements Callable<Integer> {
         : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
     int secs = seconds != null ? seconds : quick ? 8 : 20;
     int search = searchSteps != null ? searchSteps : quick ? 1 : 3;
+    if (warmupRate <= 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup-rate must be positive, got " + warmupRate);
+    }
+    if (warmupSeconds != null && warmupSeconds < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more seconds, got " + warmupSeconds);
+    }
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
     JobClient job = null;
@@ -127,12 +136,18 @@ final class BenchCommand implements Callable<Integer> {
         // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
         // the hot paths, the scorer needs ~1.5x the CPU per event. Warm both paths up before measuring.
         int warmRate = warmupRate;
-        if (warmRate <= 0) {
-          throw new IllegalArgumentException("--warmup-rate must be positive, got " + warmRate);
-        }
         int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 40 : 60;
-        System.err.println("bench: warming up (" + warmSecs + " s at " + warmRate + "/s, not measured) ...");
-        settle("warden warm-up", warden, run("warden warm-up", warden, warmRate, warmSecs));
+        System.err.println("bench: warming up (" + warmSecs + " s, ramping up to " + warmRate + "/s, not measured) ...");
+        // A cold JVM takes 2,000-3,000/s: ramp up in quarters of the rate so the first seconds do
+        // not pile up a backlog that the rest of the warm-up never drains (it did, once in a while,
+        // at a flat 4,000/s).
+        int[] ramp = {warmRate / 4, warmRate / 2, warmRate * 3 / 4, warmRate, warmRate};
+        for (int i = 0; i < ramp.length; i++) {
+          int segment = warmSecs / ramp.length + (i == ramp.length - 1 ? warmSecs % ramp.length : 0);
+          if (segment > 0) {
+            settle("warden warm-up", warden, run("warden warm-up", warden, Math.max(1, ramp[i]), segment));
+          }
+        }
         run("floor warm-up", floorClient, warmRate, 5);
 
         List<Step> w = new ArrayList<>();
@@ -249,6 +264,15 @@ final class BenchCommand implements Callable<Integer> {
       if (i == n / 2) {
         mid = c.inFlight();
       }
+    }
+    if (timeline) {
+      // The last second: the loop above only ticks when it sends, so without this a 5-s step
+      // would print t=1..4.
+      long now;
+      while ((now = System.nanoTime()) < nextTick) {
+        LockSupport.parkNanos(Math.min(nextTick - now, 1_000_000));
+      }
+      tick(system, stats, c, n, start);
     }
     double sendSecs = (System.nanoTime() - start) / 1e9;
     int end = c.inFlight();

@@ -1,0 +1,102 @@
+package dev.warden.load;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The whole bench in one small run: the embedded broker, the job on a MiniCluster, the
+ * pass-through floor, the publish-path client. Checks what a load tester reads (summary line,
+ * report, chart, per-second timeline) and that no event ends without a verdict at a low rate.
+ */
+class BenchCommandIT {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run bench(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = new CommandLine(new LoadMain()).execute(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void aSmallRunReportsBothSystemsAndEveryEventGetsAVerdict(@TempDir Path dir) throws Exception {
+    Run r = bench("bench", "--rates", "200", "--seconds", "3", "--warmup", "5", "--warmup-rate", "200",
+        "--search-steps", "0", "--timeline", "--out-dir", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+
+    String[] lines = r.out().strip().split("\n");
+    JsonObject summary = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+    assertArrayEquals(new int[] {200}, ints(summary.getAsJsonArray("rates")));
+    for (String key : new String[] {"warden_p99_ms", "floor_p99_ms", "warden_p50_ms", "floor_p50_ms"}) {
+      assertTrue(summary.getAsJsonObject(key).get("200").getAsDouble() > 0, key + " keyed by rate: " + summary);
+    }
+    assertTrue(summary.has("max_sustained_eps") && summary.has("floor_max_eps"), summary.toString());
+
+    JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("bench-report.json"))).getAsJsonObject();
+    assertEquals(summary, report.getAsJsonObject("summary"));
+    JsonArray steps = report.getAsJsonArray("steps");
+    assertEquals(2, steps.size(), "one Warden step and one floor step");
+    for (JsonElement s : steps) {
+      JsonObject step = s.getAsJsonObject();
+      assertEquals(600, step.get("sent").getAsLong(), step.toString());
+      assertEquals(0, step.get("missing").getAsLong(), "no event without a verdict at 200/s: " + step);
+      assertEquals(600, step.get("verdicts").getAsLong(), step.toString());
+    }
+
+    byte[] png = Files.readAllBytes(dir.resolve("bench-latency.png"));
+    assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4), "a PNG chart");
+    assertFalse(Files.exists(dir.resolve("checkpoints")), "the embedded job's checkpoints are removed at the end");
+
+    // One timeline line per second of each step, the last second included.
+    for (String system : new String[] {"warden t=", "floor  t="}) {
+      var ticks = r.err().lines().filter(l -> l.startsWith("bench: ") && l.contains(system) && l.contains("verdicts/s")).toList();
+      assertEquals(3, ticks.size(), system + " lines in:\n" + r.err());
+      String last = ticks.get(2);
+      double t = Double.parseDouble(last.substring(last.indexOf(system) + system.length()).trim().split("s")[0]);
+      assertTrue(t >= 2.95, "the last line is the step's third second: " + last);
+    }
+    assertTrue(r.err().contains("warden warm-up t="), "the warm-up's lines are marked as such");
+  }
+
+  @Test
+  void aBadWarmUpRateIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    Run r = bench("bench", "--warmup-rate", "0", "--out-dir", dir.resolve("never").toString());
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("--warmup-rate must be positive, got 0"), r.err());
+    assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
+  }
+
+  private static int[] ints(JsonArray a) {
+    int[] out = new int[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).getAsInt();
+    }
+    return out;
+  }
+}

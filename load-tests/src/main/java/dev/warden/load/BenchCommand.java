@@ -73,8 +73,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
 
-  @Option(names = "--warmup", paramLabel = "S", description = "Seconds of unmeasured traffic before the first step, so both JVMs have compiled the hot paths "
-      + "(default: 60; quick: 40).")
+  @Option(names = "--warmup", paramLabel = "S", description = "At most this many seconds of unmeasured traffic before the first step: a ramp up to "
+      + "--warmup-rate, then that rate until the JIT has compiled the hot paths (default: 120; quick: 75; 0: none).")
   Integer warmupSeconds;
 
   @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",
@@ -133,22 +133,8 @@ final class BenchCommand implements Callable<Integer> {
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
         setup(warden, floorClient);
-        // A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
-        // the hot paths, the scorer needs ~1.5x the CPU per event. Warm both paths up before measuring.
-        int warmRate = warmupRate;
-        int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 40 : 60;
-        System.err.println("bench: warming up (" + warmSecs + " s, ramping up to " + warmRate + "/s, not measured) ...");
-        // A cold JVM takes 2,000-3,000/s: ramp up in quarters of the rate so the first seconds do
-        // not pile up a backlog that the rest of the warm-up never drains (it did, once in a while,
-        // at a flat 4,000/s).
-        int[] ramp = {warmRate / 4, warmRate / 2, warmRate * 3 / 4, warmRate, warmRate};
-        for (int i = 0; i < ramp.length; i++) {
-          int segment = warmSecs / ramp.length + (i == ramp.length - 1 ? warmSecs % ramp.length : 0);
-          if (segment > 0) {
-            settle("warden warm-up", warden, run("warden warm-up", warden, Math.max(1, ramp[i]), segment));
-          }
-        }
-        run("floor warm-up", floorClient, warmRate, 5);
+        warmUp(warden, warmupRate, warmupSeconds != null ? warmupSeconds : quick ? 75 : 120);
+        run("floor warm-up", floorClient, warmupRate, 5);
 
         List<Step> w = new ArrayList<>();
         List<Step> f = new ArrayList<>();
@@ -178,6 +164,89 @@ final class BenchCommand implements Callable<Integer> {
         dev.warden.demo.DemoRunner.deleteTree(outDir.resolve("checkpoints"));
       }
     }
+  }
+
+  /**
+   * A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
+   * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
+   * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
+   * JVM takes 2,000-3,000/s; a flat start once piled up a backlog the warm-up never drained), then
+   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core over 5 s), for at
+   * most {@code maxSecs} in all.
+   */
+  private void warmUp(WardenClient warden, int rate, int maxSecs) throws Exception {
+    if (maxSecs == 0) {
+      return;
+    }
+    System.err.println("bench: warming up (ramping up to " + rate + "/s, then until the JIT has settled; at most " + maxSecs
+        + " s, not measured) ...");
+    boolean timed = compilerCpuMillis() >= 0;
+    long t0 = System.nanoTime();
+    int quarter = Math.max(1, Math.min(5, maxSecs / 8));
+    int[] ramp = {rate / 4, rate / 2, rate * 3 / 4};
+    for (int r : ramp) {
+      if (elapsedSecs(t0) + quarter > maxSecs) {
+        break;
+      }
+      settle("warden warm-up", warden, run("warden warm-up", warden, Math.max(1, r), quarter));
+    }
+    double compiling = Double.NaN;
+    int measured = 0;
+    boolean settled = false;
+    while (!settled && elapsedSecs(t0) < maxSecs) {
+      int chunk = (int) Math.max(1, Math.min(5, Math.ceil(maxSecs - elapsedSecs(t0))));
+      long before = timed ? compilerCpuMillis() : 0;
+      long c0 = System.nanoTime();
+      settle("warden warm-up", warden, run("warden warm-up", warden, rate, chunk));
+      if (timed) {
+        compiling = (compilerCpuMillis() - before) / ((System.nanoTime() - c0) / 1e9);
+        measured = chunk;
+        // A second or two says little (the CPU counters tick in 10 ms): decide on 3 s or more.
+        settled = chunk >= 3 && compiling < 50;
+      }
+    }
+    String how = !timed ? " (JIT activity not measurable here)"
+        : settled ? String.format(Locale.ROOT, " (JIT settled: compiler threads at %.0f ms CPU/s)", compiling)
+        : String.format(Locale.ROOT, "; the JIT's compiler threads still used %.0f ms CPU/s over the last %d s, so the first steps may "
+            + "look slower than the engine is (a longer --warmup helps)", compiling, measured);
+    System.err.printf(Locale.ROOT, "bench: warm-up done after %.0f s%s%n", elapsedSecs(t0), how);
+  }
+
+  /**
+   * CPU time of this JVM's JIT compiler threads so far, in ms, from /proc (Linux); -1 where that
+   * cannot be read (the warm-up then runs its full length). The compilation MXBean is no use here:
+   * it counts wall time, which on a busy two-core box is mostly waiting for a core.
+   */
+  static long compilerCpuMillis() {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long ticks = 0;
+    try (var dirs = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) dirs::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(t.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended
+        }
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || !stat.substring(open + 1, close).contains("CompilerThre")) {
+          continue;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  }
+
+  private static double elapsedSecs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static boolean allSustained(List<Step> steps) {
@@ -296,14 +365,16 @@ final class BenchCommand implements Callable<Integer> {
       return done;
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    // Ten fast probes in a row, each under a random seller: one probe only shows that its own
+    // partition is drained, and a lagging source subtask owns only some of them.
     int fast = 0;
-    while (fast < 3 && System.nanoTime() < deadline) {
+    while (fast < 10 && System.nanoTime() < deadline) {
       Event e = nextScored().event.toBuilder().setEventTime(EventCodec.timestamp(System.currentTimeMillis())).build();
       var v = c.submit(key(e), e, Duration.ofSeconds(10)).get();
       fast = !v.timedOut() && v.latencyNanos() < 50_000_000L ? fast + 1 : 0;
       Thread.sleep(fast == 0 ? 500 : 50);
     }
-    if (fast < 3) {
+    if (fast < 10) {
       System.err.println("bench: " + system + " still has a backlog 120 s after the step; the next steps may be affected");
     }
     return done;

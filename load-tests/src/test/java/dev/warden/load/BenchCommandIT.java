@@ -82,6 +82,7 @@ class BenchCommandIT {
       assertTrue(t >= 2.95, "the last line is the step's third second: " + last);
     }
     assertTrue(r.err().contains("warden warm-up t="), "the warm-up's lines are marked as such");
+    assertTrue(r.err().contains("bench: warm-up done after"), "the warm-up says how it ended:\n" + r.err());
   }
 
   @Test

@@ -59,6 +59,15 @@ class WardenOptionsTest {
   }
 
   @Test
+  void theEmbeddedClusterGivesRocksDbHalfAGigabyteOfManagedMemoryUnlessOverridden() {
+    var key = org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE;
+    assertEquals(org.apache.flink.configuration.MemorySize.parse("512m"),
+        WardenJob.flinkConfig(WardenOptions.defaults(), null).get(key));
+    var small = new WardenOptions(Map.of("flink." + key.key(), "64m"));
+    assertEquals(org.apache.flink.configuration.MemorySize.parse("64m"), WardenJob.flinkConfig(small, null).get(key));
+  }
+
+  @Test
   void rocksDbBloomFiltersAreOnUnderFlinksOwnKey() {
     var key = org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER.key();
     assertEquals("true", WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get(key),

@@ -428,6 +428,20 @@ final class BenchCommand implements Callable<Integer> {
     return ok;
   }
 
+  /** The bisection's steps (those after the first {@code planned}) on one line, or nothing. */
+  static String searchLine(String system, List<Step> steps, int planned) {
+    if (steps.size() <= planned) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("  search, " + system + ":");
+    for (int i = planned; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      b.append(String.format(Locale.ROOT, "%s %d/s %.2f / %.2f ms (%d) %s", i == planned ? "" : ";", s.rate(), s.p50Ms(), s.p99Ms(),
+          s.timeouts(), s.sustained() ? "ok" : "not sustained"));
+    }
+    return b.append(System.lineSeparator()).toString();
+  }
+
   private String finish(List<Integer> plan, List<Step> w, List<Step> f, int wardenMax, int floorMax, int secs, double elapsed)
       throws Exception {
     StringBuilder table = new StringBuilder();
@@ -439,6 +453,7 @@ final class BenchCommand implements Callable<Integer> {
       table.append(String.format(Locale.ROOT, "%8d | %7.2f / %7.2f / %7.1f (%d) | %7.2f / %7.2f / %7.1f (%d)%n", a.rate(),
           a.p50Ms(), a.p99Ms(), a.maxMs(), a.timeouts(), b.p50Ms(), b.p99Ms(), b.maxMs(), b.timeouts()));
     }
+    table.append(searchLine("Warden", w, plan.size())).append(searchLine("floor", f, plan.size()));
     // A system that sustained every rate offered was not searched above them: its figure is a lower bound.
     table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s%d/s, floor %s%d/s%s%n",
         allSustained(w) ? ">= " : "", wardenMax, allSustained(f) ? ">= " : "", floorMax,

@@ -133,8 +133,11 @@ final class BenchCommand implements Callable<Integer> {
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
         setup(warden, floorClient);
-        warmUp(warden, warmupRate, warmupSeconds != null ? warmupSeconds : quick ? 75 : 120);
-        run("floor warm-up", floorClient, warmupRate, 5);
+        int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 75 : 120;
+        if (warmSecs > 0) {
+          warmUp(warden, warmupRate, warmSecs);
+          run("floor warm-up", floorClient, warmupRate, 5);
+        }
 
         List<Step> w = new ArrayList<>();
         List<Step> f = new ArrayList<>();
@@ -171,13 +174,10 @@ final class BenchCommand implements Callable<Integer> {
    * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
    * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
    * JVM takes 2,000-3,000/s; a flat start once piled up a backlog the warm-up never drained), then
-   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core over 5 s), for at
+   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core over the last 3-5 s), for at
    * most {@code maxSecs} in all.
    */
   private void warmUp(WardenClient warden, int rate, int maxSecs) throws Exception {
-    if (maxSecs == 0) {
-      return;
-    }
     System.err.println("bench: warming up (ramping up to " + rate + "/s, then until the JIT has settled; at most " + maxSecs
         + " s, not measured) ...");
     boolean timed = compilerCpuMillis() >= 0;

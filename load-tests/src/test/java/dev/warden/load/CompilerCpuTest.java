@@ -24,6 +24,8 @@ class CompilerCpuTest {
     }
     long second = BenchCommand.compilerCpuMillis();
     assertTrue(second >= first, first + " then " + second + " (" + x + ")");
-    assertTrue(second % 10 == 0, "whole clock ticks of 10 ms: " + second);
+    // The compiler threads were found by name and have worked: a reading stuck at 0 would make
+    // every warm-up look settled at once.
+    assertTrue(second > 0, "compiler threads' CPU after compiling: " + second);
   }
 }

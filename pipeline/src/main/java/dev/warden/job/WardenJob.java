@@ -21,6 +21,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -70,7 +71,7 @@ public final class WardenJob {
     // A listing create looks up a memo that does not exist yet; without a bloom filter that miss
     // searches every SST file's index and data blocks: 14 % of the seller scorer's CPU, 3 % with
     // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/latency.md).
-    c.setString("state.backend.rocksdb.use-bloom-filter", "true");
+    c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
     // RocksDB's block cache (index, filter and data blocks) is carved out of managed memory, which
     // an embedded MiniCluster sizes at 128 MB for all its slots. Once the listing memos had grown by
     // a few million entries, SST reads missed that cache and the seller scorer needed ~40 % more CPU

@@ -59,8 +59,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", description = "Use this broker and the Warden job already running there.")
   String bootstrap;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the embedded job (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Option(names = "--parallelism", paramLabel = "P", description = "Parallelism of the embedded job (default: 1 on a machine "
+      + "with 2 CPUs or fewer, where the broker and the load generator share them; 2 otherwise).")
+  Integer parallelism;
 
   @Option(names = "--out-dir", defaultValue = "bench-report", paramLabel = "DIR",
       description = "Where the JSON report and the PNG chart go (default: ${DEFAULT-VALUE}, in the current directory). "
@@ -102,6 +103,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (warmupSeconds != null && warmupSeconds < 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more seconds, got " + warmupSeconds);
+    }
+    int parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
+    if (parallelism < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallelism must be 1 or more, got " + parallelism);
     }
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
@@ -261,6 +266,16 @@ final class BenchCommand implements Callable<Integer> {
     return b.build();
   }
 
+  /**
+   * The embedded job's parallelism when none is given. On two CPUs the broker, the load generator,
+   * the client and the job share them: a second pipeline (a second fetcher, scorer and producer
+   * thread, more and smaller Kafka requests) bought no throughput there and cost latency
+   * (docs/latency.md, Sessions 4 and 5).
+   */
+  static int defaultParallelism(int cpus) {
+    return cpus <= 2 ? 1 : 2;
+  }
+
   /** The job's {@code kafka.*} settings plus its producer linger, for the bench's own clients. */
   static java.util.Properties clientProperties(WardenOptions o) {
     java.util.Properties p = o.kafkaProperties();
@@ -336,6 +351,8 @@ final class BenchCommand implements Callable<Integer> {
         mid = c.inFlight();
       }
     }
+    // The offered rate is judged on the sending alone (not the timeline's wait for its last line).
+    double sendSecs = (System.nanoTime() - start) / 1e9;
     if (timeline) {
       // The last second: the loop above only ticks when it sends, so without this a 5-s step
       // would print t=1..4.
@@ -345,7 +362,6 @@ final class BenchCommand implements Callable<Integer> {
       }
       tick(system, stats, c, n, start);
     }
-    double sendSecs = (System.nanoTime() - start) / 1e9;
     int end = c.inFlight();
     long wait = System.nanoTime() + Duration.ofSeconds(6).toNanos();
     while (c.inFlight() > 0 && System.nanoTime() < wait) {

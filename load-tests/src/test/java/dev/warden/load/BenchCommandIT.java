@@ -67,6 +67,8 @@ class BenchCommandIT {
       assertEquals(600, step.get("sent").getAsLong(), step.toString());
       assertEquals(0, step.get("missing").getAsLong(), "no event without a verdict at 200/s: " + step);
       assertEquals(600, step.get("verdicts").getAsLong(), step.toString());
+      // The report says the offered rate was achieved (one of the three bars of "sustained").
+      assertTrue(step.get("achieved_eps").getAsDouble() >= 190, "achieved rate of the sending: " + step);
     }
 
     byte[] png = Files.readAllBytes(dir.resolve("bench-latency.png"));

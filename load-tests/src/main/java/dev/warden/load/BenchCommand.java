@@ -98,16 +98,11 @@ final class BenchCommand implements Callable<Integer> {
         : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
     int secs = seconds != null ? seconds : quick ? 8 : 20;
     int search = searchSteps != null ? searchSteps : quick ? 1 : 3;
-    if (warmupRate <= 0) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup-rate must be positive, got " + warmupRate);
-    }
-    if (warmupSeconds != null && warmupSeconds < 0) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup must be 0 or more seconds, got " + warmupSeconds);
-    }
+    // Bad options are refused here, before anything is started or written.
+    require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
+    require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
     int parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
-    if (parallelism < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallelism must be 1 or more, got " + parallelism);
-    }
+    require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
     JobClient job = null;
@@ -250,6 +245,12 @@ final class BenchCommand implements Callable<Integer> {
       return -1;
     }
     return ticks * 10; // USER_HZ is 100 on Linux
+  }
+
+  private void require(boolean ok, String message) {
+    if (!ok) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
   }
 
   private static double elapsedSecs(long t0) {

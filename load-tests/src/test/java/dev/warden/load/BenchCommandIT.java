@@ -95,6 +95,14 @@ class BenchCommandIT {
     assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
   }
 
+  @Test
+  void aParallelismBelowOneIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    Run r = bench("bench", "--parallelism", "0", "--out-dir", dir.resolve("never").toString());
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("--parallelism must be 1 or more, got 0"), r.err());
+    assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
+  }
+
   private static int[] ints(JsonArray a) {
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) {

@@ -134,18 +134,25 @@ final class BenchCommand implements Callable<Integer> {
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
         setup(warden, floorClient);
         int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 75 : 120;
+        // Warden's steps and search first, then the floor's: both run in this JVM, and switching
+        // between them at every rate made the JIT throw away code compiled for the other's Kafka
+        // traffic (class-check and unstable-if deoptimizations), so each Warden step began with
+        // seconds of recompiling on a full machine (docs/latency.md, Session 6).
         if (warmSecs > 0) {
           warmUp(warden, warmupRate, warmSecs);
-          run("floor warm-up", floorClient, warmupRate, 5);
         }
-
         List<Step> w = new ArrayList<>();
-        List<Step> f = new ArrayList<>();
         for (int r : plan) {
           w.add(report(settle("warden", warden, run("warden", warden, r, secs))));
-          f.add(report(settle("floor", floorClient, run("floor", floorClient, r, secs))));
         }
         int wardenMax = searchMax("warden", warden, w, search, secs);
+        if (warmSecs > 0) {
+          run("floor warm-up", floorClient, warmupRate, 5);
+        }
+        List<Step> f = new ArrayList<>();
+        for (int r : plan) {
+          f.add(report(settle("floor", floorClient, run("floor", floorClient, r, secs))));
+        }
         int floorMax = searchMax("floor", floorClient, f, search, secs);
         String summary = finish(plan, w, f, wardenMax, floorMax, secs, (System.nanoTime() - t0) / 1e9);
         System.out.println(summary);
@@ -328,10 +335,6 @@ final class BenchCommand implements Callable<Integer> {
   /** One open-loop step: events go out on schedule whatever comes back. */
   private Step run(String system, WardenClient c, int rate, int secs) throws Exception {
     int n = rate * secs;
-    List<Event> events = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      events.add(nextScored().event);
-    }
     LatencyStats stats = new LatencyStats();
     long start = System.nanoTime();
     int mid = 0;
@@ -346,7 +349,10 @@ final class BenchCommand implements Callable<Integer> {
       while ((now = System.nanoTime()) < due) {
         LockSupport.parkNanos(Math.min(due - now, 200_000));
       }
-      Event e = events.get(i).toBuilder().setEventTime(EventCodec.timestamp(System.currentTimeMillis())).build();
+      // Made when due (a few microseconds), not beforehand: a step's worth of pre-made events (up
+      // to millions of objects) was promoted to the old generation and its collection slowed the
+      // step's first seconds. The generator stamps the event time as it makes the event.
+      Event e = nextScored().event;
       c.submit(key(e), e).whenComplete(stats::accept);
       if (i == n / 2) {
         mid = c.inFlight();

@@ -37,8 +37,22 @@ public final class TrafficGenerator {
     MALFORMED // must produce exactly one dead-letter record
   }
 
-  /** One record to produce. {@code label} names the intended violation ("" for legitimate traffic). */
-  public record Generated(String key, byte[] value, String eventId, Kind kind, String label) {}
+  /**
+   * One record to produce. {@code label} names the intended violation ("" for legitimate traffic).
+   * Well-formed records carry their {@code event} and are serialized only when {@link #value()} is
+   * asked for (the load bench hands the event to the publish-path client, which serializes it
+   * itself); malformed ones carry only their raw bytes.
+   */
+  public record Generated(String key, Event event, byte[] raw, String eventId, Kind kind, String label) {
+    static Generated of(String key, Event e, Kind kind, String label) {
+      return new Generated(key, e, null, e.getEventId(), kind, label);
+    }
+
+    /** The record's bytes as they go on the wire. */
+    public byte[] value() {
+      return raw != null ? raw : event.toByteArray();
+    }
+  }
 
   private static final String[] REGIONS = {"GB", "GB", "GB", "DE", "DE", "FR", "US", "SG"};
   private static final String[] CURRENCIES = {"GBP", "GBP", "GBP", "EUR", "EUR", "EUR", "USD", "SGD"};
@@ -238,7 +252,7 @@ public final class TrafficGenerator {
     }
     Event.Builder ev = envelope("e", now, region);
     Event e = (edit ? ev.setListingEdited(l) : ev.setListingCreated(l)).build();
-    return new Generated(sellerId(seller), e.toByteArray(), e.getEventId(), Kind.SCORED, label);
+    return Generated.of(sellerId(seller), e, Kind.SCORED, label);
   }
 
   private Generated live(long now) {
@@ -266,7 +280,7 @@ public final class TrafficGenerator {
       }
     }
     Event e = envelope("e", now, "GB").setLiveStream(s).build();
-    return new Generated(creatorId(creator), e.toByteArray(), e.getEventId(), Kind.SCORED, label);
+    return Generated.of(creatorId(creator), e, Kind.SCORED, label);
   }
 
   private Generated complaint(long now) {
@@ -295,11 +309,11 @@ public final class TrafficGenerator {
           .setRegion("GB").setListingCreated(ListingUpsert.newBuilder().setListingId("l-x").setTitle("no seller"))
           .build().toByteArray();
     }
-    return new Generated("malformed", value, id, Kind.MALFORMED, "malformed");
+    return new Generated("malformed", null, value, id, Kind.MALFORMED, "malformed");
   }
 
   private Generated state(String key, Event e) {
-    return new Generated(key, e.toByteArray(), e.getEventId(), Kind.STATE, "");
+    return Generated.of(key, e, Kind.STATE, "");
   }
 
   private Event.Builder envelope(String prefix, long now, String region) {

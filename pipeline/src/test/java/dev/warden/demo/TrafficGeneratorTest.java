@@ -1,11 +1,16 @@
 package dev.warden.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.io.EventCodec;
+import dev.warden.io.InvalidEventException;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,5 +38,28 @@ class TrafficGeneratorTest {
       }
     }
     assertTrue(editsOfKnownListings > 1_000, "edits of earlier listings: " + editsOfKnownListings);
+  }
+
+  @Test
+  void recordsCarryTheirEventAndSerializeOnlyOnRequest() throws Exception {
+    TrafficGenerator g = new TrafficGenerator(5, 10_000, 0.15, 0.05);
+    int scored = 0;
+    int malformed = 0;
+    for (int i = 0; i < g.setupSize() + 20_000; i++) {
+      TrafficGenerator.Generated rec = g.next(1_700_000_000_000L + i);
+      if (rec.kind() == TrafficGenerator.Kind.MALFORMED) {
+        malformed++;
+        assertNull(rec.event(), "a malformed record has only bytes");
+        assertNotNull(rec.value());
+        assertThrows(InvalidEventException.class, () -> EventCodec.decode(rec.value()), rec.eventId());
+        continue;
+      }
+      scored += rec.kind() == TrafficGenerator.Kind.SCORED ? 1 : 0;
+      assertEquals(rec.eventId(), rec.event().getEventId());
+      assertArrayEquals(rec.event().toByteArray(), rec.value(), "the wire bytes are the carried event's");
+      assertEquals(rec.event(), dev.warden.proto.v1.Event.parseFrom(rec.value()));
+    }
+    assertTrue(scored > 15_000, "scored: " + scored);
+    assertTrue(malformed > 500, "malformed: " + malformed);
   }
 }

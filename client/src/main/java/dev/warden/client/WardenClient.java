@@ -71,7 +71,10 @@ public final class WardenClient implements AutoCloseable {
     p.put("bootstrap.servers", b.bootstrap);
     Properties pp = new Properties();
     pp.putAll(p);
+    // Send at once, one request in flight: a lone event never waits, and under load the events
+    // submitted while a request is out share the next one instead of each taking a request.
     pp.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+    pp.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     pp.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -103,13 +103,20 @@ final class BenchCommand implements Callable<Integer> {
     require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
     int parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
     require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
+    WardenOptions options;
+    try {
+      options = new WardenOptions(settings);
+      WardenJob.checkOptions(options);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
     JobClient job = null;
     long t0 = System.nanoTime();
     try {
       String bs = bootstrap;
-      WardenOptions o = new WardenOptions(settings);
+      WardenOptions o = options;
       if (bs == null) {
         System.err.println("bench: starting the embedded broker ...");
         kafka = EmbeddedKafka.start();
@@ -284,10 +291,10 @@ final class BenchCommand implements Callable<Integer> {
     return cpus <= 2 ? 1 : 2;
   }
 
-  /** The job's {@code kafka.*} settings plus its producer linger, for the bench's own clients. */
+  /** The job's {@code kafka.*} settings plus its producers' latency settings, for the bench's own clients. */
   static java.util.Properties clientProperties(WardenOptions o) {
     java.util.Properties p = o.kafkaProperties();
-    p.putIfAbsent("linger.ms", o.get(WardenOptions.PRODUCER_LINGER_MS));
+    WardenJob.putLatencyProducerSettings(o, p);
     return p;
   }
 
@@ -320,7 +327,7 @@ final class BenchCommand implements Callable<Integer> {
     while (true) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       if (g.kind() == TrafficGenerator.Kind.SCORED) {
-        return new Next(Event.parseFrom(g.value()));
+        return new Next(g.event());
       }
     }
   }

@@ -103,6 +103,14 @@ class BenchCommandIT {
     assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
   }
 
+  @Test
+  void aJobOptionTheProducersWouldRefuseIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    Run r = bench("bench", "--set", "producer.max-in-flight=6", "--out-dir", dir.resolve("never").toString());
+    assertNotEquals(0, r.exit());
+    assertTrue(r.err().contains("producer.max-in-flight must be 1 to 5, got 6"), r.err());
+    assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
+  }
+
   private static int[] ints(JsonArray a) {
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) {

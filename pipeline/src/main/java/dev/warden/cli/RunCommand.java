@@ -43,6 +43,7 @@ public final class RunCommand implements Callable<Integer> {
     String policyJson;
     try {
       o = new WardenOptions(settings);
+      WardenJob.checkOptions(o);
       policyJson = PolicyLoader.readJson(o.get(WardenOptions.POLICY_FILE));
       CompiledPolicy.compile(PolicyLoader.parse(policyJson)); // fail before starting anything
     } catch (IllegalArgumentException | PolicyException e) {

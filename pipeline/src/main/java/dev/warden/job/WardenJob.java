@@ -269,9 +269,35 @@ public final class WardenJob {
 
   private static Properties producerProps(WardenOptions o) {
     Properties p = o.kafkaProperties();
-    p.putIfAbsent("linger.ms", o.get(WardenOptions.PRODUCER_LINGER_MS));
+    putLatencyProducerSettings(o, p);
     p.putIfAbsent("acks", "all");
     p.putIfAbsent("enable.idempotence", "true");
     return p;
+  }
+
+  /** Refuses option values the job would only trip over once running (then failing over and over). */
+  public static void checkOptions(WardenOptions o) {
+    putLatencyProducerSettings(o, new Properties());
+  }
+
+  /**
+   * The verdict producers' latency settings (unless {@code kafka.*} sets them): send at once
+   * ({@code linger.ms} 0) with at most one request in flight, so a lone verdict never waits and
+   * under load the verdicts decided while a request is out share the next one. Also used by the
+   * load bench's own clients, so the floor runs the same Kafka path. Checked here, before a job is
+   * built: a producer that refuses its configuration would fail the job over and over.
+   */
+  public static void putLatencyProducerSettings(WardenOptions o, Properties p) {
+    int linger = o.getInt(WardenOptions.PRODUCER_LINGER_MS);
+    if (linger < 0) {
+      throw new IllegalArgumentException(WardenOptions.PRODUCER_LINGER_MS.key() + " must be 0 or more, got " + linger);
+    }
+    int inFlight = o.getInt(WardenOptions.PRODUCER_MAX_IN_FLIGHT);
+    if (inFlight < 1 || inFlight > 5) {
+      // Idempotent producers (ours) allow at most 5.
+      throw new IllegalArgumentException(WardenOptions.PRODUCER_MAX_IN_FLIGHT.key() + " must be 1 to 5, got " + inFlight);
+    }
+    p.putIfAbsent("linger.ms", String.valueOf(linger));
+    p.putIfAbsent("max.in.flight.requests.per.connection", String.valueOf(inFlight));
   }
 }

@@ -65,9 +65,12 @@ public final class WardenOptions implements Serializable {
       "Durable checkpoint directory URI (file:///..., s3://...). Empty: the launcher picks a local directory.");
   public static final Option BUFFER_TIMEOUT_MS = option("buffer-timeout-ms", "0",
       "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
-  public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "1",
-      "Verdict producer linger. Kafka 4 defaults to 5 ms; 0 sends at once. 1 ms: at most 1 ms more per verdict, and "
-          + "several verdicts share a produce request, which halves the broker's requests under load (docs/latency.md).");
+  public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "0",
+      "Verdict producer linger. Kafka 4 defaults to 5 ms. 0 (with producer.max-in-flight=1): a verdict goes out at once "
+          + "when no request is outstanding, and verdicts decided meanwhile share the next request (docs/latency.md).");
+  public static final Option PRODUCER_MAX_IN_FLIGHT = option("producer.max-in-flight", "1",
+      "Unacknowledged produce requests per broker connection, 1 to 5 (Kafka's default: 5). 1 batches by itself under load: "
+          + "while one request is out, the next verdicts wait for it instead of each going out in a request of its own.");
   public static final Option STATE_BACKEND = option("state.backend", "rocksdb",
       "Keyed-state backend: rocksdb (state larger than memory, incremental checkpoints) or hashmap (on-heap; for comparisons).");
   public static final Option STATE_CHANGELOG = option("state.changelog", "true",

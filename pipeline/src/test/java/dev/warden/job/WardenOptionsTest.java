@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -115,8 +116,35 @@ class WardenOptionsTest {
   void defaultsAreTheLatencyTunedOnes() {
     var o = WardenOptions.defaults();
     assertEquals(0, o.getInt(WardenOptions.BUFFER_TIMEOUT_MS));
-    assertEquals("1", o.get(WardenOptions.PRODUCER_LINGER_MS), "1 ms: batches under load, at most 1 ms more per verdict");
     var bad = new WardenOptions(Map.of("parallelism", "two"));
     assertThrows(IllegalArgumentException.class, () -> bad.getInt(WardenOptions.PARALLELISM));
+  }
+
+  @Test
+  void verdictProducersSendAtOnceWithOneRequestInFlight() {
+    var p = new java.util.Properties();
+    WardenJob.putLatencyProducerSettings(WardenOptions.defaults(), p);
+    assertEquals("0", p.getProperty("linger.ms"), "a lone verdict does not wait");
+    assertEquals("1", p.getProperty("max.in.flight.requests.per.connection"), "verdicts decided meanwhile share the next request");
+
+    var tuned = new java.util.Properties();
+    WardenJob.putLatencyProducerSettings(new WardenOptions(Map.of("producer.linger-ms", "2", "producer.max-in-flight", "5")), tuned);
+    assertEquals("2", tuned.getProperty("linger.ms"));
+    assertEquals("5", tuned.getProperty("max.in.flight.requests.per.connection"));
+
+    // kafka.* is the operator's last word on any Kafka client setting.
+    var raw = new WardenOptions(Map.of("kafka.max.in.flight.requests.per.connection", "3"));
+    var fromKafka = raw.kafkaProperties();
+    WardenJob.putLatencyProducerSettings(raw, fromKafka);
+    assertEquals("3", fromKafka.getProperty("max.in.flight.requests.per.connection"));
+  }
+
+  @Test
+  void producerSettingsAProducerWouldRefuseAreRefusedBeforeAJobIsBuilt() {
+    for (var bad : List.of(Map.of("producer.max-in-flight", "0"), Map.of("producer.max-in-flight", "6"),
+        Map.of("producer.linger-ms", "-1"), Map.of("producer.max-in-flight", "one"))) {
+      var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.checkOptions(new WardenOptions(bad)), bad.toString());
+      assertTrue(ex.getMessage().contains(bad.keySet().iterator().next()), ex.getMessage());
+    }
   }
 }

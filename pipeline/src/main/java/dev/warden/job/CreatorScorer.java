@@ -24,6 +24,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private final Duration creatorTtl;
   private final Duration streamTtl;
   private final int cacheEntries;
+  private final int memoCacheEntries;
 
   private transient StateCache.CachedValue<CreatorState> creator;
   private transient StateCache.CachedEntries<StreamMemo> streams;
@@ -31,10 +32,16 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private transient VerdictMetrics metrics;
 
   public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries) {
+    this(policyJson, creatorTtl, streamTtl, cacheEntries, cacheEntries);
+  }
+
+  /** With separate sizes for the subject-state cache and the memo cache (0 disables either). */
+  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries, int memoCacheEntries) {
     this.policyJson = policyJson;
     this.creatorTtl = creatorTtl;
     this.streamTtl = streamTtl;
     this.cacheEntries = cacheEntries;
+    this.memoCacheEntries = memoCacheEntries;
   }
 
   @Override
@@ -42,7 +49,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
     creator = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.creatorState(creatorTtl)), cacheEntries,
         creatorTtl, getRuntimeContext().getMetricGroup(), "creatorCache");
     streams = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.streamMemos(streamTtl)),
-        cacheEntries, streamTtl, getRuntimeContext().getMetricGroup(), "streamCache");
+        memoCacheEntries, streamTtl, getRuntimeContext().getMetricGroup(), "streamCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());

@@ -27,6 +27,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private final Duration sellerTtl;
   private final Duration listingTtl;
   private final int cacheEntries;
+  private final int memoCacheEntries;
 
   private transient StateCache.CachedValue<SellerState> seller;
   private transient StateCache.CachedEntries<ListingMemo> listings;
@@ -34,10 +35,16 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private transient VerdictMetrics metrics;
 
   public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries) {
+    this(policyJson, sellerTtl, listingTtl, cacheEntries, cacheEntries);
+  }
+
+  /** With separate sizes for the subject-state cache and the memo cache (0 disables either). */
+  public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries, int memoCacheEntries) {
     this.policyJson = policyJson;
     this.sellerTtl = sellerTtl;
     this.listingTtl = listingTtl;
     this.cacheEntries = cacheEntries;
+    this.memoCacheEntries = memoCacheEntries;
   }
 
   @Override
@@ -45,7 +52,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     seller = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.sellerState(sellerTtl)), cacheEntries,
         sellerTtl, getRuntimeContext().getMetricGroup(), "sellerCache");
     listings = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.listingMemos(listingTtl)),
-        cacheEntries, listingTtl, getRuntimeContext().getMetricGroup(), "listingCache");
+        memoCacheEntries, listingTtl, getRuntimeContext().getMetricGroup(), "listingCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());

@@ -155,15 +155,12 @@ public final class WardenJob {
 
     Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
     Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
-    int cacheEntries = o.getInt(WardenOptions.STATE_CACHE_ENTRIES);
-    if (cacheEntries < 0) {
-      // Refused here, not when a task opens (that would fail the job over and over).
-      throw new IllegalArgumentException(WardenOptions.STATE_CACHE_ENTRIES.key() + " must be 0 (off) or more, got " + cacheEntries);
-    }
+    int cacheEntries = cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
+    int memoCacheEntries = cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
     SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
         .keyBy(new SubjectKeys.BySeller())
         .connect(reference)
-        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, cacheEntries), TypeInformation.of(Verdict.class))
+        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, cacheEntries, memoCacheEntries), TypeInformation.of(Verdict.class))
         .uid(Names.UID_SELLER_SCORER)
         .name("seller-scorer");
 
@@ -180,7 +177,7 @@ public final class WardenJob {
         .keyBy(new SubjectKeys.ByCreator())
         .connect(reference)
         .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
-            cacheEntries),
+            cacheEntries, memoCacheEntries),
             TypeInformation.of(Verdict.class))
         .uid(Names.UID_CREATOR_SCORER)
         .name("creator-scorer");
@@ -192,6 +189,15 @@ public final class WardenJob {
     sellerVerdicts.getSideOutput(Names.SHADOW).union(creatorVerdicts.getSideOutput(Names.SHADOW))
         .sinkTo(io.shadow()).uid(Names.UID_SHADOW_SINK).name("shadow-sink");
     decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");
+  }
+
+  private static int cacheSize(WardenOptions o, WardenOptions.Option option) {
+    int n = o.getInt(option);
+    if (n < 0) {
+      // Refused here, not when a task opens (that would fail the job over and over).
+      throw new IllegalArgumentException(option.key() + " must be 0 (off) or more, got " + n);
+    }
+    return n;
   }
 
   /**

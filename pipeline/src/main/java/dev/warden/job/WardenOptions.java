@@ -78,9 +78,14 @@ public final class WardenOptions implements Serializable {
           + "flushing RocksDB, which stops the scorers for 60-300 ms on a busy machine; RocksDB itself is materialized "
           + "every 10 min (flink.state.changelog.periodic-materialize.interval). The log lives under the checkpoint "
           + "directory (<checkpoint.dir>/changelog); without a checkpoint directory it is off.");
-  public static final Option STATE_CACHE_ENTRIES = option("state.cache-entries", "50000",
-      "Per scorer task, how many deserialized seller/creator states and how many listing/stream memos are kept in "
-          + "memory in front of RocksDB (write-through; each cache holds at most this many). 0 disables the caches.");
+  public static final Option STATE_CACHE_ENTRIES = option("state.cache-entries", "0",
+      "Per scorer task, how many deserialized seller/creator states to keep in memory in front of RocksDB "
+          + "(write-through, expiring with the state's TTL); 0 (the default): none. With RocksDB's block cache and "
+          + "bloom filters a cache saved no CPU here, and its entries made young collections three times as frequent "
+          + "(docs/latency.md, Session 6); worth trying when RocksDB reads go to disk.");
+  public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
+      "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
+          + "0 (the default): none, as for state.cache-entries.");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",

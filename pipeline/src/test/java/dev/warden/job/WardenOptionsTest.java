@@ -24,12 +24,14 @@ class WardenOptionsTest {
 
   @Test
   void aNegativeStateCacheSizeIsRefusedWhenTheJobIsBuiltNotWhenATaskOpens() {
-    var o = new WardenOptions(Map.of("state.cache-entries", "-1"));
-    var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1,
-        WardenJob.flinkConfig(o, null));
-    var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.build(env, o,
-        dev.warden.core.policy.PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o)));
-    assertTrue(ex.getMessage().contains("state.cache-entries") && ex.getMessage().contains("-1"), ex.getMessage());
+    for (String key : List.of("state.cache-entries", "state.memo-cache-entries")) {
+      var o = new WardenOptions(Map.of(key, "-1"));
+      var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1,
+          WardenJob.flinkConfig(o, null));
+      var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.build(env, o,
+          dev.warden.core.policy.PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o)));
+      assertTrue(ex.getMessage().contains(key) && ex.getMessage().contains("-1"), ex.getMessage());
+    }
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.warden.proto.v1.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,12 +49,7 @@ public final class WardenClient implements AutoCloseable {
   private final String eventsTopic;
   private final Duration deadline;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> recentlyDone = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1 << 16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
-      return size() > 200_000;
-    }
-  });
+  private final RecentIds recentlyDone = new RecentIds(200_000);
   private final ScheduledThreadPoolExecutor timer;
   private final Thread poller;
   private volatile boolean running = true;
@@ -172,7 +166,7 @@ public final class WardenClient implements AutoCloseable {
       return;
     }
     timeouts.incrementAndGet();
-    recentlyDone.put(id, Boolean.TRUE);
+    recentlyDone.timedOut(id);
     long now = System.nanoTime();
     p.future().complete(new ClientVerdict(failClosed(p.event(), now - p.startNanos()), true, now - p.startNanos()));
   }
@@ -205,18 +199,18 @@ public final class WardenClient implements AutoCloseable {
           }
           Pending p = pending.remove(v.getEventId());
           if (p == null) {
-            if (recentlyDone.containsKey(v.getEventId())) {
-              if (Boolean.TRUE.equals(recentlyDone.get(v.getEventId()))) {
+            switch (recentlyDone.get(v.getEventId())) {
+              case TIMED_OUT -> {
                 late.incrementAndGet();
-                recentlyDone.put(v.getEventId(), Boolean.FALSE); // count a late verdict once
-              } else {
-                duplicates.incrementAndGet();
+                recentlyDone.answered(v.getEventId()); // count a late verdict once
               }
+              case ANSWERED -> duplicates.incrementAndGet();
+              case UNKNOWN -> { } // another client's request, or done too long ago to remember
             }
-            continue; // another client's request, a duplicate, or too late
+            continue;
           }
           p.timeout().cancel(false);
-          recentlyDone.put(v.getEventId(), Boolean.FALSE);
+          recentlyDone.answered(v.getEventId());
           p.future().complete(new ClientVerdict(v, false, now - p.startNanos()));
         }
       }

@@ -89,25 +89,29 @@ class BenchCommandIT {
 
   @Test
   void aBadWarmUpRateIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
-    Run r = bench("bench", "--warmup-rate", "0", "--out-dir", dir.resolve("never").toString());
-    assertNotEquals(0, r.exit());
-    assertTrue(r.err().contains("--warmup-rate must be positive, got 0"), r.err());
-    assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
+    assertRefusedBeforeAnythingStarts(dir, "--warmup-rate must be positive, got 0", "--warmup-rate", "0");
   }
 
   @Test
   void aParallelismBelowOneIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
-    Run r = bench("bench", "--parallelism", "0", "--out-dir", dir.resolve("never").toString());
-    assertNotEquals(0, r.exit());
-    assertTrue(r.err().contains("--parallelism must be 1 or more, got 0"), r.err());
-    assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
+    assertRefusedBeforeAnythingStarts(dir, "--parallelism must be 1 or more, got 0", "--parallelism", "0");
   }
 
   @Test
   void aJobOptionTheProducersWouldRefuseIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
-    Run r = bench("bench", "--set", "producer.max-in-flight=6", "--out-dir", dir.resolve("never").toString());
+    assertRefusedBeforeAnythingStarts(dir, "producer.max-in-flight must be 1 to 5, got 6", "--set", "producer.max-in-flight=6");
+  }
+
+  /** The bench exits non-zero with {@code message} and has started and written nothing. */
+  private static void assertRefusedBeforeAnythingStarts(Path dir, String message, String... args) {
+    String[] all = new String[args.length + 3];
+    all[0] = "bench";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[args.length + 1] = "--out-dir";
+    all[args.length + 2] = dir.resolve("never").toString();
+    Run r = bench(all);
     assertNotEquals(0, r.exit());
-    assertTrue(r.err().contains("producer.max-in-flight must be 1 to 5, got 6"), r.err());
+    assertTrue(r.err().contains(message), r.err());
     assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
   }
 

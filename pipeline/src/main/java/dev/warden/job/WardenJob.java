@@ -284,6 +284,8 @@ public final class WardenJob {
   /** Refuses option values the job would only trip over once running (then failing over and over). */
   public static void checkOptions(WardenOptions o) {
     putLatencyProducerSettings(o, new Properties());
+    cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
+    cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
   }
 
   /**

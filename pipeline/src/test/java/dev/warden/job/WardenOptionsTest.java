@@ -31,6 +31,8 @@ class WardenOptionsTest {
       var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.build(env, o,
           dev.warden.core.policy.PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o)));
       assertTrue(ex.getMessage().contains(key) && ex.getMessage().contains("-1"), ex.getMessage());
+      var early = assertThrows(IllegalArgumentException.class, () -> WardenJob.checkOptions(o), "./warden run checks first");
+      assertTrue(early.getMessage().contains(key), early.getMessage());
     }
   }
 

@@ -184,14 +184,6 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
-   * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
-   * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
-   * JVM takes 2,000-3,000/s; a flat start once piled up a backlog the warm-up never drained), then
-   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core over the last 3-5 s), for at
-   * most {@code maxSecs} in all.
-   */
-  /**
    * How long the JIT must have stayed quiet before the warm-up ends: a checkpoint runs code that
    * runs at no other time (state hand-off, acknowledgements serialized for the coordinator), and
    * C2 compiled a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a
@@ -202,6 +194,14 @@ final class BenchCommand implements Callable<Integer> {
     return (int) Math.max(5, Math.min(20, Math.ceil(checkpointIntervalMs / 1000.0) + 1));
   }
 
+  /**
+   * A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
+   * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
+   * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
+   * JVM takes 2,000-3,000/s; a flat start once piled up a backlog the warm-up never drained), then
+   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core for
+   * {@code quietSecs} in a row), for at most {@code maxSecs} in all.
+   */
   private void warmUp(WardenClient warden, int rate, int maxSecs, int quietSecs) throws Exception {
     System.err.println("bench: warming up (ramping up to " + rate + "/s, then until the JIT has settled; at most " + maxSecs
         + " s, not measured) ...");

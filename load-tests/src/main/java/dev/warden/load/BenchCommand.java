@@ -5,7 +5,6 @@ import dev.warden.core.policy.PolicyLoader;
 import dev.warden.demo.TrafficGenerator;
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.embedded.TopicSpec;
-import dev.warden.io.EventCodec;
 import dev.warden.job.Topics;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
@@ -327,7 +326,7 @@ final class BenchCommand implements Callable<Integer> {
     for (WardenClient c : List.of(warden, floor)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (true) {
-        Event e = nextScored().event;
+        Event e = nextScored();
         var v = c.submit(key(e), e, Duration.ofSeconds(10)).get();
         if (!v.timedOut()) {
           break;
@@ -339,13 +338,12 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private record Next(Event event) {}
-
-  private Next nextScored() throws Exception {
+  /** The generator's next event that gets a verdict, stamped with the time it is made. */
+  private Event nextScored() {
     while (true) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       if (g.kind() == TrafficGenerator.Kind.SCORED) {
-        return new Next(g.event());
+        return g.event();
       }
     }
   }
@@ -377,7 +375,7 @@ final class BenchCommand implements Callable<Integer> {
       // Made when due (a few microseconds), not beforehand: a step's worth of pre-made events (up
       // to millions of objects) was promoted to the old generation and its collection slowed the
       // step's first seconds. The generator stamps the event time as it makes the event.
-      Event e = nextScored().event;
+      Event e = nextScored();
       c.submit(key(e), e).whenComplete(stats::accept);
       if (i == n / 2) {
         mid = c.inFlight();
@@ -419,7 +417,7 @@ final class BenchCommand implements Callable<Integer> {
     // partition is drained, and a lagging source subtask owns only some of them.
     int fast = 0;
     while (fast < 10 && System.nanoTime() < deadline) {
-      Event e = nextScored().event.toBuilder().setEventTime(EventCodec.timestamp(System.currentTimeMillis())).build();
+      Event e = nextScored();
       var v = c.submit(key(e), e, Duration.ofSeconds(10)).get();
       fast = !v.timedOut() && v.latencyNanos() < 50_000_000L ? fast + 1 : 0;
       Thread.sleep(fast == 0 ? 500 : 50);

@@ -31,11 +31,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries) {
-    this(policyJson, creatorTtl, streamTtl, cacheEntries, cacheEntries);
-  }
-
-  /** With separate sizes for the subject-state cache and the memo cache (0 disables either). */
+  /** {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0 disables either. */
   public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries, int memoCacheEntries) {
     this.policyJson = policyJson;
     this.creatorTtl = creatorTtl;

@@ -34,11 +34,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries) {
-    this(policyJson, sellerTtl, listingTtl, cacheEntries, cacheEntries);
-  }
-
-  /** With separate sizes for the subject-state cache and the memo cache (0 disables either). */
+  /** {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0 disables either. */
   public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries, int memoCacheEntries) {
     this.policyJson = policyJson;
     this.sellerTtl = sellerTtl;

@@ -44,7 +44,7 @@ class CreatorScorerHarnessTest {
       harness.close();
     }
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL, cacheEntries),
+        new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL, cacheEntries, cacheEntries),
         new SubjectKeys.ByCreator(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
     harness.processBroadcastElement(RefUpdate.of(omega()), 0);

@@ -44,7 +44,7 @@ class SellerScorerHarnessTest {
       harness.close();
     }
     harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, cacheEntries),
+        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, cacheEntries, cacheEntries),
         new SubjectKeys.BySeller(), Types.STRING, Names.BRANDS, Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
   }
@@ -167,7 +167,7 @@ class SellerScorerHarnessTest {
 
     harness = new KeyedBroadcastOperatorTestHarness<>(
         new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE), List.of(Names.BRANDS, Names.POLICIES)),
+            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE, CACHE), List.of(Names.BRANDS, Names.POLICIES)),
         // The same key-group layout as the harness that took the snapshot (max parallelism 1).
         new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
     harness.setup();

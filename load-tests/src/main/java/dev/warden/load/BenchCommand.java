@@ -86,9 +86,6 @@ final class BenchCommand implements Callable<Integer> {
       + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms.")
   boolean timeline;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
   private TrafficGenerator gen;
 
   @Override
@@ -97,17 +94,19 @@ final class BenchCommand implements Callable<Integer> {
         : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
     int secs = seconds != null ? seconds : quick ? 8 : 20;
     int search = searchSteps != null ? searchSteps : quick ? 1 : 3;
-    // Bad options are refused here, before anything is started or written.
-    require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
-    require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
-    int parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
-    require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
+    // Bad options are refused here, before anything is started or written: one line, like `warden run`.
+    int parallelism;
     WardenOptions options;
     try {
+      require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
+      require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
+      parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
+      require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
       options = new WardenOptions(settings);
       WardenJob.checkOptions(options);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      System.err.println("warden load bench: " + e.getMessage());
+      return 2;
     }
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
@@ -153,6 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         int wardenMax = searchMax("warden", warden, w, search, secs);
         if (warmSecs > 0) {
+          System.err.println("bench: warming up the floor (5 s at " + warmupRate + "/s) ...");
           run("floor warm-up", floorClient, warmupRate, 5);
         }
         List<Step> f = new ArrayList<>();
@@ -278,9 +278,9 @@ final class BenchCommand implements Callable<Integer> {
     return ticks * 10; // USER_HZ is 100 on Linux
   }
 
-  private void require(boolean ok, String message) {
+  private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+      throw new IllegalArgumentException(message);
     }
   }
 

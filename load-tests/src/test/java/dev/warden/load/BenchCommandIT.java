@@ -3,7 +3,6 @@ package dev.warden.load;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -102,7 +101,7 @@ class BenchCommandIT {
     assertRefusedBeforeAnythingStarts(dir, "producer.max-in-flight must be 1 to 5, got 6", "--set", "producer.max-in-flight=6");
   }
 
-  /** The bench exits non-zero with {@code message} and has started and written nothing. */
+  /** The bench exits with 2 and the one line {@code message} (no usage text), having started and written nothing. */
   private static void assertRefusedBeforeAnythingStarts(Path dir, String message, String... args) {
     String[] all = new String[args.length + 3];
     all[0] = "bench";
@@ -110,8 +109,8 @@ class BenchCommandIT {
     all[args.length + 1] = "--out-dir";
     all[args.length + 2] = dir.resolve("never").toString();
     Run r = bench(all);
-    assertNotEquals(0, r.exit());
-    assertTrue(r.err().contains(message), r.err());
+    assertEquals(2, r.exit(), r.err());
+    assertEquals("warden load bench: " + message, r.err().strip(), "one line, like warden run");
     assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");
   }
 

@@ -22,6 +22,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -72,6 +73,9 @@ public final class WardenJob {
     // searches every SST file's index and data blocks: 14 % of the seller scorer's CPU, 3 % with
     // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/latency.md).
     c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+    // The same for the memtables, which every read searches first (docs/latency.md, Session 7).
+    c.set(RocksDBOptions.OPTIONS_FACTORY, WardenRocksDBOptions.class.getName());
+    c.set(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO, memtableBloomRatio(o));
     // RocksDB's block cache (index, filter and data blocks) is carved out of managed memory, which
     // an embedded MiniCluster sizes at 128 MB for all its slots. Once the listing memos had grown by
     // a few million entries, SST reads missed that cache and the seller scorer needed ~40 % more CPU
@@ -191,6 +195,11 @@ public final class WardenJob {
     decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");
   }
 
+  private static double memtableBloomRatio(WardenOptions o) {
+    return WardenRocksDBOptions.checkRatio(WardenOptions.STATE_MEMTABLE_BLOOM_RATIO.key(),
+        o.getDouble(WardenOptions.STATE_MEMTABLE_BLOOM_RATIO));
+  }
+
   private static int cacheSize(WardenOptions o, WardenOptions.Option option) {
     int n = o.getInt(option);
     if (n < 0) {
@@ -286,6 +295,7 @@ public final class WardenJob {
     putLatencyProducerSettings(o, new Properties());
     cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
+    memtableBloomRatio(o);
   }
 
   /**

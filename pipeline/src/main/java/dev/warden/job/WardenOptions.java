@@ -86,6 +86,10 @@ public final class WardenOptions implements Serializable {
   public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
       "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
           + "0 (the default): none, as for state.cache-entries.");
+  public static final Option STATE_MEMTABLE_BLOOM_RATIO = option("state.memtable-bloom-ratio", "0.02",
+      "RocksDB memtable bloom filter, as a share of each memtable's size (0 to 0.25; 0: off). A lookup of a key that is "
+          + "not in a memtable (a new listing's fingerprint, a seller last written before the latest flush) then skips "
+          + "that memtable's skip list: the seller scorer's memtable search 19 % -> 7 % of its CPU (docs/latency.md, Session 7).");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",
@@ -112,7 +116,8 @@ public final class WardenOptions implements Serializable {
         throw new IllegalArgumentException("option '" + k + "' names no setting: write " + k + "<key>=<value>");
       }
       if (!k.startsWith("kafka.") && !k.startsWith("flink.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
-        throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys());
+        throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys()
+            + ", and kafka.<key> (any Kafka client setting) or flink.<key> (any Flink setting)");
       }
     }
   }
@@ -154,6 +159,19 @@ public final class WardenOptions implements Serializable {
       throw new IllegalArgumentException(o.key() + " must be true or false, got '" + v + "'");
     }
     return v.equals("true");
+  }
+
+  public double getDouble(Option o) {
+    String v = get(o);
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (Double.isFinite(d)) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("option " + o.key() + " must be a number, got '" + v + "'");
   }
 
   public Duration getMillis(Option o) {

@@ -41,6 +41,7 @@ class WardenOptionsTest {
     var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of("topic.verdict", "x")));
     assertTrue(ex.getMessage().contains("unknown option 'topic.verdict'"));
     assertTrue(ex.getMessage().contains("topic.verdicts"), "lists the known keys");
+    assertTrue(ex.getMessage().contains("kafka.<key>") && ex.getMessage().contains("flink.<key>"), "and the open prefixes");
   }
 
   @Test

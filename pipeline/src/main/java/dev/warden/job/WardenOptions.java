@@ -86,10 +86,11 @@ public final class WardenOptions implements Serializable {
   public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
       "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
           + "0 (the default): none, as for state.cache-entries.");
-  public static final Option STATE_MEMTABLE_BLOOM_RATIO = option("state.memtable-bloom-ratio", "0.02",
-      "RocksDB memtable bloom filter, as a share of each memtable's size (0 to 0.25; 0: off). A lookup of a key that is "
-          + "not in a memtable (a new listing's fingerprint, a seller last written before the latest flush) then skips "
-          + "that memtable's skip list: the seller scorer's memtable search 19 % -> 7 % of its CPU (docs/latency.md, Session 7).");
+  public static final Option STATE_MEMTABLE_BLOOM_RATIO = option("state.memtable-bloom-ratio", "0",
+      "RocksDB memtable bloom filter, as a share of each memtable's size (0 to 0.25; 0, the default: off). A read of a "
+          + "key a memtable lacks then skips its skip list, but every write and every other read pays for the filter: "
+          + "at 10,000/s here p50 was 3 ms worse with 0.02 (docs/latency.md, Session 7). Worth trying when most reads "
+          + "miss the memtables (state far beyond memory).");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",

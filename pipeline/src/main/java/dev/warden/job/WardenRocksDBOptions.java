@@ -10,12 +10,14 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 
 /**
- * Warden's RocksDB column-family settings beyond Flink's own keys: a bloom filter on every
- * memtable. Every state read first searches the memtables' skip lists (tens of cache-missing
- * pointer hops in a 64-MB memtable) even when the key is not there: a new listing's fingerprint
- * never is, a seller written before the last flush is only in an SST file. With the filter those
- * misses cost one probe. Installed by {@link WardenJob#flinkConfig} through
- * {@code state.backend.rocksdb.options-factory}; a {@code flink.} override of that key replaces it.
+ * Warden's RocksDB column-family settings beyond Flink's own keys: an optional bloom filter on
+ * every memtable ({@link WardenOptions#STATE_MEMTABLE_BLOOM_RATIO}, off by default). Every state
+ * read first searches the memtables' skip lists (tens of cache-missing pointer hops in a 64-MB
+ * memtable) even when the key is not there; with the filter such a miss costs one probe, but every
+ * write and every read of a key that is there pays for the filter too. In the bench, whose state
+ * fits the memtables and the block cache, that made verdicts slower (docs/latency.md, Session 7).
+ * Installed by {@link WardenJob#flinkConfig} through {@code state.backend.rocksdb.options-factory};
+ * a {@code flink.} override of that key replaces it.
  */
 public final class WardenRocksDBOptions implements ConfigurableRocksDBOptionsFactory {
   private static final long serialVersionUID = 1L;

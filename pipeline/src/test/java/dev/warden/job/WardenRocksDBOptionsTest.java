@@ -26,9 +26,9 @@ class WardenRocksDBOptionsTest {
 
   @Test
   void theJobsRocksDbBackendLoadsWardensFactoryWithTheConfiguredMemtableBloomRatio() {
-    assertEquals(0.02, loadedByFlink(WardenOptions.defaults()).memtableBloomRatio(), 1e-12);
-    assertEquals(0.1, loadedByFlink(new WardenOptions(Map.of("state.memtable-bloom-ratio", "0.1"))).memtableBloomRatio(), 1e-12);
-    assertEquals(0.0, loadedByFlink(new WardenOptions(Map.of("state.memtable-bloom-ratio", "0"))).memtableBloomRatio(), 1e-12);
+    assertEquals(0.0, loadedByFlink(WardenOptions.defaults()).memtableBloomRatio(), 1e-12, "off by default");
+    assertEquals(0.02, loadedByFlink(new WardenOptions(Map.of("state.memtable-bloom-ratio", "0.02"))).memtableBloomRatio(), 1e-12);
+    assertEquals(0.25, loadedByFlink(new WardenOptions(Map.of("state.memtable-bloom-ratio", "0.25"))).memtableBloomRatio(), 1e-12);
   }
 
   @Test

@@ -116,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
       String bs = bootstrap;
       WardenOptions o = options;
       if (bs == null) {
-        System.err.println("bench: starting the embedded broker ...");
+        System.err.println("bench: starting the embedded broker ... (the job runs at parallelism " + parallelism + ")");
         kafka = EmbeddedKafka.start();
         bs = kafka.bootstrapServers();
         o = o.with("bootstrap.servers", bs).with("parallelism", String.valueOf(parallelism))
@@ -218,8 +218,8 @@ final class BenchCommand implements Callable<Integer> {
     int measured = 0; // seconds of that stretch
     boolean settled = false;
     while (!settled && elapsedSecs(t0) < maxSecs) {
-      // 5-s chunks; the last one at least 3 s (a settle decision on less says little), so the warm-up
-      // may end up to 2 s past maxSecs.
+      // 5-s chunks; the last one at least 3 s (a settle decision on less says little), and each waits
+      // for its verdicts, so the warm-up may end a few seconds past maxSecs.
       int chunk = (int) Math.max(Math.min(3, maxSecs), Math.min(5, Math.ceil(maxSecs - elapsedSecs(t0))));
       long before = timed ? compilerCpuMillis() : 0;
       long c0 = System.nanoTime();
@@ -240,8 +240,10 @@ final class BenchCommand implements Callable<Integer> {
     String how = !timed ? " (JIT activity not measurable here)"
         : settled ? String.format(Locale.ROOT, " (JIT settled: compiler threads under %.0f ms CPU/s for %d s, a checkpoint included)",
             compiling, measured)
-        : String.format(Locale.ROOT, "; the JIT's compiler threads were not quiet for %d s in a row (last: %.0f ms CPU/s), so the first "
-            + "steps may look slower than the engine is (a longer --warmup helps)", quietSecs, compiling);
+        : String.format(Locale.ROOT, "; the JIT's compiler threads were not quiet (under 50 ms CPU/s) for %d s in a row: %s, so the first "
+            + "steps may look slower than the engine is (a longer --warmup helps)", quietSecs,
+            measured > 0 ? String.format(Locale.ROOT, "the last quiet stretch lasted %d s", measured)
+                : String.format(Locale.ROOT, "%.0f ms CPU/s at the end", compiling));
     System.err.printf(Locale.ROOT, "bench: warm-up done after %.0f s%s%n", elapsedSecs(t0), how);
   }
 

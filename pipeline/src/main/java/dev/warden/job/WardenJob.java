@@ -100,6 +100,9 @@ public final class WardenJob {
     c.set(ExecutionOptions.BUFFER_TIMEOUT, o.getMillis(WardenOptions.BUFFER_TIMEOUT_MS));
     // Operators' own Flink settings last (flink.<key>=<value>), so any of the above can be overridden.
     c.addAll(Configuration.fromMap(o.flinkOverrides()));
+    // The ratio the task managers will read, whichever key set it: a bad one would otherwise fail
+    // every task as it opens its state backend, over and over.
+    WardenRocksDBOptions.checkRatio(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO.key(), c.get(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO));
     return c;
   }
 
@@ -295,7 +298,7 @@ public final class WardenJob {
     putLatencyProducerSettings(o, new Properties());
     cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
-    memtableBloomRatio(o);
+    flinkConfig(o, null); // the state backend and RocksDB settings, as the task managers will read them
   }
 
   /**

@@ -57,5 +57,10 @@ class WardenRocksDBOptionsTest {
       assertTrue(early.getMessage().contains("state.memtable-bloom-ratio"), early.getMessage());
       assertThrows(IllegalArgumentException.class, () -> WardenJob.flinkConfig(o, null), bad);
     }
+    // The Flink key that carries the ratio to the task managers, set directly, is checked as well.
+    var direct = new WardenOptions(Map.of("flink." + WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO.key(), "0.5"));
+    var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.checkOptions(direct), "./warden run and the bench check first");
+    assertThrows(IllegalArgumentException.class, () -> WardenJob.flinkConfig(direct, null));
+    assertTrue(ex.getMessage().contains(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO.key()) && ex.getMessage().contains("0.5"), ex.getMessage());
   }
 }

@@ -82,6 +82,14 @@ final class BenchCommand implements Callable<Integer> {
           + "thousand events through the hot paths before its code is in place (docs/latency.md).")
   int warmupRate;
 
+  @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
+      + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
+      + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
+      + "what the scoring and its state cost. Adds about half to the run's length.",
+      "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
+      + "bench.flink-floor.verdicts must exist there)."})
+  boolean flinkFloor;
+
   @Option(names = "--timeline", description = "Print one line per second during each step (and the warm-up, marked so): sent, verdicts, interval "
       + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms.")
   boolean timeline;
@@ -111,6 +119,7 @@ final class BenchCommand implements Callable<Integer> {
     Files.createDirectories(outDir);
     EmbeddedKafka kafka = null;
     JobClient job = null;
+    JobClient flinkFloorJob = null;
     long t0 = System.nanoTime();
     try {
       String bs = bootstrap;
@@ -124,11 +133,21 @@ final class BenchCommand implements Callable<Integer> {
         List<TopicSpec> topics = new ArrayList<>(Topics.all(o, 4));
         topics.add(TopicSpec.of(FloorPassThrough.IN, 4));
         topics.add(TopicSpec.of(FloorPassThrough.OUT, 4));
+        topics.add(TopicSpec.of(FlinkFloorJob.IN, 4));
+        topics.add(TopicSpec.of(FlinkFloorJob.OUT, 4));
         kafka.createTopics(topics);
         var env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
             WardenJob.flinkConfig(o, outDir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
         WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
         job = env.executeAsync("warden-bench");
+      }
+      if (flinkFloor) {
+        WardenOptions fo = options.with("bootstrap.servers", bs).with("parallelism", String.valueOf(parallelism))
+            .with("source.starting-offsets", "latest");
+        var env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+            WardenJob.flinkConfig(fo, outDir.toAbsolutePath().resolve("checkpoints").resolve("flink-floor").toUri().toString()));
+        FlinkFloorJob.build(env, fo, FlinkFloorJob.IN, FlinkFloorJob.OUT);
+        flinkFloorJob = env.executeAsync("warden-bench-flink-floor");
       }
       gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
       // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
@@ -136,8 +155,9 @@ final class BenchCommand implements Callable<Integer> {
       java.util.Properties kafkaProps = clientProperties(o);
       try (FloorPassThrough floor = new FloorPassThrough(bs, kafkaProps);
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
-          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps)) {
-        setup(warden, floorClient);
+          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps);
+          WardenClient flinkClient = flinkFloor ? client(bs, FlinkFloorJob.IN, FlinkFloorJob.OUT, kafkaProps) : null) {
+        setup(warden, flinkFloor ? List.of(flinkClient, floorClient) : List.of(floorClient));
         int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 75 : 120;
         // Warden's steps and search first, then the floor's: both run in this JVM, and switching
         // between them at every rate made the JIT throw away code compiled for the other's Kafka
@@ -151,6 +171,20 @@ final class BenchCommand implements Callable<Integer> {
           w.add(report(settle("warden", warden, run("warden", warden, r, secs))));
         }
         int wardenMax = searchMax("warden", warden, w, search, secs);
+        // The Flink floor next: its code is mostly Warden's (Kafka source, network stack, sink), so it
+        // needs only a short warm-up of its own; the plain floor's Kafka traffic comes last.
+        List<Step> ff = new ArrayList<>();
+        int flinkMax = 0;
+        if (flinkFloor) {
+          if (warmSecs > 0) {
+            System.err.println("bench: warming up the Flink floor (5 s at " + warmupRate + "/s) ...");
+            run("flink-floor warm-up", flinkClient, warmupRate, 5);
+          }
+          for (int r : plan) {
+            ff.add(report(settle("flink-floor", flinkClient, run("flink-floor", flinkClient, r, secs))));
+          }
+          flinkMax = searchMax("flink-floor", flinkClient, ff, search, secs);
+        }
         if (warmSecs > 0) {
           System.err.println("bench: warming up the floor (5 s at " + warmupRate + "/s) ...");
           run("floor warm-up", floorClient, warmupRate, 5);
@@ -160,22 +194,24 @@ final class BenchCommand implements Callable<Integer> {
           f.add(report(settle("floor", floorClient, run("floor", floorClient, r, secs))));
         }
         int floorMax = searchMax("floor", floorClient, f, search, secs);
-        String summary = finish(plan, w, f, wardenMax, floorMax, secs, (System.nanoTime() - t0) / 1e9);
+        String summary = finish(plan, w, ff, f, wardenMax, flinkMax, floorMax, secs, (System.nanoTime() - t0) / 1e9);
         System.out.println(summary);
       }
       return 0;
     } finally {
-      if (job != null) {
-        try {
-          job.cancel().get();
-        } catch (Exception ignored) {
-          // shutting down
+      for (JobClient j : new JobClient[] {job, flinkFloorJob}) {
+        if (j != null) {
+          try {
+            j.cancel().get();
+          } catch (Exception ignored) {
+            // shutting down
+          }
         }
       }
       if (kafka != null) {
         kafka.close();
       }
-      if (job != null) {
+      if (job != null || flinkFloorJob != null) {
         // The embedded job's checkpoints are of no use once the bench is over (tens of MB per run).
         dev.warden.demo.DemoRunner.deleteTree(outDir.resolve("checkpoints"));
       }
@@ -317,15 +353,17 @@ final class BenchCommand implements Callable<Integer> {
     return p;
   }
 
-  /** Brands, sellers and creators first; then one event each way to know both pipelines answer. */
-  private void setup(WardenClient warden, WardenClient floor) throws Exception {
+  /** Brands, sellers and creators first; then one event each way to know every pipeline answers. */
+  private void setup(WardenClient warden, List<WardenClient> floors) throws Exception {
     System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       warden.send(g.key(), g.value());
     }
     warden.flush();
-    for (WardenClient c : List.of(warden, floor)) {
+    List<WardenClient> all = new ArrayList<>(List.of(warden));
+    all.addAll(floors);
+    for (WardenClient c : all) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (true) {
         Event e = nextScored();
@@ -490,25 +528,35 @@ final class BenchCommand implements Callable<Integer> {
     return b.append(System.lineSeparator()).toString();
   }
 
-  private String finish(List<Integer> plan, List<Step> w, List<Step> f, int wardenMax, int floorMax, int secs, double elapsed)
-      throws Exception {
+  /** {@code ff}: the Flink floor's steps, empty when it was not measured (then the summary has no flink_floor_* keys). */
+  private String finish(List<Integer> plan, List<Step> w, List<Step> ff, List<Step> f, int wardenMax, int flinkMax, int floorMax,
+      int secs, double elapsed) throws Exception {
+    boolean withFlink = !ff.isEmpty();
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "%n%8s | %-34s | %-34s%n", "rate/s", "Warden p50 / p99 / max ms (missing)",
-        "floor p50 / p99 / max ms (missing)"));
-    for (int i = 0; i < plan.size(); i++) {
-      Step a = w.get(i);
-      Step b = f.get(i);
-      table.append(String.format(Locale.ROOT, "%8d | %7.2f / %7.2f / %7.1f (%d) | %7.2f / %7.2f / %7.1f (%d)%n", a.rate(),
-          a.p50Ms(), a.p99Ms(), a.maxMs(), a.timeouts(), b.p50Ms(), b.p99Ms(), b.maxMs(), b.timeouts()));
+    table.append(String.format(Locale.ROOT, "%n%8s | %-34s | ", "rate/s", "Warden p50 / p99 / max ms (missing)"));
+    if (withFlink) {
+      table.append(String.format(Locale.ROOT, "%-34s | ", "Flink floor p50 / p99 / max (missing)"));
     }
-    table.append(searchLine("Warden", w, plan.size())).append(searchLine("floor", f, plan.size()));
+    table.append(String.format(Locale.ROOT, "%-34s%n", "floor p50 / p99 / max ms (missing)"));
+    for (int i = 0; i < plan.size(); i++) {
+      table.append(String.format(Locale.ROOT, "%8d | %s | ", plan.get(i), cell(w.get(i))));
+      if (withFlink) {
+        table.append(cell(ff.get(i))).append(" | ");
+      }
+      table.append(cell(f.get(i))).append(System.lineSeparator());
+    }
+    table.append(searchLine("Warden", w, plan.size())).append(searchLine("Flink floor", ff, plan.size()))
+        .append(searchLine("floor", f, plan.size()));
     // A system that sustained every rate offered was not searched above them: its figure is a lower bound.
-    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s%d/s, floor %s%d/s%s%n",
-        allSustained(w) ? ">= " : "", wardenMax, allSustained(f) ? ">= " : "", floorMax,
-        allSustained(w) || allSustained(f) ? " (>= : sustained every rate offered, not searched higher)" : ""));
+    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s%d/s, %sfloor %s%d/s%s%n",
+        allSustained(w) ? ">= " : "", wardenMax,
+        withFlink ? String.format(Locale.ROOT, "Flink floor %s%d/s, ", allSustained(ff) ? ">= " : "", flinkMax) : "",
+        allSustained(f) ? ">= " : "", floorMax,
+        allSustained(w) || allSustained(f) || (withFlink && allSustained(ff))
+            ? " (>= : sustained every rate offered, not searched higher)" : ""));
     System.err.print(table);
     Path chart = outDir.resolve("bench-latency.png");
-    Chart.write(chart, w, f);
+    Chart.write(chart, w, ff, f);
     StringBuilder json = new StringBuilder("{");
     json.append("\"rates\":").append(plan.toString().replace(" ", "")).append(',');
     json.append("\"floor_p99_ms\":").append(byRate(f, plan, true)).append(',');
@@ -519,11 +567,18 @@ final class BenchCommand implements Callable<Integer> {
     json.append("\"floor_max_eps\":").append(floorMax).append(',');
     json.append("\"max_sustained_is_lower_bound\":").append(allSustained(w)).append(',');
     json.append("\"floor_max_is_lower_bound\":").append(allSustained(f)).append(',');
+    if (withFlink) {
+      json.append("\"flink_floor_p99_ms\":").append(byRate(ff, plan, true)).append(',');
+      json.append("\"flink_floor_p50_ms\":").append(byRate(ff, plan, false)).append(',');
+      json.append("\"flink_floor_max_eps\":").append(flinkMax).append(',');
+      json.append("\"flink_floor_max_is_lower_bound\":").append(allSustained(ff)).append(',');
+    }
     json.append("\"seconds_per_step\":").append(secs).append(',');
     json.append("\"elapsed_s\":").append(Math.round(elapsed)).append(',');
     json.append("\"chart\":\"").append(chart).append("\"}");
     StringBuilder full = new StringBuilder("{\"summary\":").append(json).append(",\"steps\":[");
     List<Step> all = new ArrayList<>(w);
+    all.addAll(ff);
     all.addAll(f);
     for (int i = 0; i < all.size(); i++) {
       Step s = all.get(i);
@@ -538,6 +593,10 @@ final class BenchCommand implements Callable<Integer> {
     Files.writeString(report, full.toString(), StandardCharsets.UTF_8);
     System.err.println("bench: report " + report + ", chart " + chart);
     return json.toString();
+  }
+
+  private static String cell(Step s) {
+    return String.format(Locale.ROOT, "%7.2f / %7.2f / %7.1f (%d)", s.p50Ms(), s.p99Ms(), s.maxMs(), s.timeouts());
   }
 
   private static String byRate(List<Step> steps, List<Integer> plan, boolean p99) {

@@ -11,11 +11,20 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A PNG of latency percentiles against offered rate, Warden against the floor (log latency axis). */
+/**
+ * A PNG of latency percentiles against offered rate, Warden against the floor (log latency axis),
+ * and the Flink floor between them when the bench measured it.
+ */
 final class Chart {
   private Chart() {}
 
-  static void write(Path file, List<BenchCommand.Step> warden, List<BenchCommand.Step> floor) throws IOException {
+  private static final Color WARDEN = new Color(30, 90, 200);
+  private static final Color FLINK_FLOOR = new Color(230, 140, 20);
+  private static final Color FLOOR = new Color(120, 120, 120);
+
+  /** {@code flinkFloor} may be empty (not measured): then neither its lines nor its legend are drawn. */
+  static void write(Path file, List<BenchCommand.Step> warden, List<BenchCommand.Step> flinkFloor, List<BenchCommand.Step> floor)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     int w = 960;
     int h = 540;
@@ -33,6 +42,9 @@ final class Chart {
       maxRate = Math.max(maxRate, s.rate());
     }
     for (BenchCommand.Step s : floor) {
+      maxRate = Math.max(maxRate, s.rate());
+    }
+    for (BenchCommand.Step s : flinkFloor) {
       maxRate = Math.max(maxRate, s.rate());
     }
     double minLog = -1; // 0.1 ms
@@ -65,11 +77,13 @@ final class Chart {
     g.drawLine(left, y100, left + pw, y100);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("p99 target 100 ms", left + pw - 120, y100 - 5);
-    series(g, warden, true, new Color(30, 90, 200), new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, warden, false, new Color(30, 90, 200), dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, floor, true, new Color(120, 120, 120), new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, floor, false, new Color(120, 120, 120), dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
-    legend(g, left + 15, top + 20);
+    series(g, warden, true, WARDEN, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, warden, false, WARDEN, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, flinkFloor, true, FLINK_FLOOR, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, flinkFloor, false, FLINK_FLOOR, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, floor, true, FLOOR, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, floor, false, FLOOR, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
+    legend(g, left + 15, top + 20, !flinkFloor.isEmpty());
     g.dispose();
     ImageIO.write(img, "png", file.toFile());
   }
@@ -98,15 +112,21 @@ final class Chart {
     }
   }
 
-  private static void legend(Graphics2D g, int x, int y) {
-    String[] names = {"Warden p50", "Warden p99", "floor p50", "floor p99"};
-    Color[] colors = {new Color(30, 90, 200), new Color(30, 90, 200), new Color(120, 120, 120), new Color(120, 120, 120)};
-    for (int i = 0; i < names.length; i++) {
-      g.setColor(colors[i]);
+  private static void legend(Graphics2D g, int x, int y, boolean withFlinkFloor) {
+    List<String> names = new java.util.ArrayList<>(List.of("Warden p50", "Warden p99"));
+    List<Color> colors = new java.util.ArrayList<>(List.of(WARDEN, WARDEN));
+    if (withFlinkFloor) {
+      names.addAll(List.of("Flink floor p50", "Flink floor p99"));
+      colors.addAll(List.of(FLINK_FLOOR, FLINK_FLOOR));
+    }
+    names.addAll(List.of("floor p50", "floor p99"));
+    colors.addAll(List.of(FLOOR, FLOOR));
+    for (int i = 0; i < names.size(); i++) {
+      g.setColor(colors.get(i));
       g.setStroke(i % 2 == 0 ? new BasicStroke(2.5f) : dashed());
       g.drawLine(x, y + i * 18, x + 30, y + i * 18);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(names[i], x + 38, y + i * 18 + 4);
+      g.drawString(names.get(i), x + 38, y + i * 18 + 4);
     }
   }
 }

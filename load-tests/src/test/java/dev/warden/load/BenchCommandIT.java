@@ -21,7 +21,7 @@ import picocli.CommandLine;
 
 /**
  * The whole bench in one small run: the embedded broker, the job on a MiniCluster, the
- * pass-through floor, the publish-path client. Checks what a load tester reads (summary line,
+ * pass-through floor, the Flink floor, the publish-path client. Checks what a load tester reads (summary line,
  * report, chart, per-second timeline) and that no event ends without a verdict at a low rate.
  */
 class BenchCommandIT {
@@ -44,23 +44,28 @@ class BenchCommandIT {
   }
 
   @Test
-  void aSmallRunReportsBothSystemsAndEveryEventGetsAVerdict(@TempDir Path dir) throws Exception {
+  void aSmallRunReportsEverySystemAndEveryEventGetsAVerdict(@TempDir Path dir) throws Exception {
     Run r = bench("bench", "--rates", "200", "--seconds", "3", "--warmup", "5", "--warmup-rate", "200",
-        "--search-steps", "0", "--timeline", "--out-dir", dir.toString());
+        "--search-steps", "0", "--timeline", "--flink-floor", "--out-dir", dir.toString());
     assertEquals(0, r.exit(), r.err());
 
     String[] lines = r.out().strip().split("\n");
     JsonObject summary = JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
     assertArrayEquals(new int[] {200}, ints(summary.getAsJsonArray("rates")));
-    for (String key : new String[] {"warden_p99_ms", "floor_p99_ms", "warden_p50_ms", "floor_p50_ms"}) {
+    for (String key : new String[] {"warden_p99_ms", "floor_p99_ms", "warden_p50_ms", "floor_p50_ms", "flink_floor_p99_ms",
+        "flink_floor_p50_ms"}) {
       assertTrue(summary.getAsJsonObject(key).get("200").getAsDouble() > 0, key + " keyed by rate: " + summary);
     }
-    assertTrue(summary.has("max_sustained_eps") && summary.has("floor_max_eps"), summary.toString());
+    assertTrue(summary.has("max_sustained_eps") && summary.has("floor_max_eps") && summary.has("flink_floor_max_eps"),
+        summary.toString());
 
     JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("bench-report.json"))).getAsJsonObject();
     assertEquals(summary, report.getAsJsonObject("summary"));
     JsonArray steps = report.getAsJsonArray("steps");
-    assertEquals(2, steps.size(), "one Warden step and one floor step");
+    assertEquals(3, steps.size(), "one step each: Warden, the Flink floor, the floor");
+    assertEquals(java.util.List.of("warden", "flink-floor", "floor"),
+        java.util.stream.StreamSupport.stream(steps.spliterator(), false)
+            .map(s -> s.getAsJsonObject().get("system").getAsString()).toList());
     for (JsonElement s : steps) {
       JsonObject step = s.getAsJsonObject();
       assertEquals(600, step.get("sent").getAsLong(), step.toString());
@@ -75,7 +80,7 @@ class BenchCommandIT {
     assertFalse(Files.exists(dir.resolve("checkpoints")), "the embedded job's checkpoints are removed at the end");
 
     // One timeline line per second of each step, the last second included.
-    for (String system : new String[] {"warden t=", "floor  t="}) {
+    for (String system : new String[] {"warden t=", "flink-floor t=", "floor  t="}) {
       var ticks = r.err().lines().filter(l -> l.startsWith("bench: ") && l.contains(system) && l.contains("verdicts/s")).toList();
       assertEquals(3, ticks.size(), system + " lines in:\n" + r.err());
       String last = ticks.get(2);
@@ -84,6 +89,7 @@ class BenchCommandIT {
     }
     assertTrue(r.err().contains("warden warm-up t="), "the warm-up's lines are marked as such");
     assertTrue(r.err().contains("bench: warm-up done after"), "the warm-up says how it ended:\n" + r.err());
+    assertTrue(r.err().contains("Flink floor p50 / p99"), "the table has the Flink floor's column:\n" + r.err());
   }
 
   @Test

@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
       + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
       + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
-      + "what the scoring and its state cost. Adds about half to the run's length.",
+      + "what the scoring and its state cost. Adds a fifth to a third to the run's length.",
       "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
       + "bench.flink-floor.verdicts must exist there)."})
   boolean flinkFloor;
@@ -157,7 +157,13 @@ final class BenchCommand implements Callable<Integer> {
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps);
           WardenClient flinkClient = flinkFloor ? client(bs, FlinkFloorJob.IN, FlinkFloorJob.OUT, kafkaProps) : null) {
-        setup(warden, flinkFloor ? List.of(flinkClient, floorClient) : List.of(floorClient));
+        java.util.Map<String, WardenClient> pipelines = new java.util.LinkedHashMap<>();
+        pipelines.put("Warden (warden.verdicts)", warden);
+        if (flinkFloor) {
+          pipelines.put("the Flink floor (" + FlinkFloorJob.OUT + ")", flinkClient);
+        }
+        pipelines.put("the floor (" + FloorPassThrough.OUT + ")", floorClient);
+        setup(warden, pipelines);
         int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 75 : 120;
         // Warden's steps and search first, then the floor's: both run in this JVM, and switching
         // between them at every rate made the JIT throw away code compiled for the other's Kafka
@@ -353,17 +359,16 @@ final class BenchCommand implements Callable<Integer> {
     return p;
   }
 
-  /** Brands, sellers and creators first; then one event each way to know every pipeline answers. */
-  private void setup(WardenClient warden, List<WardenClient> floors) throws Exception {
+  /** Brands, sellers and creators to Warden first; then one event through each of {@code pipelines} to know it answers. */
+  private void setup(WardenClient warden, java.util.Map<String, WardenClient> pipelines) throws Exception {
     System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       warden.send(g.key(), g.value());
     }
     warden.flush();
-    List<WardenClient> all = new ArrayList<>(List.of(warden));
-    all.addAll(floors);
-    for (WardenClient c : all) {
+    for (var named : pipelines.entrySet()) {
+      WardenClient c = named.getValue();
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (true) {
         Event e = nextScored();
@@ -372,7 +377,8 @@ final class BenchCommand implements Callable<Integer> {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("no verdict within 120 s: is the pipeline running?");
+          throw new IllegalStateException("no verdict from " + named.getKey() + " within 120 s: is that pipeline running"
+              + (bootstrap != null ? " and do its topics exist on " + bootstrap : "") + "?");
         }
       }
     }

@@ -66,11 +66,13 @@ final class Chart {
     for (int i = 0; i <= 5; i++) {
       double r = maxRate * i / 5;
       int x = left + (int) (pw * r / maxRate);
-      g.drawString(String.format("%,d/s", (long) r), x - 20, top + ph + 20);
+      // The last label ends at the plot's right edge instead of running off the image.
+      g.drawString(String.format("%,d/s", (long) r), i == 5 ? x - 55 : x - 20, top + ph + 20);
     }
     g.drawString("offered rate (events/s)", left + pw / 2 - 60, h - 20);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString("Produce-to-verdict latency: Warden vs the plain Kafka pass-through floor (same machine, same run)", left, 30);
+    g.drawString(flinkFloor.isEmpty() ? "Produce-to-verdict latency: Warden vs the plain Kafka pass-through floor (same machine, same run)"
+        : "Produce-to-verdict latency: Warden, the Flink floor and the plain Kafka floor (same machine, same run)", left, 30);
     int y100 = top + (int) (ph * (maxLog - 2) / (maxLog - minLog));
     g.setColor(new Color(200, 60, 60));
     g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));

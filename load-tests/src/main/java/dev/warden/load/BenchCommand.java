@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * a search for the highest rate Warden sustains with p99 under 100 ms and every verdict back.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Latency and throughput of Warden against the plain Kafka pass-through floor of this machine, in one run: "
+    description = {"Latency and throughput of Warden against the plain Kafka pass-through floor of this machine (and, with "
+        + "--flink-floor, against a Flink job with Warden's plumbing but no scoring), in one run: "
         + "a table, a JSON report, a PNG chart, and a one-line JSON summary as the last line.",
         "By default everything runs here: the embedded broker (child JVM), the job on a local MiniCluster, the floor and "
         + "the load generator. With --bootstrap, the broker and a running job there are used instead."})
@@ -46,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--quick", description = "A few rates, short steps: about three minutes.")
+  @Option(names = "--quick", description = "A few rates, short steps: about three minutes (three and a half with --flink-floor).")
   boolean quick;
 
   @Option(names = "--rates", split = ",", paramLabel = "EPS,...", description = "Target rates (default: 1000,2500,5000,10000,15000,20000,25000,30000; quick: 1000,5000,10000,20000).")
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
       + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
       + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
-      + "what the scoring and its state cost. Adds a fifth to a third to the run's length.",
+      + "what the scoring and its state cost. Makes the run 20-35 % longer.",
       "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
       + "bench.flink-floor.verdicts must exist there)."})
   boolean flinkFloor;
@@ -481,13 +482,13 @@ final class BenchCommand implements Callable<Integer> {
     // milliseconds; the rest of the latency is the verdict's way back (sink, Kafka, client).
     String decided = in.getTotalCount() == 0 ? "" : String.format(Locale.ROOT, "  decided p50 %d p99 %d ms",
         in.getValueAtPercentile(50), in.getValueAtPercentile(99));
-    System.err.printf(Locale.ROOT, "bench:   %s %-6s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%n",
+    System.err.printf(Locale.ROOT, "bench:   %s %-11s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%n",
         LocalTime.now().truncatedTo(ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
         LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight(), decided);
   }
 
   private static Step report(Step s) {
-    System.err.printf(Locale.ROOT, "bench: %-6s %6d/s  sent %7d (%.0f/s)  verdicts %7d  missing %5d  p50 %8.2f  p99 %8.2f  "
+    System.err.printf(Locale.ROOT, "bench: %-11s %6d/s  sent %7d (%.0f/s)  verdicts %7d  missing %5d  p50 %8.2f  p99 %8.2f  "
             + "max %8.2f ms  backlog %d -> %d  %s%n", s.system(), s.rate(), s.sent(), s.achievedRate(), s.verdicts(),
         s.timeouts(), s.p50Ms(), s.p99Ms(), s.maxMs(), s.backlogMid(), s.backlogEnd(), s.sustained() ? "ok" : "NOT SUSTAINED");
     return s;
@@ -539,17 +540,19 @@ final class BenchCommand implements Callable<Integer> {
       int secs, double elapsed) throws Exception {
     boolean withFlink = !ff.isEmpty();
     StringBuilder table = new StringBuilder();
-    table.append(String.format(Locale.ROOT, "%n%8s | %-34s | ", "rate/s", "Warden p50 / p99 / max ms (missing)"));
+    List<String> heads = new ArrayList<>(List.of("Warden p50 / p99 / max ms (missing)"));
     if (withFlink) {
-      table.append(String.format(Locale.ROOT, "%-34s | ", "Flink floor p50 / p99 / max (missing)"));
+      heads.add("Flink floor p50 / p99 / max ms (missing)");
     }
-    table.append(String.format(Locale.ROOT, "%-34s%n", "floor p50 / p99 / max ms (missing)"));
+    heads.add("floor p50 / p99 / max ms (missing)");
+    table.append(System.lineSeparator()).append(row("rate/s", heads, heads));
     for (int i = 0; i < plan.size(); i++) {
-      table.append(String.format(Locale.ROOT, "%8d | %s | ", plan.get(i), cell(w.get(i))));
+      List<String> cells = new ArrayList<>(List.of(cell(w.get(i))));
       if (withFlink) {
-        table.append(cell(ff.get(i))).append(" | ");
+        cells.add(cell(ff.get(i)));
       }
-      table.append(cell(f.get(i))).append(System.lineSeparator());
+      cells.add(cell(f.get(i)));
+      table.append(row(String.valueOf(plan.get(i)), cells, heads));
     }
     table.append(searchLine("Warden", w, plan.size())).append(searchLine("Flink floor", ff, plan.size()))
         .append(searchLine("floor", f, plan.size()));
@@ -599,6 +602,15 @@ final class BenchCommand implements Callable<Integer> {
     Files.writeString(report, full.toString(), StandardCharsets.UTF_8);
     System.err.println("bench: report " + report + ", chart " + chart);
     return json.toString();
+  }
+
+  /** One line of the table: each cell padded to its column's header (cells wider than that push the rest right). */
+  static String row(String rate, List<String> cells, List<String> heads) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%8s", rate));
+    for (int i = 0; i < cells.size(); i++) {
+      b.append(" | ").append(i == cells.size() - 1 ? cells.get(i) : String.format(Locale.ROOT, "%-" + heads.get(i).length() + "s", cells.get(i)));
+    }
+    return b.append(System.lineSeparator()).toString();
   }
 
   private static String cell(Step s) {

@@ -80,7 +80,7 @@ class BenchCommandIT {
     assertFalse(Files.exists(dir.resolve("checkpoints")), "the embedded job's checkpoints are removed at the end");
 
     // One timeline line per second of each step, the last second included.
-    for (String system : new String[] {"warden t=", "flink-floor t=", "floor  t="}) {
+    for (String system : new String[] {"warden      t=", "flink-floor t=", "floor       t="}) {
       var ticks = r.err().lines().filter(l -> l.startsWith("bench: ") && l.contains(system) && l.contains("verdicts/s")).toList();
       assertEquals(3, ticks.size(), system + " lines in:\n" + r.err());
       String last = ticks.get(2);

@@ -536,7 +536,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** {@code ff}: the Flink floor's steps, empty when it was not measured (then the summary has no flink_floor_* keys). */
-  private String finish(List<Integer> plan, List<Step> w, List<Step> ff, List<Step> f, int wardenMax, int flinkMax, int floorMax,
+  String finish(List<Integer> plan, List<Step> w, List<Step> ff, List<Step> f, int wardenMax, int flinkMax, int floorMax,
       int secs, double elapsed) throws Exception {
     boolean withFlink = !ff.isEmpty();
     StringBuilder table = new StringBuilder();

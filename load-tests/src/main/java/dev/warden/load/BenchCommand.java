@@ -129,24 +129,20 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println("bench: starting the embedded broker ... (the job runs at parallelism " + parallelism + ")");
         kafka = EmbeddedKafka.start();
         bs = kafka.bootstrapServers();
-        o = o.with("bootstrap.servers", bs).with("parallelism", String.valueOf(parallelism))
-            .with("source.starting-offsets", "latest");
+        o = localJobOptions(o, bs, parallelism);
         List<TopicSpec> topics = new ArrayList<>(Topics.all(o, 4));
         topics.add(TopicSpec.of(FloorPassThrough.IN, 4));
         topics.add(TopicSpec.of(FloorPassThrough.OUT, 4));
         topics.add(TopicSpec.of(FlinkFloorJob.IN, 4));
         topics.add(TopicSpec.of(FlinkFloorJob.OUT, 4));
         kafka.createTopics(topics);
-        var env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-            WardenJob.flinkConfig(o, outDir.toAbsolutePath().resolve("checkpoints").toUri().toString()));
+        var env = localEnvironment(o, outDir.resolve("checkpoints"));
         WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
         job = env.executeAsync("warden-bench");
       }
       if (flinkFloor) {
-        WardenOptions fo = options.with("bootstrap.servers", bs).with("parallelism", String.valueOf(parallelism))
-            .with("source.starting-offsets", "latest");
-        var env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-            WardenJob.flinkConfig(fo, outDir.toAbsolutePath().resolve("checkpoints").resolve("flink-floor").toUri().toString()));
+        WardenOptions fo = localJobOptions(options, bs, parallelism);
+        var env = localEnvironment(fo, outDir.resolve("checkpoints").resolve("flink-floor"));
         FlinkFloorJob.build(env, fo, FlinkFloorJob.IN, FlinkFloorJob.OUT);
         flinkFloorJob = env.executeAsync("warden-bench-flink-floor");
       }
@@ -180,28 +176,10 @@ final class BenchCommand implements Callable<Integer> {
         int wardenMax = searchMax("warden", warden, w, search, secs);
         // The Flink floor next: its code is mostly Warden's (Kafka source, network stack, sink), so it
         // needs only a short warm-up of its own; the plain floor's Kafka traffic comes last.
-        List<Step> ff = new ArrayList<>();
-        int flinkMax = 0;
-        if (flinkFloor) {
-          if (warmSecs > 0) {
-            System.err.println("bench: warming up the Flink floor (5 s at " + warmupRate + "/s) ...");
-            run("flink-floor warm-up", flinkClient, warmupRate, 5);
-          }
-          for (int r : plan) {
-            ff.add(report(settle("flink-floor", flinkClient, run("flink-floor", flinkClient, r, secs))));
-          }
-          flinkMax = searchMax("flink-floor", flinkClient, ff, search, secs);
-        }
-        if (warmSecs > 0) {
-          System.err.println("bench: warming up the floor (5 s at " + warmupRate + "/s) ...");
-          run("floor warm-up", floorClient, warmupRate, 5);
-        }
-        List<Step> f = new ArrayList<>();
-        for (int r : plan) {
-          f.add(report(settle("floor", floorClient, run("floor", floorClient, r, secs))));
-        }
-        int floorMax = searchMax("floor", floorClient, f, search, secs);
-        String summary = finish(plan, w, ff, f, wardenMax, flinkMax, floorMax, secs, (System.nanoTime() - t0) / 1e9);
+        Measured ff = flinkFloor ? measureFloor("flink-floor", "the Flink floor", flinkClient, plan, secs, search, warmSecs > 0)
+            : new Measured(List.of(), 0);
+        Measured f = measureFloor("floor", "the floor", floorClient, plan, secs, search, warmSecs > 0);
+        String summary = finish(plan, w, ff.steps(), f.steps(), wardenMax, ff.max(), f.max(), secs, (System.nanoTime() - t0) / 1e9);
         System.out.println(summary);
       }
       return 0;
@@ -223,6 +201,38 @@ final class BenchCommand implements Callable<Integer> {
         dev.warden.demo.DemoRunner.deleteTree(outDir.resolve("checkpoints"));
       }
     }
+  }
+
+  /** A floor's steps (planned rates, then its bisection) and its highest sustained rate. */
+  private record Measured(List<Step> steps, int max) {}
+
+  /**
+   * A floor after Warden: a 5-s warm-up of its own (its hot code is mostly compiled by then), every
+   * planned rate, then the bisection for its highest sustained rate.
+   */
+  private Measured measureFloor(String system, String label, WardenClient c, List<Integer> plan, int secs, int search,
+      boolean warm) throws Exception {
+    if (warm) {
+      System.err.println("bench: warming up " + label + " (5 s at " + warmupRate + "/s) ...");
+      run(system + " warm-up", c, warmupRate, 5);
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int r : plan) {
+      steps.add(report(settle(system, c, run(system, c, r, secs))));
+    }
+    return new Measured(steps, searchMax(system, c, steps, search, secs));
+  }
+
+  /** The embedded or local job's options: this broker, this parallelism, input from now on. */
+  private static WardenOptions localJobOptions(WardenOptions o, String bootstrap, int parallelism) {
+    return o.with("bootstrap.servers", bootstrap).with("parallelism", String.valueOf(parallelism))
+        .with("source.starting-offsets", "latest");
+  }
+
+  /** A local MiniCluster environment with the job's Flink configuration, checkpointing to {@code checkpoints}. */
+  private static StreamExecutionEnvironment localEnvironment(WardenOptions o, Path checkpoints) {
+    return StreamExecutionEnvironment.createLocalEnvironment(o.getInt(WardenOptions.PARALLELISM),
+        WardenJob.flinkConfig(o, checkpoints.toAbsolutePath().toUri().toString()));
   }
 
   /**

@@ -504,19 +504,22 @@ final class BenchCommand implements Callable<Integer> {
     return s;
   }
 
-  /** The highest sustained rate: the best measured step, refined by bisection towards the first failing one. */
+  /**
+   * The highest sustained rate: the planned steps bracket it (the last rate sustained below the
+   * first one that was not), then bisection narrows the bracket.
+   */
   private int searchMax(String system, WardenClient c, List<Step> steps, int bisections, int secs) throws Exception {
-    int ok = 0;
-    int bad = -1;
-    for (Step s : steps) {
-      if (s.sustained()) {
-        ok = Math.max(ok, s.rate());
-      } else if (bad < 0 || s.rate() < bad) {
-        bad = s.rate() > ok ? s.rate() : bad;
-      }
-    }
+    int[] b = bracket(steps);
+    int ok = b[0];
+    int bad = b[1];
     if (bad < 0) {
       return ok; // sustained at every rate tried: a lower bound
+    }
+    for (Step s : steps) {
+      if (s.sustained() && s.rate() > bad) {
+        System.err.printf(Locale.ROOT, "bench: %s sustained %d/s after failing %d/s; only rates below the first failure "
+            + "count towards the highest sustained rate%n", system, s.rate(), bad);
+      }
     }
     for (int i = 0; i < bisections && bad - ok > Math.max(250, ok / 20); i++) {
       int mid = (ok + bad) / 2;
@@ -529,6 +532,28 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return ok;
+  }
+
+  /**
+   * {@code {ok, bad}}: the highest rate sustained with every lower measured rate sustained too (0 when
+   * the lowest failed), and the lowest rate that was not sustained (-1 when none failed). A step
+   * that passes above a failing one does not count: a rate is only "sustained" if the rates
+   * below it are too, so one lucky step cannot lift the figure past a failure.
+   */
+  static int[] bracket(List<Step> steps) {
+    int bad = -1;
+    for (Step s : steps) {
+      if (!s.sustained() && (bad < 0 || s.rate() < bad)) {
+        bad = s.rate();
+      }
+    }
+    int ok = 0;
+    for (Step s : steps) {
+      if (s.sustained() && s.rate() > ok && (bad < 0 || s.rate() < bad)) {
+        ok = s.rate();
+      }
+    }
+    return new int[] {ok, bad};
   }
 
   /** The bisection's steps (those after the first {@code planned}) on one line, or nothing. */

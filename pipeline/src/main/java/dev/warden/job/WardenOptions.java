@@ -117,8 +117,7 @@ public final class WardenOptions implements Serializable {
         throw new IllegalArgumentException("option '" + k + "' names no setting: write " + k + "<key>=<value>");
       }
       if (!k.startsWith("kafka.") && !k.startsWith("flink.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
-        throw new IllegalArgumentException("unknown option '" + k + "'; known options: " + keys()
-            + ", and kafka.<key> (any Kafka client setting) or flink.<key> (any Flink setting)");
+        throw new IllegalArgumentException(unknownOption(k));
       }
     }
   }
@@ -137,8 +136,42 @@ public final class WardenOptions implements Serializable {
     return Collections.unmodifiableList(ALL);
   }
 
-  private static List<String> keys() {
-    return ALL.stream().map(Option::key).toList();
+  /**
+   * One short line: the closest known keys (a typo, a missing or extra segment), where to find them
+   * all, and the two open prefixes.
+   */
+  static String unknownOption(String k) {
+    List<String> close = ALL.stream().map(Option::key)
+        .filter(known -> distance(k, known) <= Math.max(2, known.length() / 5) || lastSegment(known).equals(lastSegment(k)))
+        .sorted(java.util.Comparator.comparingInt(known -> distance(k, known)))
+        .limit(3).toList();
+    return "unknown option '" + k + "'" + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream()
+        .map(c -> "'" + c + "'").toList()) + "?") + " (`./warden run --list-options` lists every key; kafka.<key> and "
+        + "flink.<key> pass any Kafka client or Flink setting through)";
+  }
+
+  private static String lastSegment(String key) {
+    return key.substring(key.lastIndexOf('.') + 1);
+  }
+
+  /** Levenshtein distance (keys are short; only computed for a rejected option). */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   public String get(Option o) {

@@ -37,11 +37,24 @@ class WardenOptionsTest {
   }
 
   @Test
-  void unknownOptionIsRejectedWithTheKnownOnes() {
+  void unknownOptionIsRejectedWithTheClosestKnownOnes() {
     var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of("topic.verdict", "x")));
-    assertTrue(ex.getMessage().contains("unknown option 'topic.verdict'"));
-    assertTrue(ex.getMessage().contains("topic.verdicts"), "lists the known keys");
+    assertTrue(ex.getMessage().startsWith("unknown option 'topic.verdict'; did you mean 'topic.verdicts'"), ex.getMessage());
+    assertTrue(ex.getMessage().contains("--list-options"), "says where every key is listed");
     assertTrue(ex.getMessage().contains("kafka.<key>") && ex.getMessage().contains("flink.<key>"), "and the open prefixes");
+    assertFalse(ex.getMessage().contains("state.listing-ttl-days"), "one short line, not every key: " + ex.getMessage());
+  }
+
+  @Test
+  void aKeyUnderTheWrongPrefixIsFoundByItsLastSegment() {
+    String m = WardenOptions.unknownOption("rocksdb.memtable-bloom-ratio");
+    assertTrue(m.contains("'state.memtable-bloom-ratio'"), m);
+  }
+
+  @Test
+  void nothingCloseSuggestsNothing() {
+    String m = WardenOptions.unknownOption("colour");
+    assertTrue(m.startsWith("unknown option 'colour' (`./warden run --list-options`"), m);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
+import dev.warden.core.state.SellerEntry;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import java.time.Duration;
@@ -38,8 +39,14 @@ public final class Names {
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
   // Keyed state names.
+  /** The seller's long-lived archive (and, before Session 9's layout, its only state). */
   public static final String STATE_SELLER = "seller";
+  /** Listing memos as versions before Session 9's layout wrote them: read only, until they expire. */
   public static final String STATE_LISTINGS = "listings";
+  /** The seller's head and its listings' memos, in one map state (one RocksDB column family). */
+  public static final String STATE_SELLER_ENTRIES = "seller-entries";
+  /** Operator (union list) state: until when legacy {@link #STATE_LISTINGS} memos may be alive. */
+  public static final String STATE_LEGACY_MEMOS_UNTIL = "legacy-listings-until";
   public static final String STATE_CREATOR = "creator";
   public static final String STATE_STREAMS = "streams";
   public static final String STATE_LISTING_STATUS = "listing-status";
@@ -82,6 +89,13 @@ public final class Names {
 
   public static MapStateDescriptor<String, ListingMemo> listingMemos(Duration ttl) {
     var d = new MapStateDescriptor<>(STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  /** With the listing memos' TTL: a seller idle for longer is read back from its archive ({@link #sellerState}). */
+  public static MapStateDescriptor<String, SellerEntry> sellerEntries(Duration ttl) {
+    var d = new MapStateDescriptor<>(STATE_SELLER_ENTRIES, Types.STRING, TypeInformation.of(SellerEntry.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }

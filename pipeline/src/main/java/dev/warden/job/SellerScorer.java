@@ -6,21 +6,29 @@ import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.core.state.SellerState;
+import dev.warden.core.state.SellerHead;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the
- * seller's state and the listing's fingerprint (two point reads), hands them to the pure
- * {@link Evaluator}, stores what it returns. If evaluation itself fails, the verdict is a HOLD
+ * seller's state and the listing's fingerprint (two point reads in one map state: {@link
+ * SellerStore}), hands them to the pure {@link Evaluator}, stores what it returns. If evaluation itself fails, the verdict is a HOLD
  * with an engine.error reason (fail closed), never a crash loop. While a candidate policy
  * exists, the event is scored with it too, after the live verdict is out, and differences go
  * to the shadow output; the candidate never changes state or the live verdict.
  */
-public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
+public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   private final String policyJson;
@@ -29,8 +37,10 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private final int cacheEntries;
   private final int memoCacheEntries;
 
-  private transient StateCache.CachedValue<SellerState> seller;
-  private transient StateCache.CachedEntries<ListingMemo> listings;
+  private transient SellerStore store;
+  /** Until when memos written by a version before {@link SellerStore}'s layout may be alive; 0: none. */
+  private transient long legacyUntilMillis;
+  private transient ListState<Long> legacyUntilState;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
@@ -45,10 +55,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
   @Override
   public void open(OpenContext ctx) {
-    seller = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.sellerState(sellerTtl)), cacheEntries,
-        sellerTtl, getRuntimeContext().getMetricGroup(), "sellerCache");
-    listings = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.listingMemos(listingTtl)),
-        memoCacheEntries, listingTtl, getRuntimeContext().getMetricGroup(), "listingCache");
+    store = new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
     getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -58,14 +65,16 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
-    SellerState s = seller.get(key);
+    long now = System.currentTimeMillis();
+    SellerHead head = store.head(key, now, legacyUntilMillis);
+    var s = head.seller();
     if (!e.kind().scored()) {
-      seller.update(key, evaluator.applySellerEvent(e, s));
+      // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
+      store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
       return;
     }
-    StateCache.EntryKey memoKey = new StateCache.EntryKey(key, e.listing().listingId());
-    ListingMemo prev = listings.get(memoKey);
-    long now = System.currentTimeMillis();
+    String listingId = e.listing().listingId();
+    ListingMemo prev = store.memo(key, head, listingId, now);
     ListingResult r;
     try {
       r = evaluator.scoreListing(e, s, prev, now);
@@ -77,8 +86,8 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
       metrics.duplicatesDropped.inc();
       return;
     }
-    seller.update(key, r.seller());
-    listings.put(memoKey, r.memo());
+    store.putSeller(key, head, r.seller(), now, false);
+    store.putMemo(key, listingId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
     // The pin enricher only needs listings a pin would be flagged for (not PASS, or a seller
@@ -93,6 +102,36 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     if (candidate != null) {
       ShadowSupport.compare(r.verdict(), () -> candidate.scoreListing(e, s, prev, now).verdict(), metrics, o -> ctx.output(Names.SHADOW, o));
     }
+  }
+
+  /**
+   * A job restored from a snapshot without this operator's marker was written by a version before
+   * {@link SellerStore}'s layout: its {@code listings} memos stay alive for one listing TTL from now
+   * at most, and that bound is kept in checkpoints (union list state, so any parallelism sees it).
+   * A job started empty has no such memos.
+   */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    legacyUntilState = ctx.getOperatorStateStore().getUnionListState(
+        new ListStateDescriptor<>(Names.STATE_LEGACY_MEMOS_UNTIL, Types.LONG));
+    long until = -1;
+    for (Long v : legacyUntilState.get()) {
+      until = Math.max(until, v);
+    }
+    if (until < 0) {
+      until = ctx.isRestored() ? System.currentTimeMillis() + listingTtl.toMillis() : 0L;
+    }
+    legacyUntilMillis = until;
+  }
+
+  /** Until when memos of the layout before may be looked up (0: never); for tests and the log. */
+  long legacyUntilMillis() {
+    return legacyUntilMillis;
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    legacyUntilState.update(List.of(legacyUntilMillis));
   }
 
   @Override

@@ -1,0 +1,156 @@
+package dev.warden.job;
+
+import static dev.warden.testing.Fixtures.establishedSeller;
+import static dev.warden.testing.Fixtures.listing;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.scoring.Reason;
+import dev.warden.core.scoring.Verdict;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seller scorer's state layout (one map state for the seller's head and its listings' memos,
+ * the seller archived for longer) and its upgrade from the layout before it.
+ */
+class SellerStateLayoutTest {
+  private static final Duration SELLER_TTL = Duration.ofDays(400);
+  private static final Duration LISTING_TTL = Duration.ofDays(30);
+
+  /**
+   * A snapshot of the seller scorer as commit 1529cfd wrote it (seller in the {@code seller} value
+   * state, memos in the {@code listings} map state; heap backend, max parallelism 1): the Omega
+   * brand; seller s-legacy (established) with listing l-legacy "Canvas weekend bag", 50.00 GBP,
+   * scored PASS by event e-legacy-1; seller s-penalised with three IPR complaints and three upheld
+   * outcomes (18 penalty points at the fixtures' event time) and listing l-pen scored by e-pen-1.
+   */
+  private static final String V1_SNAPSHOT = "state-fixtures/seller-scorer-v1.snapshot";
+
+  private KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> harness;
+
+  @AfterEach
+  void close() throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  private void start(OperatorSubtaskState restoreFrom, int cacheEntries) throws Exception {
+    if (harness != null) {
+      harness.close();
+    }
+    harness = new KeyedBroadcastOperatorTestHarness<>(
+        new CoBroadcastWithKeyedOperator<>(new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL,
+            cacheEntries, cacheEntries), List.of(Names.BRANDS, Names.POLICIES)),
+        new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
+    harness.setup();
+    if (restoreFrom != null) {
+      harness.initializeState(restoreFrom);
+    }
+    harness.open();
+    harness.setStateTtlProcessingTime(0);
+  }
+
+  private static OperatorSubtaskState v1Snapshot() throws Exception {
+    URL u = SellerStateLayoutTest.class.getClassLoader().getResource(V1_SNAPSHOT);
+    return OperatorSnapshotUtil.readStateHandle(Path.of(u.toURI()).toString());
+  }
+
+  private int verdicts() {
+    return harness.extractOutputValues().size();
+  }
+
+  private Verdict lastVerdict() {
+    List<Verdict> out = harness.extractOutputValues();
+    return out.get(out.size() - 1);
+  }
+
+  private static boolean has(Verdict v, String signal) {
+    return Arrays.stream(v.reasons()).map(Reason::signal).anyMatch(signal::equals);
+  }
+
+  @Test
+  void aSellerIdleLongerThanItsMemosIsReadBackFromItsArchive() throws Exception {
+    start(null, 0);
+    harness.processElement(establishedSeller("s-1"), 0);
+    harness.processElement(listing("s-1", "Oak side table").build(), 0);
+    assertFalse(has(lastVerdict(), "seller.unknown"));
+    harness.setStateTtlProcessingTime(LISTING_TTL.toMillis() + 1);
+    harness.processElement(listing("s-1", "Oak side table, pair").build(), 0);
+    assertFalse(has(lastVerdict(), "seller.unknown"), "the head expired with the memos, the archive kept the profile: "
+        + Arrays.toString(lastVerdict().reasons()));
+  }
+
+  @Test
+  void anEditIsCheckedAgainstTheMemoStoredBesideTheSeller() throws Exception {
+    start(null, 0);
+    harness.processElement(establishedSeller("s-2"), 0);
+    harness.processElement(listing("s-2", "Canvas weekend bag").id("l-2").price(5_000, "GBP").build(), 0);
+    harness.processElement(listing("s-2", "Canvas weekend bag, AAA replica").id("l-2").edit().price(5_000, "GBP").build(), 0);
+    assertTrue(has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
+  }
+
+  @Test
+  void stateWrittenByTheLayoutBeforeIsReadAfterAnUpgradeAndSurvivesTheNextRestore() throws Exception {
+    start(v1Snapshot(), 1_000);
+    // A redelivered event scored before the upgrade: its memo is in the old listings state.
+    WardenEvent legacyRedelivery = listing("s-legacy", "Canvas weekend bag").id("l-legacy").eventId("e-legacy-1")
+        .price(5_000, "GBP").build();
+    harness.processElement(legacyRedelivery, 0);
+    assertEquals(0, verdicts(), "dropped as a duplicate, by the memo written before the upgrade");
+    // An edit of a listing scored before the upgrade is checked against that listing's memo.
+    WardenEvent edit = listing("s-legacy", "Canvas weekend bag, AAA replica").id("l-legacy").eventId("e-legacy-2").edit()
+        .price(5_000, "GBP").build();
+    harness.processElement(edit, 0);
+    assertTrue(has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
+    assertFalse(has(lastVerdict(), "seller.unknown"), "the seller's profile came from the old seller state");
+
+    // Snapshot in the new layout and restore it: the new memo, the head, and the bound on the old
+    // memos' life all survive (s-penalised is first touched only now).
+    OperatorSubtaskState v2 = harness.snapshot(2L, 2L);
+    start(v2, 1_000);
+    harness.processElement(edit, 0);
+    assertEquals(0, verdicts(), "the edit's memo, written in the new layout, survived the restore");
+    harness.processElement(listing("s-penalised", "Oak side table").id("l-pen").eventId("e-pen-1").build(), 0);
+    assertEquals(0, verdicts(), "the old memos are still looked up after a restore of the new layout");
+    harness.processElement(listing("s-penalised", "Oak side table, pair").id("l-pen-2").build(), 0);
+    Verdict v = lastVerdict();
+    assertTrue(has(v, "seller.penalty"), Arrays.toString(v.reasons()));
+    assertTrue(Arrays.stream(v.reasons()).anyMatch(r -> r.evidence().contains("3 upheld, 0 overturned, 3 IPR complaints")),
+        "the penalties recorded before the upgrade: " + Arrays.toString(v.reasons()));
+  }
+
+  private long legacyUntil() {
+    return ((SellerScorer) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction()).legacyUntilMillis();
+  }
+
+  @Test
+  void theOldMemosAreLookedUpForOneListingTtlAfterTheUpgradeAndNeverInAJobStartedEmpty() throws Exception {
+    start(null, 0);
+    assertEquals(0L, legacyUntil(), "a job started empty has no memos of the layout before");
+    start(harness.snapshot(1L, 1L), 0);
+    assertEquals(0L, legacyUntil(), "and a restore of its own snapshot does not make it look for them");
+
+    long before = System.currentTimeMillis();
+    start(v1Snapshot(), 0);
+    long until = legacyUntil();
+    assertTrue(until >= before + LISTING_TTL.toMillis() && until <= System.currentTimeMillis() + LISTING_TTL.toMillis(),
+        "one listing TTL from the upgrade: " + until);
+    start(harness.snapshot(2L, 2L), 0);
+    assertEquals(until, legacyUntil(), "the bound is checkpointed, not restarted by the next restore");
+  }
+}

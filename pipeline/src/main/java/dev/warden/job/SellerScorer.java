@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
 /**
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the
  * seller's state and the listing's fingerprint (two point reads in one map state: {@link
- * SellerStore}), hands them to the pure {@link Evaluator}, stores what it returns. If evaluation itself fails, the verdict is a HOLD
- * with an engine.error reason (fail closed), never a crash loop. While a candidate policy
+ * SellerStore}), hands them to the pure {@link Evaluator}, stores what it returns. If evaluation
+ * itself fails, the verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a candidate policy
  * exists, the event is scored with it too, after the live verdict is out, and differences go
  * to the shadow output; the candidate never changes state or the live verdict.
  */

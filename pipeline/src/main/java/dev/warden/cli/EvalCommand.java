@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Scores a labelled evaluation set (JSONL: {\"expect\":\"BLOCK\",\"family\":\"ipr\",\"case\":\"...\","
         + "\"event\":{...}}) with the job's evaluation code and prints precision and recall of BLOCK and of "
-        + "\"not PASS\", and the false-block rate, per signal family, then every case whose decision differs.",
+        + "\"not PASS\", and the false-block rate, overall and per case family (ipr, prohibited, seller, ...), then every case "
+        + "whose decision differs.",
         "Exit status: 0 when every labelled case got its expected decision, 1 otherwise, 2 on bad input."})
 public final class EvalCommand implements Callable<Integer> {
   @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "The labelled set.")

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Precision and recall of BLOCK and of "not PASS", and the false-block rate (legitimate cases
- * that were blocked), overall and per signal family.
+ * that were blocked), overall and per case family (the label's family).
  */
 public final class EvalReport {
   /** Confusion counts for one slice of the set. */

@@ -509,9 +509,9 @@ final class BenchCommand implements Callable<Integer> {
    * first one that was not), then bisection narrows the bracket.
    */
   private int searchMax(String system, WardenClient c, List<Step> steps, int bisections, int secs) throws Exception {
-    int[] b = bracket(steps);
-    int ok = b[0];
-    int bad = b[1];
+    Bracket b = bracket(steps);
+    int ok = b.ok();
+    int bad = b.bad();
     if (bad < 0) {
       return ok; // sustained at every rate tried: a lower bound
     }
@@ -535,12 +535,18 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code {ok, bad}}: the highest rate sustained with every lower measured rate sustained too (0 when
-   * the lowest failed), and the lowest rate that was not sustained (-1 when none failed). A step
-   * that passes above a failing one does not count: a rate is only "sustained" if the rates
-   * below it are too, so one lucky step cannot lift the figure past a failure.
+   * Where the highest sustained rate lies: {@code ok}, the highest rate sustained with every lower
+   * measured rate sustained too (0 when the lowest failed), and {@code bad}, the lowest rate that was
+   * not sustained (-1 when none failed).
    */
-  static int[] bracket(List<Step> steps) {
+  record Bracket(int ok, int bad) {}
+
+  /**
+   * The bracket of {@code steps}. A step that passes above a failing one does not count: a rate is
+   * only "sustained" if the rates below it are too, so one lucky step cannot lift the figure past a
+   * failure.
+   */
+  static Bracket bracket(List<Step> steps) {
     int bad = -1;
     for (Step s : steps) {
       if (!s.sustained() && (bad < 0 || s.rate() < bad)) {
@@ -553,7 +559,7 @@ final class BenchCommand implements Callable<Integer> {
         ok = s.rate();
       }
     }
-    return new int[] {ok, bad};
+    return new Bracket(ok, bad);
   }
 
   /** The bisection's steps (those after the first {@code planned}) on one line, or nothing. */

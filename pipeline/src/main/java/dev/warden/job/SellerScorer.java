@@ -8,6 +8,7 @@ import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.core.state.SellerHead;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -18,6 +19,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the
@@ -30,6 +33,7 @@ import org.apache.flink.util.Collector;
 public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(SellerScorer.class);
 
   private final String policyJson;
   private final Duration sellerTtl;
@@ -120,11 +124,16 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     }
     if (until < 0) {
       until = ctx.isRestored() ? System.currentTimeMillis() + listingTtl.toMillis() : 0L;
+      if (until > 0) {
+        LOG.info("seller scorer restored from state without '{}' (a version before the seller-entries layout): listing "
+            + "memos are also looked up in '{}' until {}", Names.STATE_LEGACY_MEMOS_UNTIL, Names.STATE_LISTINGS,
+            Instant.ofEpochMilli(until));
+      }
     }
     legacyUntilMillis = until;
   }
 
-  /** Until when memos of the layout before may be looked up (0: never); for tests and the log. */
+  /** Until when memos of the layout before may be looked up (0: never); for tests. */
   long legacyUntilMillis() {
     return legacyUntilMillis;
   }

@@ -5,6 +5,7 @@ import static dev.warden.testing.Fixtures.live;
 import static dev.warden.testing.Fixtures.omega;
 import static dev.warden.testing.Fixtures.outcome;
 import static dev.warden.testing.Fixtures.transcript;
+import static dev.warden.job.ScorerHarnesses.has;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,10 +59,6 @@ class CreatorScorerHarnessTest {
   private Verdict last() {
     List<Verdict> out = harness.extractOutputValues();
     return out.get(out.size() - 1);
-  }
-
-  private static boolean has(Verdict v, String signal) {
-    return Arrays.stream(v.reasons()).anyMatch(r -> r.signal().equals(signal));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.warden.testing.Fixtures.establishedSeller;
 import static dev.warden.testing.Fixtures.listing;
 import static dev.warden.testing.Fixtures.newUnverifiedSeller;
 import static dev.warden.testing.Fixtures.omega;
+import static dev.warden.job.ScorerHarnesses.has;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import dev.warden.core.scoring.Reason;
 import dev.warden.core.scoring.Verdict;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -55,12 +55,7 @@ class SellerScorerHarnessTest {
   }
 
   private Verdict lastVerdict() {
-    List<Verdict> out = harness.extractOutputValues();
-    return out.get(out.size() - 1);
-  }
-
-  private static boolean has(Verdict v, String signal) {
-    return Arrays.stream(v.reasons()).map(Reason::signal).anyMatch(signal::equals);
+    return ScorerHarnesses.lastVerdict(harness);
   }
 
   @Test
@@ -165,15 +160,8 @@ class SellerScorerHarnessTest {
     var snapshot = harness.snapshot(1L, 1L);
     harness.close();
 
-    harness = new KeyedBroadcastOperatorTestHarness<>(
-        new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-            new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE, CACHE), List.of(Names.BRANDS, Names.POLICIES)),
-        // The same key-group layout as the harness that took the snapshot (max parallelism 1).
-        new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
-    harness.setup();
-    harness.initializeState(snapshot);
-    harness.open();
-    harness.setStateTtlProcessingTime(0);
+    harness = ScorerHarnesses.sellerScorer(
+        new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE, CACHE), snapshot);
     harness.processElement(listing("s-10", "Oak side table").build(), 0);
     assertEquals("stricter-2", lastVerdict().policyVersion(), "restored from broadcast state, not the built-in policy");
     assertEquals(Decision.HOLD, lastVerdict().decision());

@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import static dev.warden.job.ScorerHarnesses.has;
 import static dev.warden.testing.Fixtures.establishedSeller;
 import static dev.warden.testing.Fixtures.listing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,15 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.PolicyLoader;
-import dev.warden.core.scoring.Reason;
 import dev.warden.core.scoring.Verdict;
+import dev.warden.core.state.ListingMemo;
+import dev.warden.core.state.SellerEntry;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -53,16 +57,8 @@ class SellerStateLayoutTest {
     if (harness != null) {
       harness.close();
     }
-    harness = new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL,
-            cacheEntries, cacheEntries), List.of(Names.BRANDS, Names.POLICIES)),
-        new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
-    harness.setup();
-    if (restoreFrom != null) {
-      harness.initializeState(restoreFrom);
-    }
-    harness.open();
-    harness.setStateTtlProcessingTime(0);
+    harness = ScorerHarnesses.sellerScorer(new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL,
+        cacheEntries, cacheEntries), restoreFrom);
   }
 
   private static OperatorSubtaskState v1Snapshot() throws Exception {
@@ -75,12 +71,20 @@ class SellerStateLayoutTest {
   }
 
   private Verdict lastVerdict() {
-    List<Verdict> out = harness.extractOutputValues();
-    return out.get(out.size() - 1);
+    return ScorerHarnesses.lastVerdict(harness);
   }
 
-  private static boolean has(Verdict v, String signal) {
-    return Arrays.stream(v.reasons()).map(Reason::signal).anyMatch(signal::equals);
+  /** The current seller's entries in {@code seller-entries} and, for comparison, its {@code listings} memos. */
+  private MapState<String, SellerEntry> entries(String seller) throws Exception {
+    KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(seller);
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.sellerEntries(LISTING_TTL));
+  }
+
+  private MapState<String, ListingMemo> legacyMemos(String seller) throws Exception {
+    KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
+    backend.setCurrentKey(seller);
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.listingMemos(LISTING_TTL));
   }
 
   @Test
@@ -100,6 +104,11 @@ class SellerStateLayoutTest {
     start(null, 0);
     harness.processElement(establishedSeller("s-2"), 0);
     harness.processElement(listing("s-2", "Canvas weekend bag").id("l-2").price(5_000, "GBP").build(), 0);
+    MapState<String, SellerEntry> entries = entries("s-2");
+    assertTrue(entries.get(SellerEntry.HEAD_KEY).head().seller().profileKnown(), "the seller's head, in the same map");
+    SellerEntry memo = entries.get("l-2");
+    assertTrue(memo != null && memo.memo() != null && memo.memo().priceMinor() == 5_000, "the listing's memo, beside it");
+    assertTrue(legacyMemos("s-2").isEmpty(), "nothing is written to the old listings state");
     harness.processElement(listing("s-2", "Canvas weekend bag, AAA replica").id("l-2").edit().price(5_000, "GBP").build(), 0);
     assertTrue(has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
   }

@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -69,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
   Path outDir;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Job options for the embedded job (see ./warden run --list-options), to compare settings.")
-  java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+  Map<String, String> settings = new LinkedHashMap<>();
 
   @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
@@ -149,12 +152,12 @@ final class BenchCommand implements Callable<Integer> {
       gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
       // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
       // producer linger), so the floor is the same Kafka path without Flink.
-      java.util.Properties kafkaProps = clientProperties(o);
+      Properties kafkaProps = clientProperties(o);
       try (FloorPassThrough floor = new FloorPassThrough(bs, kafkaProps);
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
           WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps);
           WardenClient flinkClient = flinkFloor ? client(bs, FlinkFloorJob.IN, FlinkFloorJob.OUT, kafkaProps) : null) {
-        java.util.Map<String, WardenClient> pipelines = new java.util.LinkedHashMap<>();
+        Map<String, WardenClient> pipelines = new LinkedHashMap<>();
         pipelines.put("Warden (warden.verdicts)", warden);
         if (flinkFloor) {
           pipelines.put("the Flink floor (" + FlinkFloorJob.OUT + ")", flinkClient);
@@ -347,7 +350,7 @@ final class BenchCommand implements Callable<Integer> {
     return steps.stream().allMatch(Step::sustained);
   }
 
-  private static WardenClient client(String bs, String in, String out, java.util.Properties kafkaProps) {
+  private static WardenClient client(String bs, String in, String out, Properties kafkaProps) {
     WardenClient.Builder b = WardenClient.builder().bootstrap(bs).eventsTopic(in).verdictsTopic(out).deadline(Duration.ofSeconds(5));
     kafkaProps.stringPropertyNames().forEach(k -> b.kafka(k, kafkaProps.getProperty(k)));
     return b.build();
@@ -364,14 +367,14 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The job's {@code kafka.*} settings plus its producers' latency settings, for the bench's own clients. */
-  static java.util.Properties clientProperties(WardenOptions o) {
-    java.util.Properties p = o.kafkaProperties();
+  static Properties clientProperties(WardenOptions o) {
+    Properties p = o.kafkaProperties();
     WardenJob.putLatencyProducerSettings(o, p);
     return p;
   }
 
   /** Brands, sellers and creators to Warden first; then one event through each of {@code pipelines} to know it answers. */
-  private void setup(WardenClient warden, java.util.Map<String, WardenClient> pipelines) throws Exception {
+  private void setup(WardenClient warden, Map<String, WardenClient> pipelines) throws Exception {
     System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());

@@ -24,6 +24,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -95,10 +97,15 @@ final class BenchCommand implements Callable<Integer> {
   boolean flinkFloor;
 
   @Option(names = "--timeline", description = "Print one line per second during each step (and the warm-up, marked so): sent, verdicts, interval "
-      + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms.")
+      + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms. A second in which "
+      + "the embedded job completed a checkpoint ends with 'checkpoint'; after each Warden and Flink-floor step one line "
+      + "gives the p99 of those seconds and of the others.")
   boolean timeline;
 
   private TrafficGenerator gen;
+
+  static final String WARDEN_JOB = "warden-bench";
+  static final String FLINK_FLOOR_JOB = "warden-bench-flink-floor";
 
   @Override
   public Integer call() throws Exception {
@@ -141,13 +148,13 @@ final class BenchCommand implements Callable<Integer> {
         kafka.createTopics(topics);
         var env = localEnvironment(o, outDir.resolve("checkpoints"));
         WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
-        job = env.executeAsync("warden-bench");
+        job = env.executeAsync(WARDEN_JOB);
       }
       if (flinkFloor) {
         WardenOptions fo = localJobOptions(options, bs, parallelism);
         var env = localEnvironment(fo, outDir.resolve("checkpoints").resolve("flink-floor"));
         FlinkFloorJob.build(env, fo, FlinkFloorJob.IN, FlinkFloorJob.OUT);
-        flinkFloorJob = env.executeAsync("warden-bench-flink-floor");
+        flinkFloorJob = env.executeAsync(FLINK_FLOOR_JOB);
       }
       gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
       // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
@@ -234,8 +241,19 @@ final class BenchCommand implements Callable<Integer> {
 
   /** A local MiniCluster environment with the job's Flink configuration, checkpointing to {@code checkpoints}. */
   private static StreamExecutionEnvironment localEnvironment(WardenOptions o, Path checkpoints) {
-    return StreamExecutionEnvironment.createLocalEnvironment(o.getInt(WardenOptions.PARALLELISM),
-        WardenJob.flinkConfig(o, checkpoints.toAbsolutePath().toUri().toString()));
+    Configuration conf = WardenJob.flinkConfig(o, checkpoints.toAbsolutePath().toUri().toString());
+    // The timeline marks the seconds in which a checkpoint completed (CheckpointCounter).
+    conf.set(ConfigOptions.key(CheckpointCounter.configKey()).stringType().noDefaultValue(),
+        CheckpointCounter.Factory.class.getName());
+    return StreamExecutionEnvironment.createLocalEnvironment(o.getInt(WardenOptions.PARALLELISM), conf);
+  }
+
+  /** The embedded job whose checkpoints a step's timeline marks, or null (the plain floor has none). */
+  private static CheckpointCounter.Watch checkpointWatch(String system) {
+    if (system.startsWith("flink-floor")) {
+      return new CheckpointCounter.Watch(FLINK_FLOOR_JOB);
+    }
+    return system.startsWith("warden") ? new CheckpointCounter.Watch(WARDEN_JOB) : null;
   }
 
   /**
@@ -422,10 +440,11 @@ final class BenchCommand implements Callable<Integer> {
     long start = System.nanoTime();
     int mid = 0;
     long nextTick = start + 1_000_000_000L;
+    Seconds seconds = timeline ? new Seconds(checkpointWatch(system)) : null;
     for (int i = 0; i < n; i++) {
       if (timeline && System.nanoTime() >= nextTick) {
         nextTick += 1_000_000_000L;
-        tick(system, stats, c, i, start);
+        tick(system, stats, c, i, start, seconds);
       }
       long due = start + (long) i * 1_000_000_000L / rate;
       long now;
@@ -450,7 +469,8 @@ final class BenchCommand implements Callable<Integer> {
       while ((now = System.nanoTime()) < nextTick) {
         LockSupport.parkNanos(Math.min(nextTick - now, 1_000_000));
       }
-      tick(system, stats, c, n, start);
+      tick(system, stats, c, n, start, seconds);
+      seconds.report(system, rate);
     }
     int end = c.inFlight();
     long wait = System.nanoTime() + Duration.ofSeconds(6).toNanos();
@@ -488,16 +508,64 @@ final class BenchCommand implements Callable<Integer> {
     return done;
   }
 
-  private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start) {
+  private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start, Seconds seconds) {
     Histogram h = stats.interval();
+    boolean checkpoint = seconds.add(h);
     Histogram in = stats.inbound.getIntervalHistogram();
     // "decided" = event time to the engine's decision (inbound Kafka, source, shuffle, scoring), in whole
     // milliseconds; the rest of the latency is the verdict's way back (sink, Kafka, client).
     String decided = in.getTotalCount() == 0 ? "" : String.format(Locale.ROOT, "  decided p50 %d p99 %d ms",
         in.getValueAtPercentile(50), in.getValueAtPercentile(99));
-    System.err.printf(Locale.ROOT, "bench:   %s %-11s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%n",
+    System.err.printf(Locale.ROOT, "bench:   %s %-11s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%s%n",
         LocalTime.now().truncatedTo(ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
-        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight(), decided);
+        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight(), decided,
+        checkpoint ? "  checkpoint" : "");
+  }
+
+  /**
+   * A step's seconds on the timeline, split by whether the job completed a checkpoint in them: at
+   * the end the step says how many seconds had one and what the others measured, which tells a
+   * checkpoint's share of the step's p99 from the rest.
+   */
+  static final class Seconds {
+    private final CheckpointCounter.Watch watch;
+    private final Histogram others = new Histogram(60_000_000_000L, 3);
+    private final Histogram withCheckpoint = new Histogram(60_000_000_000L, 3);
+    private int count;
+    private int checkpointSeconds;
+
+    Seconds(CheckpointCounter.Watch watch) {
+      this.watch = watch;
+    }
+
+    /** Files one second's latencies; true when the job completed a checkpoint in it. */
+    boolean add(Histogram second) {
+      boolean checkpoint = watch != null && watch.completedSinceLastLook();
+      count++;
+      if (checkpoint) {
+        checkpointSeconds++;
+        withCheckpoint.add(second);
+      } else {
+        others.add(second);
+      }
+      return checkpoint;
+    }
+
+    /**
+     * One line after a measured step's timeline; nothing for the warm-up, the plain floor, or a job
+     * this JVM does not run (with {@code --bootstrap}).
+     */
+    void report(String system, int rate) {
+      if (watch == null || !watch.known() || system.endsWith("warm-up")) {
+        return;
+      }
+      System.err.printf(Locale.ROOT, "bench: %-11s %6d/s  seconds with a checkpoint %d of %d: p99 %s ms in them, %s ms in the others%n",
+          system, rate, checkpointSeconds, count, p99(withCheckpoint), p99(others));
+    }
+
+    private static String p99(Histogram h) {
+      return h.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", LatencyStats.ms(h.getValueAtPercentile(99)));
+    }
   }
 
   private static Step report(Step s) {

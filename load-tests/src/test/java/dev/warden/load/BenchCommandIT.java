@@ -45,8 +45,10 @@ class BenchCommandIT {
 
   @Test
   void aSmallRunReportsEverySystemAndEveryEventGetsAVerdict(@TempDir Path dir) throws Exception {
+    // Checkpoints every second, so the timeline has checkpoint seconds to mark in a 3-s step.
     Run r = bench("bench", "--rates", "200", "--seconds", "3", "--warmup", "5", "--warmup-rate", "200",
-        "--search-steps", "0", "--timeline", "--flink-floor", "--out-dir", dir.toString());
+        "--search-steps", "0", "--timeline", "--flink-floor", "--set", "checkpoint.interval-ms=1000",
+        "--out-dir", dir.toString());
     assertEquals(0, r.exit(), r.err());
 
     String[] lines = r.out().strip().split("\n");
@@ -87,6 +89,19 @@ class BenchCommandIT {
       double t = Double.parseDouble(last.substring(last.indexOf(system) + system.length()).trim().split("s")[0]);
       assertTrue(t >= 2.95, "the last line is the step's third second: " + last);
     }
+    // The seconds in which a job completed a checkpoint are marked, and each job's step says what
+    // its other seconds measured; the plain floor has no checkpoints.
+    for (String system : new String[] {"warden      t=", "flink-floor t="}) {
+      assertTrue(r.err().lines().anyMatch(l -> l.contains(system) && l.endsWith("  checkpoint")),
+          system + " seconds with a checkpoint are marked:\n" + r.err());
+    }
+    assertTrue(r.err().lines().noneMatch(l -> l.contains("floor       t=") && l.endsWith("  checkpoint")), r.err());
+    for (String system : new String[] {"warden     ", "flink-floor"}) {
+      assertTrue(r.err().lines().anyMatch(l -> l.startsWith("bench: " + system + "    200/s  seconds with a checkpoint ")
+          && l.contains(" of 3: p99 ")), system + "'s step summary of its checkpoint seconds:\n" + r.err());
+    }
+    assertTrue(r.err().lines().noneMatch(l -> l.startsWith("bench: floor ") && l.contains("seconds with a checkpoint")),
+        r.err());
     assertTrue(r.err().contains("warden warm-up t="), "the warm-up's lines are marked as such");
     assertTrue(r.err().contains("bench: warm-up done after"), "the warm-up says how it ended:\n" + r.err());
     assertTrue(r.err().contains("Flink floor p50 / p99"), "the table has the Flink floor's column:\n" + r.err());

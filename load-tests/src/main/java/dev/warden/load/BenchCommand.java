@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
       + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
       + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
-      + "what the scoring and its state cost. Makes the run 20-35 % longer.",
+      + "what the scoring and its state cost. Makes the run 20-35 %% longer.",
       "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
       + "bench.flink-floor.verdicts must exist there)."})
   boolean flinkFloor;
@@ -117,6 +117,11 @@ final class BenchCommand implements Callable<Integer> {
     int parallelism;
     WardenOptions options;
     try {
+      require(secs >= 1, "--seconds must be 1 or more, got " + secs);
+      for (int r : plan) {
+        require(r >= 1, "--rates must all be 1 or more, got " + r);
+      }
+      require(search >= 0, "--search-steps must be 0 or more, got " + search);
       require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
       require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
       parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());

@@ -13,7 +13,22 @@ public final class LoadMain implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line as {@code ./warden load} runs it: an option value it cannot even parse
+   * ({@code --rates abc}) is refused like any other bad value, with one line naming the command
+   * and exit code 2, not the whole usage text.
+   */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new LoadMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    });
+    return cl;
   }
 
   @Override

@@ -35,7 +35,7 @@ class BenchCommandIT {
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = new CommandLine(new LoadMain()).execute(args);
+      int exit = LoadMain.commandLine().execute(args);
       return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
@@ -91,11 +91,13 @@ class BenchCommandIT {
     }
     // The seconds in which a job completed a checkpoint are marked, and each job's step says what
     // its other seconds measured; the plain floor has no checkpoints.
-    for (String system : new String[] {"warden      t=", "flink-floor t="}) {
-      assertTrue(r.err().lines().anyMatch(l -> l.contains(system) && l.endsWith("  checkpoint")),
-          system + " seconds with a checkpoint are marked:\n" + r.err());
+    // (Warm-up and step together: 8 s of timeline with checkpoints due every second.)
+    for (String system : new String[] {" warden ", " flink-floor "}) {
+      assertTrue(r.err().lines().anyMatch(l -> l.startsWith("bench:   ") && l.contains(system) && l.contains(" t=")
+          && l.endsWith("  checkpoint")), system + "seconds with a checkpoint are marked:\n" + r.err());
     }
-    assertTrue(r.err().lines().noneMatch(l -> l.contains("floor       t=") && l.endsWith("  checkpoint")), r.err());
+    assertTrue(r.err().lines().noneMatch(l -> l.startsWith("bench:   ") && l.contains(" floor ") && l.endsWith("  checkpoint")),
+        r.err());
     for (String system : new String[] {"warden     ", "flink-floor"}) {
       assertTrue(r.err().lines().anyMatch(l -> l.startsWith("bench: " + system + "    200/s  seconds with a checkpoint ")
           && l.contains(" of 3: p99 ")), system + "'s step summary of its checkpoint seconds:\n" + r.err());
@@ -110,6 +112,19 @@ class BenchCommandIT {
   @Test
   void aBadWarmUpRateIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
     assertRefusedBeforeAnythingStarts(dir, "--warmup-rate must be positive, got 0", "--warmup-rate", "0");
+  }
+
+  @Test
+  void stepsOfNoSecondsOrRatesOfNoEventsAreRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    assertRefusedBeforeAnythingStarts(dir, "--seconds must be 1 or more, got 0", "--seconds", "0");
+    assertRefusedBeforeAnythingStarts(dir, "--rates must all be 1 or more, got 0", "--rates", "1000,0");
+    assertRefusedBeforeAnythingStarts(dir, "--search-steps must be 0 or more, got -1", "--search-steps", "-1");
+  }
+
+  @Test
+  void aValueThatIsNotANumberIsRefusedInOneLine(@TempDir Path dir) {
+    assertRefusedBeforeAnythingStarts(dir,
+        "Invalid value for option '--rates' (EPS,...): 'abc' is not an int (see --help)", "--rates", "abc");
   }
 
   @Test

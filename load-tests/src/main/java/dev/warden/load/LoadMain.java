@@ -26,6 +26,9 @@ public final class LoadMain implements Runnable {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine cmd = ex.getCommandLine();
       cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
+      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(u, cmd.getErr()); // "Did you mean ...?"
+      }
       return cmd.getCommandSpec().exitCodeOnInvalidInput();
     });
     return cl;

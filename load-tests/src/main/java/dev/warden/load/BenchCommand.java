@@ -248,7 +248,7 @@ final class BenchCommand implements Callable<Integer> {
   private static StreamExecutionEnvironment localEnvironment(WardenOptions o, Path checkpoints) {
     Configuration conf = WardenJob.flinkConfig(o, checkpoints.toAbsolutePath().toUri().toString());
     // The timeline marks the seconds in which a checkpoint completed (CheckpointCounter).
-    conf.set(ConfigOptions.key(CheckpointCounter.configKey()).stringType().noDefaultValue(),
+    conf.set(ConfigOptions.key(CheckpointCounter.CONFIG_KEY).stringType().noDefaultValue(),
         CheckpointCounter.Factory.class.getName());
     return StreamExecutionEnvironment.createLocalEnvironment(o.getInt(WardenOptions.PARALLELISM), conf);
   }

@@ -12,7 +12,7 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * How many checkpoints each embedded job has completed, for the bench's timeline: a Flink metric
- * reporter (registered in the bench's own MiniCluster configuration, {@link #configKey()}) that
+ * reporter (registered in the bench's own MiniCluster configuration, {@link #CONFIG_KEY}) that
  * keeps each job's {@code numberOfCompletedCheckpoints} gauge, read once a second by the timeline
  * to mark the seconds in which a checkpoint completed. The bench runs the jobs in its own JVM, so
  * a static map is where the JobManager's metric and the bench meet.
@@ -23,9 +23,7 @@ public final class CheckpointCounter implements MetricReporter {
   private static final Map<String, Gauge<?>> GAUGES = new ConcurrentHashMap<>();
 
   /** The configuration key that registers this reporter (its value: {@link Factory}'s class name). */
-  static String configKey() {
-    return "metrics.reporter.bench-checkpoints.factory.class";
-  }
+  static final String CONFIG_KEY = "metrics.reporter.bench-checkpoints.factory.class";
 
   /**
    * Checkpoints completed so far by the job of this name, or -1 while the job has not registered the

@@ -1,5 +1,6 @@
 package dev.warden.load;
 
+import dev.warden.cli.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,22 +17,9 @@ public final class LoadMain implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /**
-   * The command line as {@code ./warden load} runs it: an option value it cannot even parse
-   * ({@code --rates abc}) is refused like any other bad value, with one line naming the command
-   * and exit code 2, not the whole usage text.
-   */
+  /** The command line as {@code ./warden load} runs it (one-line refusals: {@link Main#commandLine}). */
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new LoadMain()).setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
-      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-        CommandLine.UnmatchedArgumentException.printSuggestions(u, cmd.getErr()); // "Did you mean ...?"
-      }
-      return cmd.getCommandSpec().exitCodeOnInvalidInput();
-    });
-    return cl;
+    return Main.commandLine(new LoadMain());
   }
 
   @Override

@@ -13,8 +13,26 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    System.exit(code);
+    System.exit(commandLine(new Main()).execute(args));
+  }
+
+  /**
+   * A Warden command line ({@code ./warden ...}, and {@code ./warden load ...} from the load-tests
+   * module): an option value it cannot even parse ({@code --parallelism abc}) is refused like any
+   * other bad value, with one line naming the command and exit code 2, not the whole usage text;
+   * a mistyped subcommand also gets picocli's "Did you mean".
+   */
+  public static CommandLine commandLine(Object command) {
+    CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
+      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(u, cmd.getErr());
+      }
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    });
+    return cl;
   }
 
   @Override

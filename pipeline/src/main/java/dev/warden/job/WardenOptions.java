@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +144,7 @@ public final class WardenOptions implements Serializable {
   static String unknownOption(String k) {
     List<String> close = ALL.stream().map(Option::key)
         .filter(known -> distance(k, known) <= Math.max(2, known.length() / 5) || lastSegment(known).equals(lastSegment(k)))
-        .sorted(java.util.Comparator.comparingInt(known -> distance(k, known)))
+        .sorted(Comparator.comparingInt(known -> distance(k, known)))
         .limit(3).toList();
     return "unknown option '" + k + "'" + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream()
         .map(c -> "'" + c + "'").toList()) + "?") + " (`./warden run --list-options` lists every key; kafka.<key> and "

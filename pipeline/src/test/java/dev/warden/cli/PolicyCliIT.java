@@ -70,7 +70,7 @@ class PolicyCliIT {
       String[] full = new String[args.length + 1];
       full[0] = "policy";
       System.arraycopy(args, 0, full, 1, args.length);
-      exit = new CommandLine(new Main()).execute(full);
+      exit = Main.commandLine(new Main()).execute(full);
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);

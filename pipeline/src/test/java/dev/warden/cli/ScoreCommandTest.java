@@ -29,7 +29,7 @@ class ScoreCommandTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new Main()).execute(args);
+      exit = Main.commandLine(new Main()).execute(args);
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -84,5 +84,17 @@ class ScoreCommandTest {
     Run r = score("score", "--input", sample().toString(), "--policy", policy.toString());
     assertEquals(1, r.exit());
     assertTrue(r.stderr().contains("must not be above thresholds.block"), r.stderr());
+  }
+
+  @Test
+  void anOptionValueThatCannotBeParsedIsRefusedInOneLine() throws Exception {
+    Run r = score("score", "--input");
+    assertEquals(2, r.exit());
+    assertEquals("warden score: Missing required parameter for option '--input' (FILE) (see --help)", r.stderr().strip(),
+        "one line, no usage text");
+    Run typo = score("scroe");
+    assertEquals(2, typo.exit());
+    assertTrue(typo.stderr().startsWith("warden: Unmatched argument at index 0: 'scroe' (see --help)"), typo.stderr());
+    assertTrue(typo.stderr().contains("Did you mean: warden score"), typo.stderr());
   }
 }

@@ -180,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
         // Warden's steps and search first, then the floor's: both run in this JVM, and switching
         // between them at every rate made the JIT throw away code compiled for the other's Kafka
         // traffic (class-check and unstable-if deoptimizations), so each Warden step began with
-        // seconds of recompiling on a full machine (docs/latency.md, Session 6).
+        // seconds of recompiling on a full machine (docs/latency-sessions.md, Session 6).
         if (warmSecs > 0) {
           warmUp(warden, warmupRate, warmSecs, settleWindowSecs(o.getInt(WardenOptions.CHECKPOINT_INTERVAL_MS)));
         }
@@ -265,7 +265,7 @@ final class BenchCommand implements Callable<Integer> {
    * How long the JIT must have stayed quiet before the warm-up ends: a checkpoint runs code that
    * runs at no other time (state hand-off, acknowledgements serialized for the coordinator), and
    * C2 compiled a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a
-   * core in the second after each, on a machine that is busy already (docs/latency.md, Session 6).
+   * core in the second after each, on a machine that is busy already (docs/latency-sessions.md, Session 6).
    * So the quiet stretch covers a checkpoint: the interval plus a second, at least 5 s, at most 20.
    */
   static int settleWindowSecs(int checkpointIntervalMs) {
@@ -383,7 +383,7 @@ final class BenchCommand implements Callable<Integer> {
    * The embedded job's parallelism when none is given. On two CPUs the broker, the load generator,
    * the client and the job share them: a second pipeline (a second fetcher, scorer and producer
    * thread, more and smaller Kafka requests) bought no throughput there and cost latency
-   * (docs/latency.md, Sessions 4 and 5).
+   * (docs/latency-sessions.md, Sessions 4 and 5).
    */
   static int defaultParallelism(int cpus) {
     return cpus <= 2 ? 1 : 2;

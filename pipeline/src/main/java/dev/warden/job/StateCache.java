@@ -20,7 +20,7 @@ import org.apache.flink.metrics.MetricGroup;
  * a fixed number of entries, least recently used out first. Values must be immutable.
  *
  * <p>Single-threaded by design (one task thread owns it): a plain access-ordered map. Caffeine's
- * concurrent bookkeeping cost 12 % of the seller scorer's CPU here (docs/latency.md).
+ * concurrent bookkeeping cost 12 % of the seller scorer's CPU here (docs/latency-sessions.md, Session 3).
  */
 final class StateCache<K, V> {
   /** Loads a value from state on a miss; null when state has none. */

@@ -73,7 +73,7 @@ public final class WardenJob {
     // searches every SST file's index and data blocks: 14 % of the seller scorer's CPU, 3 % with
     // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/latency.md).
     c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-    // Warden's own RocksDB settings (a memtable bloom filter, off by default: docs/latency.md, Session 7).
+    // Warden's own RocksDB settings (a memtable bloom filter, off by default: docs/latency-sessions.md, Session 7).
     c.set(RocksDBOptions.OPTIONS_FACTORY, WardenRocksDBOptions.class.getName());
     c.set(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO, memtableBloomRatio(o));
     // RocksDB's block cache (index, filter and data blocks) is carved out of managed memory, which

@@ -83,14 +83,14 @@ public final class WardenOptions implements Serializable {
       "Per scorer task, how many deserialized seller/creator states to keep in memory in front of RocksDB "
           + "(write-through, expiring with the state's TTL); 0 (the default): none. With RocksDB's block cache and "
           + "bloom filters a cache saved no CPU here, and its entries made young collections three times as frequent "
-          + "(docs/latency.md, Session 6); worth trying when RocksDB reads go to disk.");
+          + "(docs/latency-sessions.md, Session 6); worth trying when RocksDB reads go to disk.");
   public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
       "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
           + "0 (the default): none, as for state.cache-entries.");
   public static final Option STATE_MEMTABLE_BLOOM_RATIO = option("state.memtable-bloom-ratio", "0",
       "RocksDB memtable bloom filter, as a share of each memtable's size (0 to 0.25; 0, the default: off). A read of a "
           + "key a memtable lacks then skips its skip list, but every write and every other read pays for the filter: "
-          + "at 10,000/s here p50 was 3 ms worse with 0.02 (docs/latency.md, Session 7). Worth trying when most reads "
+          + "at 10,000/s here p50 was 3 ms worse with 0.02 (docs/latency-sessions.md, Session 7). Worth trying when most reads "
           + "miss the memtables (state far beyond memory).");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");

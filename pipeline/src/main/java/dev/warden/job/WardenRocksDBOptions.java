@@ -15,7 +15,7 @@ import org.rocksdb.DBOptions;
  * read first searches the memtables' skip lists (tens of cache-missing pointer hops in a 64-MB
  * memtable) even when the key is not there; with the filter such a miss costs one probe, but every
  * write and every read of a key that is there pays for the filter too. In the bench, whose state
- * fits the memtables and the block cache, that made verdicts slower (docs/latency.md, Session 7).
+ * fits the memtables and the block cache, that made verdicts slower (docs/latency-sessions.md, Session 7).
  * Installed by {@link WardenJob#flinkConfig} through {@code state.backend.rocksdb.options-factory};
  * a {@code flink.} override of that key replaces it.
  */

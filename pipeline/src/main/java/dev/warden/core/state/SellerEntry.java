@@ -6,7 +6,7 @@ package dev.warden.core.state;
  * not a value state beside a map state, puts a seller and its listings in one RocksDB column
  * family and one memtable, the seller's entry beside its memos: the seller scorer needed 12-13 %
  * less CPU per event and sustained 10,000 events/s where two column families did not
- * (docs/latency.md, Session 9).
+ * (docs/latency-sessions.md, Session 9).
  */
 public record SellerEntry(SellerHead head, ListingMemo memo) {
   /** The map key of the seller's own entry; listing ids are never empty (events are validated). */

@@ -94,6 +94,16 @@ public final class WardenClient implements AutoCloseable {
       consumer.close();
       throw new IllegalStateException("verdict topic " + b.verdictsTopic + " does not exist at " + b.bootstrap);
     }
+    // The events topic must exist as well, and the producer learns its partitions now: otherwise the
+    // first submit would block on a metadata fetch (hundreds of ms, on the caller's thread and
+    // against that event's deadline), and a missing topic would only show as timeouts.
+    List<org.apache.kafka.common.PartitionInfo> eventInfos = consumer.partitionsFor(b.eventsTopic, Duration.ofSeconds(15));
+    if (eventInfos == null || eventInfos.isEmpty()) {
+      producer.close();
+      consumer.close();
+      throw new IllegalStateException("events topic " + b.eventsTopic + " does not exist at " + b.bootstrap);
+    }
+    producer.partitionsFor(b.eventsTopic);
     infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
     consumer.assign(parts);
     consumer.seekToEnd(parts);

@@ -83,6 +83,11 @@ final class BenchCommand implements Callable<Integer> {
       + "--warmup-rate, then that rate until the JIT has compiled the hot paths (default: 120; quick: 75; 0: none).")
   Integer warmupSeconds;
 
+  @Option(names = "--bank-hashes", paramLabel = "N", defaultValue = "" + DEFAULT_BANK_HASHES,
+      description = "Counterfeit image hashes the brand registrations carry in all: the image-hash bank every listing "
+          + "photo is looked up in (default: ${DEFAULT-VALUE}; at least one per brand).")
+  int bankHashes;
+
   @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",
       description = "Events per second during the warm-up (default: ${DEFAULT-VALUE}). The JIT's optimizing compiler needs a few hundred "
           + "thousand events through the hot paths before its code is in place (docs/latency.md).")
@@ -104,6 +109,9 @@ final class BenchCommand implements Callable<Integer> {
 
   private TrafficGenerator gen;
 
+  /** The image-hash bank of the bench's reference data: "a large image-hash bank", the size the JMH benchmarks use. */
+  static final int DEFAULT_BANK_HASHES = 200_000;
+
   static final String WARDEN_JOB = "warden-bench";
   static final String FLINK_FLOOR_JOB = "warden-bench-flink-floor";
 
@@ -123,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       require(search >= 0, "--search-steps must be 0 or more, got " + search);
       require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
+      require(bankHashes >= 0, "--bank-hashes must be 0 or more, got " + bankHashes);
       require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
       parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
       require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
@@ -161,7 +170,7 @@ final class BenchCommand implements Callable<Integer> {
         FlinkFloorJob.build(env, fo, FlinkFloorJob.IN, FlinkFloorJob.OUT);
         flinkFloorJob = env.executeAsync(FLINK_FLOOR_JOB);
       }
-      gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0);
+      gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0, bankHashes);
       // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
       // producer linger), so the floor is the same Kafka path without Flink.
       Properties kafkaProps = clientProperties(o);
@@ -398,7 +407,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Brands, sellers and creators to Warden first; then one event through each of {@code pipelines} to know it answers. */
   private void setup(WardenClient warden, Map<String, WardenClient> pipelines) throws Exception {
-    System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators ...");
+    System.err.println("bench: registering " + gen.setupSize() + " brands (" + gen.bankHashes()
+        + " counterfeit image hashes in all), sellers and creators ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       warden.send(g.key(), g.value());

@@ -35,16 +35,22 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--malformed", defaultValue = "0.002", description = "Share of malformed records (default: ${DEFAULT-VALUE}).")
   double malformed;
 
+  @Option(names = "--bank-hashes", paramLabel = "N", defaultValue = "" + BenchCommand.DEFAULT_BANK_HASHES,
+      description = "Counterfeit image hashes the brand registrations carry in all (the image-hash bank; default: "
+          + "${DEFAULT-VALUE}; at least one per brand).")
+  int bankHashes;
+
   @Option(names = "--seed", defaultValue = "42")
   long seed;
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1 || rate < 1 || violations < 0 || violations > 1 || malformed < 0 || malformed > 0.5) {
-      System.err.println("warden load generate: --events and --rate must be positive, --violations in [0,1], --malformed in [0,0.5]");
+    if (events < 1 || rate < 1 || violations < 0 || violations > 1 || malformed < 0 || malformed > 0.5 || bankHashes < 0) {
+      System.err.println("warden load generate: --events and --rate must be positive, --violations in [0,1], --malformed in "
+          + "[0,0.5], --bank-hashes 0 or more");
       return 2;
     }
-    TrafficGenerator gen = new TrafficGenerator(seed, events, violations, malformed);
+    TrafficGenerator gen = new TrafficGenerator(seed, events, violations, malformed, bankHashes);
     long setup = Math.min(gen.setupSize(), events);
     long t = 0;
     long scored = 0;

@@ -64,10 +64,13 @@ final class ReplayCommand implements Callable<Integer> {
     long sent = 0;
     long scored = 0;
     long t0 = System.nanoTime();
-    long nextStatus = t0 + 2_000_000_000L;
     try (InputStream in = LoadFiles.open(file);
         WardenClient client = WardenClient.builder().bootstrap(bootstrap != null ? bootstrap : Conn.defaultBootstrap())
             .eventsTopic(eventsTopic).verdictsTopic(verdictsTopic).deadline(Duration.ofMillis(deadlineMs)).build()) {
+      // The schedule starts once the client is connected: building it takes a few hundred ms, and the
+      // records due meanwhile would otherwise go out late, in a burst.
+      t0 = System.nanoTime();
+      long nextStatus = t0 + 2_000_000_000L;
       LoadRecord r;
       while ((r = LoadFiles.next(in)) != null) {
         long due = rate != null ? t0 + sent * 1_000_000_000L / rate : t0 + (long) (r.getAtNanos() * factor);

@@ -2,6 +2,7 @@ package dev.warden.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.embedded.EmbeddedKafka;
@@ -97,6 +98,16 @@ class WardenClientIT {
   private static WardenClient client(Duration deadline) {
     return WardenClient.builder().bootstrap(kafka.bootstrapServers()).eventsTopic("c.events").verdictsTopic("c.verdicts")
         .deadline(deadline).build();
+  }
+
+  @Test
+  void aMissingTopicIsRefusedWhenTheClientIsBuiltNotLeftToTimeOut() {
+    IllegalStateException events = assertThrows(IllegalStateException.class, () -> WardenClient.builder()
+        .bootstrap(kafka.bootstrapServers()).eventsTopic("c.no-such-events").verdictsTopic("c.verdicts").build());
+    assertTrue(events.getMessage().contains("events topic c.no-such-events does not exist"), events.getMessage());
+    IllegalStateException verdicts = assertThrows(IllegalStateException.class, () -> WardenClient.builder()
+        .bootstrap(kafka.bootstrapServers()).eventsTopic("c.events").verdictsTopic("c.no-such-verdicts").build());
+    assertTrue(verdicts.getMessage().contains("verdict topic c.no-such-verdicts does not exist"), verdicts.getMessage());
   }
 
   @Test

@@ -76,6 +76,9 @@ public final class TrafficGenerator {
       "these mugs are handmade in Stoke-on-Trent"};
 
   private final SplittableRandom rnd;
+  /** The bank's filler hashes come from their own stream, so the traffic is the same whatever the bank's size. */
+  private final SplittableRandom bankRnd;
+  private final int bankHashes;
   private final List<BrandCatalog.Entry> catalog;
   private final int brandCount;
   private final int sellerCount;
@@ -95,14 +98,28 @@ public final class TrafficGenerator {
   private final int[] recentSeller = new int[RECENT];
   private long streamSeq;
 
+  /** As below, with a bank of one counterfeit image hash per brand. */
+  public TrafficGenerator(long seed, long totalHint, double violationShare, double malformedShare) {
+    this(seed, totalHint, violationShare, malformedShare, 0);
+  }
+
   /**
    * @param totalHint how many records the run will produce; sizes the brand, seller and creator
    *     population so that a small run is still mostly traffic
+   * @param bankHashes how many counterfeit image hashes the brand registrations carry in all (the
+   *     image-hash bank every listing photo is looked up in); each brand has at least the one its
+   *     counterfeit-image violations are near duplicates of, the rest are spread evenly over the
+   *     brands. The traffic after the setup records does not depend on it.
    */
-  public TrafficGenerator(long seed, long totalHint, double violationShare, double malformedShare) {
+  public TrafficGenerator(long seed, long totalHint, double violationShare, double malformedShare, int bankHashes) {
+    if (bankHashes < 0) {
+      throw new IllegalArgumentException("bankHashes must be 0 or more, got " + bankHashes);
+    }
     this.rnd = new SplittableRandom(seed);
+    this.bankRnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
     this.catalog = BrandCatalog.load();
     this.brandCount = (int) Math.max(10, Math.min(catalog.size(), totalHint / 10));
+    this.bankHashes = Math.max(bankHashes, brandCount);
     this.sellerCount = (int) Math.max(10, Math.min(20_000, totalHint / 8));
     this.creatorCount = (int) Math.max(3, Math.min(200, totalHint / 100));
     this.violationShare = violationShare;
@@ -111,6 +128,11 @@ public final class TrafficGenerator {
     this.brandFloors = new long[brandCount];
     this.sellerEstablished = new boolean[sellerCount];
     this.sellerAuthorizedBrand = new int[sellerCount];
+  }
+
+  /** How many counterfeit image hashes the brand registrations carry in all. */
+  public int bankHashes() {
+    return bankHashes;
   }
 
   /** How many setup records (brands, sellers, creators) come before the traffic. */
@@ -157,6 +179,10 @@ public final class TrafficGenerator {
           .setMinPrice(money(brandFloors[i], "GBP"))
           .addCounterfeitImagePhashes(hex64(brandHashes[i]))
           .setRightsOwner(b.brand() + " Rights Ltd");
+      int extra = bankHashes - brandCount;
+      for (int k = extra / brandCount + (i < extra % brandCount ? 1 : 0); k > 0; k--) {
+        reg.addCounterfeitImagePhashes(hex64(bankRnd.nextLong()));
+      }
       return state(b.brand(), envelope("brand", now, "GB").setBrandRegistered(reg).build());
     }
     i -= brandCount;

@@ -62,4 +62,41 @@ class TrafficGeneratorTest {
     assertTrue(scored > 15_000, "scored: " + scored);
     assertTrue(malformed > 500, "malformed: " + malformed);
   }
+
+  @Test
+  void theImageHashBankIsSpreadOverTheBrandsAndLeavesTheTrafficAsItWas() throws Exception {
+    TrafficGenerator small = new TrafficGenerator(3, 20_000, 0.15, 0.0);
+    TrafficGenerator large = new TrafficGenerator(3, 20_000, 0.15, 0.0, 5_000);
+    assertEquals(small.setupSize(), large.setupSize());
+    int brands = 0;
+    int hashes = 0;
+    int fewest = Integer.MAX_VALUE;
+    int most = 0;
+    for (int i = 0; i < large.setupSize(); i++) {
+      dev.warden.proto.v1.Event a = small.next(1_700_000_000_000L + i).event();
+      dev.warden.proto.v1.Event b = large.next(1_700_000_000_000L + i).event();
+      if (!b.hasBrandRegistered()) {
+        assertEquals(a, b, "profiles do not depend on the bank");
+        continue;
+      }
+      brands++;
+      var hs = b.getBrandRegistered().getCounterfeitImagePhashesList();
+      hashes += hs.size();
+      fewest = Math.min(fewest, hs.size());
+      most = Math.max(most, hs.size());
+      assertEquals(1, a.getBrandRegistered().getCounterfeitImagePhashesCount(), "one hash per brand by default");
+      assertEquals(a.getBrandRegistered().getCounterfeitImagePhashes(0), hs.get(0),
+          "the hash counterfeit-image listings are near duplicates of comes first, as without a bank");
+      assertEquals(hs.size(), new java.util.HashSet<>(hs).size(), "no hash twice in one brand");
+    }
+    assertEquals(5_000, hashes);
+    assertEquals(5_000, large.bankHashes());
+    assertTrue(most - fewest <= 1, "spread evenly: " + fewest + ".." + most + " over " + brands + " brands");
+    for (int i = 0; i < 5_000; i++) {
+      long now = 1_700_000_100_000L + i;
+      assertArrayEquals(small.next(now).value(), large.next(now).value(), "traffic record " + i);
+    }
+    assertEquals(brands, new TrafficGenerator(3, 20_000, 0.15, 0.0, 10).bankHashes(), "at least one hash per brand");
+    assertThrows(IllegalArgumentException.class, () -> new TrafficGenerator(3, 20_000, 0.15, 0.0, -1));
+  }
 }

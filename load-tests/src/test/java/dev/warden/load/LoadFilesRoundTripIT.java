@@ -1,0 +1,117 @@
+package dev.warden.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.warden.embedded.EmbeddedKafka;
+import dev.warden.embedded.TopicSpec;
+import dev.warden.proto.v1.LoadRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one load-file format serves all three tools: a file from {@code generate}, played by {@code replay} into the real
+ * broker and captured again by {@code record}, comes back with the same keys, bytes and order, and with the timing the
+ * replay gave it. No engine runs here, so every scored event ends as the client's fail-closed timeout.
+ */
+class LoadFilesRoundTripIT {
+  private static EmbeddedKafka kafka;
+
+  private record Run(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopics(List.of(TopicSpec.of("rt.events", 1), TopicSpec.of("rt.verdicts", 1)));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static Run load(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int exit = LoadMain.commandLine().execute(args);
+      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private static List<LoadRecord> read(Path file) throws Exception {
+    List<LoadRecord> all = new ArrayList<>();
+    try (InputStream in = LoadFiles.open(file)) {
+      LoadRecord r;
+      while ((r = LoadFiles.next(in)) != null) {
+        all.add(r);
+      }
+    }
+    return all;
+  }
+
+  @Test
+  void aGeneratedFileReplayedIntoTheBrokerIsRecordedBackWithItsKeysBytesAndTiming(@TempDir Path dir) throws Exception {
+    Path generated = dir.resolve("generated.pb.gz");
+    Path recorded = dir.resolve("recorded.pb");
+    Run g = load("generate", "--out", generated.toString(), "--events", "400", "--rate", "200", "--malformed", "0",
+        "--bank-hashes", "100", "--seed", "3");
+    assertEquals(0, g.exit(), g.err());
+    List<LoadRecord> in = read(generated);
+    assertEquals(400, in.size());
+    long scored = in.stream().filter(LoadRecord::getScored).count();
+    assertTrue(scored > 200, "mostly traffic after the setup records: " + scored);
+
+    Run r = load("replay", "--file", generated.toString(), "--speed", "1x", "--bootstrap", kafka.bootstrapServers(),
+        "--events-topic", "rt.events", "--verdicts-topic", "rt.verdicts", "--deadline-ms", "100");
+    assertEquals(1, r.exit(), "timeouts make the exit code 1: " + r.out() + r.err());
+    JsonObject summary = JsonParser.parseString(r.out().strip()).getAsJsonObject();
+    assertEquals(400, summary.get("sent").getAsLong(), summary.toString());
+    assertEquals(scored, summary.get("scored").getAsLong(), summary.toString());
+    assertEquals(scored, summary.get("timeouts").getAsLong(), "no engine: every scored event times out, none is lost");
+
+    Run rec = load("record", "--out", recorded.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "rt.events",
+        "--from-beginning", "--duration", "4");
+    assertEquals(0, rec.exit(), rec.err());
+    List<LoadRecord> back = read(recorded);
+    assertEquals(in.size(), back.size(), rec.err());
+    for (int i = 0; i < in.size(); i++) {
+      LoadRecord a = in.get(i);
+      LoadRecord b = back.get(i);
+      assertEquals(a.getKey(), b.getKey(), "key of record " + i);
+      assertEquals(a.getValue(), b.getValue(), "bytes of record " + i);
+      assertEquals(a.getEventId(), b.getEventId(), "event id of record " + i);
+      assertEquals(a.getScored(), b.getScored(), "scored flag of record " + i);
+      if (i > 0) {
+        assertTrue(b.getAtNanos() >= back.get(i - 1).getAtNanos(), "recorded times never go back, record " + i);
+      }
+    }
+    // At 1x the replay keeps the file's inter-arrival times (it can only be late): the recorded span, from the
+    // broker's timestamps in whole milliseconds, is the generated one's.
+    long generatedMs = in.get(in.size() - 1).getAtNanos() / 1_000_000;
+    long recordedMs = back.get(back.size() - 1).getAtNanos() / 1_000_000;
+    assertTrue(generatedMs > 1_000, "the generated traffic spans " + generatedMs + " ms");
+    assertTrue(recordedMs >= generatedMs - 50 && recordedMs <= generatedMs + 2_000,
+        "recorded span " + recordedMs + " ms for a generated span of " + generatedMs + " ms");
+  }
+}

@@ -407,8 +407,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Brands, sellers and creators to Warden first; then one event through each of {@code pipelines} to know it answers. */
   private void setup(WardenClient warden, Map<String, WardenClient> pipelines) throws Exception {
-    System.err.println("bench: registering " + gen.setupSize() + " brands (" + gen.bankHashes()
-        + " counterfeit image hashes in all), sellers and creators ...");
+    System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators (an image-hash bank of "
+        + gen.bankHashes() + " counterfeit pHashes) ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       warden.send(g.key(), g.value());

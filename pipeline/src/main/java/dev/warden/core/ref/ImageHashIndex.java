@@ -16,8 +16,10 @@ import java.util.Objects;
  * distance {@code d}, by pigeonhole at least one segment differs in at most {@code r = floor(d / m)} bits, so
  * the candidates are the entries whose segment value equals the query's segment value or one of its
  * {@code r}-bit-flip neighbours; each candidate is verified with {@link Long#bitCount}. {@code m} is chosen per
- * kind from a small cost model (probes times expected bucket size, segments at most 32 bits) - with
- * 200,000 entries this gives 3 segments of ~21 bits for pHash d=8 and 16 segments of 16 bits for PDQ d=31.
+ * kind from a small cost model (probes, each a random access, plus the candidates they turn up, segments at most
+ * 32 bits; a pHash candidate is read from a contiguous per-segment copy of the hashes and costs a twentieth of a
+ * probe) - with 200,000 entries this gives 5 segments of 12-13 bits and one flip for pHash d=8, and 16 segments of
+ * 16 bits for PDQ d=31.
  * If the model says a linear scan is cheaper (e.g. a very large d), the index scans linearly; results are the
  * same either way.
  *
@@ -34,9 +36,10 @@ import java.util.Objects;
  * one bad row does not sink a bank reload; {@link Builder#rejected()} counts them. A query allocates only a
  * few tiny arrays (query words, segment values) and its result.
  *
- * <p>Measured (ImageHashIndexMeasure, 200,000 random entries per kind, one core): pHash d=8 about 6 us for a
- * near duplicate and 15-20 us for a miss; PDQ d=31 about 30 us near and 55-75 us for a miss (a miss must
- * exhaust the full flip radius). Numbers vary by machine and with how clustered a real bank is.
+ * <p>Measured (ImageHashIndexMeasure, 200,000 random entries per kind, one core): pHash d=8 about 3 us for a
+ * near duplicate and 4 us for a miss (with 3 segments of 21-22 bits and two flips: 8 and 17 us); PDQ d=31 about
+ * 38 us near and 55-75 us for a miss (a miss must exhaust the full flip radius). Numbers vary by machine and with
+ * how clustered a real bank is.
  */
 public final class ImageHashIndex<T> {
 
@@ -245,6 +248,10 @@ public final class ImageHashIndex<T> {
         final int[][] table;
         final int[] tableMask;
         final long[][] present;
+        // One-word kinds (pHash) also keep, per segment, the hash values themselves in the order of ids[s]:
+        // a bucket's candidates are then verified from contiguous memory, a few cache lines per probe, instead
+        // of one random read per candidate. (Wider kinds would need m copies of n * words longs.)
+        final long[][] values;
 
         KindIndex(Kind kind, int maxDistance, List<long[]> hs, List<?> ps) {
             this.n = hs.size();
@@ -256,7 +263,7 @@ public final class ImageHashIndex<T> {
             }
             this.payloads = ps.toArray();
 
-            int m = chooseSegments(kind.bits, maxDistance, n);
+            int m = chooseSegments(kind.bits, maxDistance, n, words == 1 ? CONTIGUOUS_CANDIDATE_COST : 1.0);
             this.linear = m == 0;
             this.segments = m;
             this.radius = m == 0 ? 0 : maxDistance / m;
@@ -272,6 +279,7 @@ public final class ImageHashIndex<T> {
             table = new int[m][];
             tableMask = new int[m];
             present = new long[m][];
+            values = words == 1 ? new long[m][] : null;
             long[] keyed = new long[n];
             for (int s = 0; s < m; s++) {
                 for (int i = 0; i < n; i++) {
@@ -284,6 +292,13 @@ public final class ImageHashIndex<T> {
                     sorted[i] = (int) keyed[i];
                 }
                 ids[s] = sorted;
+                if (values != null) {
+                    long[] v = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        v[i] = hashes[sorted[i]];
+                    }
+                    values[s] = v;
+                }
                 if (segLen[s] <= 16) {
                     int[] d = new int[(1 << segLen[s]) + 1];
                     for (int i = 0; i < n; i++) {
@@ -330,12 +345,21 @@ public final class ImageHashIndex<T> {
         }
 
         /**
-         * Picks the segment count minimizing probes x (1 + expected bucket size), segments of at most 32 bits;
-         * returns 0 when a linear scan is estimated to be cheaper.
+         * The cost of verifying one candidate read from contiguous memory, relative to one probe (a random
+         * access into a segment's table): with 200,000 pHashes at distance 8 it picks 5 segments of 12-13 bits
+         * (14 probes each, ~50 candidates per bucket) over 3 segments of 21-22 bits (254 probes each, almost
+         * all empty), which took 3-5 times longer for a miss (ImageHashIndexMeasure).
          */
-        static int chooseSegments(int bits, int d, int n) {
+        static final double CONTIGUOUS_CANDIDATE_COST = 0.05;
+
+        /**
+         * Picks the segment count minimizing probes x (1 + expected bucket size x {@code candidateCost}),
+         * segments of at most 32 bits; returns 0 when a linear scan ({@code n x candidateCost}) is estimated to
+         * be cheaper. {@code candidateCost} is 1 when each candidate is a random read.
+         */
+        static int chooseSegments(int bits, int d, int n, double candidateCost) {
             int best = 0;
-            double bestCost = Math.max(n, 1);
+            double bestCost = Math.max(n * candidateCost, 1);
             int minM = (bits + 31) / 32;
             int maxM = Math.max(minM, Math.min(bits, d + 1));
             for (int m = minM; m <= maxM; m++) {
@@ -345,7 +369,7 @@ public final class ImageHashIndex<T> {
                 for (int k = 0; k <= d / m; k++) {
                     probes += binomial(longest, k);
                 }
-                double cost = m * probes * (1.0 + n / Math.pow(2, shortest));
+                double cost = m * probes * (1.0 + candidateCost * n / Math.pow(2, shortest));
                 if (cost < bestCost) {
                     bestCost = cost;
                     best = m;
@@ -465,6 +489,21 @@ public final class ImageHashIndex<T> {
                 }
             }
             int[] sorted = ids[s];
+            if (values != null) {
+                long[] v = values[s];
+                long q0 = q[0];
+                for (int k = from; k < to; k++) {
+                    int dist = Long.bitCount(q0 ^ v[k]);
+                    if (dist <= best.distance) {
+                        int id = sorted[k];
+                        if (dist < best.distance || id < best.id) {
+                            best.distance = dist;
+                            best.id = id;
+                        }
+                    }
+                }
+                return;
+            }
             for (int k = from; k < to; k++) {
                 int id = sorted[k];
                 int dist = distance(q, id);

@@ -181,6 +181,14 @@ class ImageHashIndexTest {
     }
 
     @Test
+    void aLargePhashBankUsesShortSegmentsAndStillAgreesWithLinearScan() {
+        // 50,000 pHashes at distance 8: five segments of 12-13 bits, one flip each (candidates verified from
+        // contiguous copies of the hashes), where the random-read cost model chose three of 21-22 bits.
+        ImageHashIndex<Integer> idx = crossCheck(new Random(9), Kind.PHASH, 8, 50_000, 300);
+        assertTrue(idx.describe(Kind.PHASH).contains("5 segments, radius 1"), idx.describe(Kind.PHASH));
+    }
+
+    @Test
     void linearFallbackForHugeDistancesGivesTheSameAnswers() {
         Random rnd = new Random(8);
         ImageHashIndex<Integer> idx = crossCheck(rnd, Kind.PDQ, 120, 500, 100);

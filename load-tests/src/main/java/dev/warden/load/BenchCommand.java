@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--bank-hashes", paramLabel = "N", defaultValue = "" + DEFAULT_BANK_HASHES,
       description = "Counterfeit image hashes the brand registrations carry in all: the image-hash bank every listing "
-          + "photo is looked up in (default: ${DEFAULT-VALUE}; at least one per brand).")
+          + "photo is looked up in (default: ${DEFAULT-VALUE}). Fewer than one per brand (0 included) gives each brand one.")
   int bankHashes;
 
   @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",

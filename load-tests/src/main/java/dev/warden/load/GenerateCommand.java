@@ -37,7 +37,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--bank-hashes", paramLabel = "N", defaultValue = "" + BenchCommand.DEFAULT_BANK_HASHES,
       description = "Counterfeit image hashes the brand registrations carry in all (the image-hash bank; default: "
-          + "${DEFAULT-VALUE}; at least one per brand).")
+          + "${DEFAULT-VALUE}). Fewer than one per brand (0 included) gives each brand one.")
   int bankHashes;
 
   @Option(names = "--seed", defaultValue = "42")
@@ -45,9 +45,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (events < 1 || rate < 1 || violations < 0 || violations > 1 || malformed < 0 || malformed > 0.5 || bankHashes < 0) {
-      System.err.println("warden load generate: --events and --rate must be positive, --violations in [0,1], --malformed in "
-          + "[0,0.5], --bank-hashes 0 or more");
+    String bad = events < 1 ? "--events must be 1 or more, got " + events
+        : rate < 1 ? "--rate must be 1 or more, got " + rate
+        : violations < 0 || violations > 1 ? "--violations must be in [0,1], got " + violations
+        : malformed < 0 || malformed > 0.5 ? "--malformed must be in [0,0.5], got " + malformed
+        : bankHashes < 0 ? "--bank-hashes must be 0 or more, got " + bankHashes
+        : null;
+    if (bad != null) {
+      System.err.println("warden load generate: " + bad);
       return 2;
     }
     TrafficGenerator gen = new TrafficGenerator(seed, events, violations, malformed, bankHashes);
@@ -69,8 +74,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
       }
     }
-    System.out.printf("wrote %d records (%d setup, %d scored) to %s, %.1f s of %s traffic at a base %d/s%n", events, setup,
-        scored, out, t / 1e9, profile.name().toLowerCase(java.util.Locale.ROOT), rate);
+    System.out.printf("wrote %d records (%d setup with an image-hash bank of %d pHashes, %d scored) to %s, %.1f s of %s "
+        + "traffic at a base %d/s%n", events, setup, gen.bankHashes(), scored, out, t / 1e9,
+        profile.name().toLowerCase(java.util.Locale.ROOT), rate);
     return 0;
   }
 }

@@ -9,9 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,28 +22,10 @@ import picocli.CommandLine;
  * report, chart, per-second timeline) and that no event ends without a verdict at a low rate.
  */
 class BenchCommandIT {
-  private record Run(int exit, String out, String err) {}
-
-  private static Run bench(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = LoadMain.commandLine().execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void aSmallRunReportsEverySystemAndEveryEventGetsAVerdict(@TempDir Path dir) throws Exception {
     // Checkpoints every second, so the timeline has checkpoint seconds to mark in a 3-s step.
-    Run r = bench("bench", "--rates", "200", "--seconds", "3", "--warmup", "5", "--warmup-rate", "200",
+    LoadRun r = LoadRun.of("bench", "--rates", "200", "--seconds", "3", "--warmup", "5", "--warmup-rate", "200",
         "--search-steps", "0", "--timeline", "--flink-floor", "--set", "checkpoint.interval-ms=1000",
         "--out-dir", dir.toString());
     assertEquals(0, r.exit(), r.err());
@@ -119,6 +98,7 @@ class BenchCommandIT {
     assertRefusedBeforeAnythingStarts(dir, "--seconds must be 1 or more, got 0", "--seconds", "0");
     assertRefusedBeforeAnythingStarts(dir, "--rates must all be 1 or more, got 0", "--rates", "1000,0");
     assertRefusedBeforeAnythingStarts(dir, "--search-steps must be 0 or more, got -1", "--search-steps", "-1");
+    assertRefusedBeforeAnythingStarts(dir, "--bank-hashes must be 0 or more, got -5", "--bank-hashes", "-5");
   }
 
   @Test
@@ -144,7 +124,7 @@ class BenchCommandIT {
     System.arraycopy(args, 0, all, 1, args.length);
     all[args.length + 1] = "--out-dir";
     all[args.length + 2] = dir.resolve("never").toString();
-    Run r = bench(all);
+    LoadRun r = LoadRun.of(all);
     assertEquals(2, r.exit(), r.err());
     assertEquals("warden load bench: " + message, r.err().strip(), "one line, like warden run");
     assertFalse(Files.exists(dir.resolve("never")), "nothing was started or written");

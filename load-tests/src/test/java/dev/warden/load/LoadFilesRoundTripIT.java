@@ -8,10 +8,7 @@ import com.google.gson.JsonParser;
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.embedded.TopicSpec;
 import dev.warden.proto.v1.LoadRecord;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadFilesRoundTripIT {
   private static EmbeddedKafka kafka;
 
-  private record Run(int exit, String out, String err) {}
-
   @BeforeAll
   static void start() {
     kafka = EmbeddedKafka.start();
@@ -40,22 +35,6 @@ class LoadFilesRoundTripIT {
   static void stop() {
     if (kafka != null) {
       kafka.close();
-    }
-  }
-
-  private static Run load(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = LoadMain.commandLine().execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
     }
   }
 
@@ -74,15 +53,16 @@ class LoadFilesRoundTripIT {
   void aGeneratedFileReplayedIntoTheBrokerIsRecordedBackWithItsKeysBytesAndTiming(@TempDir Path dir) throws Exception {
     Path generated = dir.resolve("generated.pb.gz");
     Path recorded = dir.resolve("recorded.pb");
-    Run g = load("generate", "--out", generated.toString(), "--events", "400", "--rate", "200", "--malformed", "0",
+    LoadRun g = LoadRun.of("generate", "--out", generated.toString(), "--events", "400", "--rate", "200", "--malformed", "0",
         "--bank-hashes", "100", "--seed", "3");
     assertEquals(0, g.exit(), g.err());
+    assertTrue(g.out().contains("image-hash bank of 100 pHashes"), g.out());
     List<LoadRecord> in = read(generated);
     assertEquals(400, in.size());
     long scored = in.stream().filter(LoadRecord::getScored).count();
     assertTrue(scored > 200, "mostly traffic after the setup records: " + scored);
 
-    Run r = load("replay", "--file", generated.toString(), "--speed", "1x", "--bootstrap", kafka.bootstrapServers(),
+    LoadRun r = LoadRun.of("replay", "--file", generated.toString(), "--speed", "1x", "--bootstrap", kafka.bootstrapServers(),
         "--events-topic", "rt.events", "--verdicts-topic", "rt.verdicts", "--deadline-ms", "100");
     assertEquals(1, r.exit(), "timeouts make the exit code 1: " + r.out() + r.err());
     JsonObject summary = JsonParser.parseString(r.out().strip()).getAsJsonObject();
@@ -90,7 +70,7 @@ class LoadFilesRoundTripIT {
     assertEquals(scored, summary.get("scored").getAsLong(), summary.toString());
     assertEquals(scored, summary.get("timeouts").getAsLong(), "no engine: every scored event times out, none is lost");
 
-    Run rec = load("record", "--out", recorded.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "rt.events",
+    LoadRun rec = LoadRun.of("record", "--out", recorded.toString(), "--bootstrap", kafka.bootstrapServers(), "--topic", "rt.events",
         "--from-beginning", "--duration", "4");
     assertEquals(0, rec.exit(), rec.err());
     List<LoadRecord> back = read(recorded);
@@ -113,5 +93,18 @@ class LoadFilesRoundTripIT {
     assertTrue(generatedMs > 1_000, "the generated traffic spans " + generatedMs + " ms");
     assertTrue(recordedMs >= generatedMs - 50 && recordedMs <= generatedMs + 2_000,
         "recorded span " + recordedMs + " ms for a generated span of " + generatedMs + " ms");
+  }
+
+  @Test
+  void aBadGenerateOptionIsRefusedInOneLineNamingIt(@TempDir Path dir) {
+    for (String[] bad : new String[][] {{"--bank-hashes", "-1", "--bank-hashes must be 0 or more, got -1"},
+        {"--events", "0", "--events must be 1 or more, got 0"}, {"--violations", "1.5", "--violations must be in [0,1], got 1.5"}}) {
+      Path out = dir.resolve("never.pb");
+      LoadRun r = bad[0].equals("--events") ? LoadRun.of("generate", "--out", out.toString(), bad[0], bad[1])
+          : LoadRun.of("generate", "--out", out.toString(), "--events", "100", bad[0], bad[1]);
+      assertEquals(2, r.exit(), r.err());
+      assertEquals("warden load generate: " + bad[2], r.err().strip());
+      assertTrue(!java.nio.file.Files.exists(out), "nothing written for " + bad[0]);
+    }
   }
 }

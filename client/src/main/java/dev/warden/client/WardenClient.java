@@ -103,7 +103,13 @@ public final class WardenClient implements AutoCloseable {
       consumer.close();
       throw new IllegalStateException("events topic " + b.eventsTopic + " does not exist at " + b.bootstrap);
     }
-    producer.partitionsFor(b.eventsTopic);
+    try {
+      producer.partitionsFor(b.eventsTopic);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      producer.close(Duration.ZERO);
+      consumer.close(Duration.ZERO);
+      throw new IllegalStateException("cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
+    }
     infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
     consumer.assign(parts);
     consumer.seekToEnd(parts);

@@ -111,7 +111,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * The child JVM's default options: ZGC with a 1-GB heap. A broker serving a few thousand records a
      * second allocates ~100 MB/s; with the serial collector and a 256-MB heap it stopped for 5-8 ms
      * (up to 22) every ~0.6 s, and each record crosses the broker twice on its way to a verdict, so
-     * those pauses were most of the pass-through floor's p99. With ZGC the floor's p99 at 5,000
+     * those pauses were a large part of the pass-through floor's p99. With ZGC the floor's p99 at 5,000
      * events/s fell from 7.3-8.4 ms to 5.8-6.2 ms in three pairs of runs, for about the same CPU
      * (docs/latency-sessions.md, Session 11).
      */

@@ -81,34 +81,15 @@ public final class WardenClient implements AutoCloseable {
     cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(cp);
     List<TopicPartition> parts = new ArrayList<>();
-    List<org.apache.kafka.common.PartitionInfo> infos;
-    try {
-      infos = consumer.partitionsFor(b.verdictsTopic, Duration.ofSeconds(15));
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      producer.close(Duration.ZERO);
-      consumer.close(Duration.ZERO);
-      throw new IllegalStateException("no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
-    }
-    if (infos == null || infos.isEmpty()) {
-      producer.close();
-      consumer.close();
-      throw new IllegalStateException("verdict topic " + b.verdictsTopic + " does not exist at " + b.bootstrap);
-    }
+    List<org.apache.kafka.common.PartitionInfo> infos = existingTopic(b, b.verdictsTopic, "verdict topic");
     // The events topic must exist as well, and the producer learns its partitions now: otherwise the
     // first submit would block on a metadata fetch (hundreds of ms, on the caller's thread and
     // against that event's deadline), and a missing topic would only show as timeouts.
-    List<org.apache.kafka.common.PartitionInfo> eventInfos = consumer.partitionsFor(b.eventsTopic, Duration.ofSeconds(15));
-    if (eventInfos == null || eventInfos.isEmpty()) {
-      producer.close();
-      consumer.close();
-      throw new IllegalStateException("events topic " + b.eventsTopic + " does not exist at " + b.bootstrap);
-    }
+    existingTopic(b, b.eventsTopic, "events topic");
     try {
       producer.partitionsFor(b.eventsTopic);
     } catch (org.apache.kafka.common.KafkaException e) {
-      producer.close(Duration.ZERO);
-      consumer.close(Duration.ZERO);
-      throw new IllegalStateException("cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
+      throw closeAndFail("cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
     }
     infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
     consumer.assign(parts);
@@ -125,6 +106,27 @@ public final class WardenClient implements AutoCloseable {
     this.poller = new Thread(this::poll, "warden-client-verdicts");
     poller.setDaemon(true);
     poller.start();
+  }
+
+  /** The topic's partitions as the client's consumer sees them; a missing topic or an absent broker fails the build. */
+  private List<org.apache.kafka.common.PartitionInfo> existingTopic(Builder b, String topic, String what) {
+    List<org.apache.kafka.common.PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw closeAndFail("no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
+    }
+    if (infos == null || infos.isEmpty()) {
+      throw closeAndFail(what + " " + topic + " does not exist at " + b.bootstrap, null);
+    }
+    return infos;
+  }
+
+  /** Closes what the constructor opened so far; the exception it should throw. */
+  private IllegalStateException closeAndFail(String message, Exception cause) {
+    producer.close(Duration.ZERO);
+    consumer.close(Duration.ZERO);
+    return new IllegalStateException(message, cause);
   }
 
   public static Builder builder() {

@@ -1,6 +1,7 @@
 package dev.warden.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -104,7 +105,7 @@ class LoadFilesRoundTripIT {
           : LoadRun.of("generate", "--out", out.toString(), "--events", "100", bad[0], bad[1]);
       assertEquals(2, r.exit(), r.err());
       assertEquals("warden load generate: " + bad[2], r.err().strip());
-      assertTrue(!java.nio.file.Files.exists(out), "nothing written for " + bad[0]);
+      assertFalse(java.nio.file.Files.exists(out), "nothing written for " + bad[0]);
     }
   }
 }

@@ -108,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean timeline;
 
   private TrafficGenerator gen;
+  /** What the bench runs on (measured before anything starts); in the report when known. */
+  Machine machine;
 
   /** The image-hash bank of the bench's reference data: "a large image-hash bank", the size the JMH benchmarks use. */
   static final int DEFAULT_BANK_HASHES = 200_000;
@@ -142,6 +144,9 @@ final class BenchCommand implements Callable<Integer> {
       return 2;
     }
     Files.createDirectories(outDir);
+    // Before anything else runs: the hand-off and compute measurements need an idle machine.
+    machine = Machine.measure();
+    System.err.println("bench: machine: " + machine.describe());
     EmbeddedKafka kafka = null;
     JobClient job = null;
     JobClient flinkFloorJob = null;
@@ -203,6 +208,11 @@ final class BenchCommand implements Callable<Integer> {
         Measured ff = flinkFloor ? measureFloor("flink-floor", "the Flink floor", flinkClient, plan, secs, search, warmSecs > 0)
             : new Measured(List.of(), 0);
         Measured f = measureFloor("floor", "the floor", floorClient, plan, secs, search, warmSecs > 0);
+        machine = machine.after();
+        String speed = machine.speedWarning();
+        if (speed != null) {
+          System.err.println("bench: " + speed);
+        }
         String summary = finish(plan, w, ff.steps(), f.steps(), wardenMax, ff.max(), f.max(), secs, (System.nanoTime() - t0) / 1e9);
         System.out.println(summary);
       }
@@ -712,7 +722,11 @@ final class BenchCommand implements Callable<Integer> {
     json.append("\"seconds_per_step\":").append(secs).append(',');
     json.append("\"elapsed_s\":").append(Math.round(elapsed)).append(',');
     json.append("\"chart\":\"").append(chart).append("\"}");
-    StringBuilder full = new StringBuilder("{\"summary\":").append(json).append(",\"steps\":[");
+    StringBuilder full = new StringBuilder("{\"summary\":").append(json);
+    if (machine != null) {
+      full.append(",\"machine\":").append(machine.json());
+    }
+    full.append(",\"steps\":[");
     List<Step> all = new ArrayList<>(w);
     all.addAll(ff);
     all.addAll(f);

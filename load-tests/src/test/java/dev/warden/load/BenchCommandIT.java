@@ -42,6 +42,12 @@ class BenchCommandIT {
 
     JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("bench-report.json"))).getAsJsonObject();
     assertEquals(summary, report.getAsJsonObject("summary"));
+    JsonObject machine = report.getAsJsonObject("machine");
+    assertEquals(Runtime.getRuntime().availableProcessors(), machine.get("cpus").getAsInt(), "the machine it ran on: " + machine);
+    assertTrue(machine.get("handoff_round_trip_us").getAsDouble() > 0 && machine.get("loopback_round_trip_us").getAsDouble() > 0
+        && machine.get("compute_ns_per_op").getAsDouble() > 0 && machine.get("compute_ns_per_op_after").getAsDouble() > 0,
+        machine.toString());
+    assertTrue(r.err().contains("bench: machine: "), "the machine is printed before the run");
     JsonArray steps = report.getAsJsonArray("steps");
     assertEquals(3, steps.size(), "one step each: Warden, the Flink floor, the floor");
     assertEquals(java.util.List.of("warden", "flink-floor", "floor"),

@@ -21,6 +21,7 @@ class BenchSummaryTest {
   private static JsonObject summary(Path dir, List<BenchCommand.Step> flink) throws Exception {
     BenchCommand bench = new BenchCommand();
     bench.outDir = dir;
+    bench.machine = new Machine("Test CPU", 2, 24_000, "Linux 6.1", "OpenJDK 17", false, 10.0, 50.0, 20.0, 1.0, 1.1);
     List<Integer> plan = List.of(1000, 5000);
     String line = bench.finish(plan, List.of(step("warden", 1000, 1.2, 6.5), step("warden", 5000, 3.3, 250.0)), flink,
         List.of(step("floor", 1000, 0.9, 4.5), step("floor", 5000, 2.2, 6.6)), 1000, 5000, 5000, 8, 60.4);
@@ -28,6 +29,8 @@ class BenchSummaryTest {
     JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("bench-report.json"))).getAsJsonObject();
     assertEquals(s, report.getAsJsonObject("summary"), "the report carries the same summary");
     assertEquals(4 + flink.size(), report.getAsJsonArray("steps").size(), "every step in the report");
+    assertEquals("Test CPU", report.getAsJsonObject("machine").get("cpu").getAsString(), "the machine it ran on");
+    assertTrue(!s.has("machine"), "the summary line stays short: the machine is in the report");
     assertTrue(Files.size(dir.resolve("bench-latency.png")) > 0, "a chart");
     return s;
   }

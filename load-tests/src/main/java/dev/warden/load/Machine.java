@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the bench ran on, so that a report is only compared with reports from the same kind of
- * machine: the CPU, cores, memory, kernel and JVM, and two short measurements taken before
+ * machine: the CPU, cores, memory, kernel and JVM, and three short measurements taken before
  * anything else starts.
  *
  * <ul>
@@ -40,7 +40,7 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   /** Between the compute figures before and after a run, a ratio beyond this means the machine's speed changed. */
   static final double SPEED_CHANGE = 1.5;
 
-  /** Reads the machine's description and takes the two measurements (about a second). */
+  /** Reads the machine's description and takes the three measurements (about a second). */
   static Machine measure() {
     String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name");
     if (cpu == null) {

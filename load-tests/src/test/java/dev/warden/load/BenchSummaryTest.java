@@ -31,6 +31,7 @@ class BenchSummaryTest {
     assertEquals(4 + flink.size(), report.getAsJsonArray("steps").size(), "every step in the report");
     assertEquals("Test CPU", report.getAsJsonObject("machine").get("cpu").getAsString(), "the machine it ran on");
     assertTrue(!s.has("machine"), "the summary line stays short: the machine is in the report");
+    assertTrue(report.get("floor_noise_note").isJsonNull(), "the floor's p99 (4.5 ms at 1,000/s) is far under the bar");
     assertTrue(Files.size(dir.resolve("bench-latency.png")) > 0, "a chart");
     return s;
   }
@@ -54,5 +55,26 @@ class BenchSummaryTest {
     assertEquals(1.0, s.getAsJsonObject("flink_floor_p50_ms").get("1000").getAsDouble());
     assertEquals(5000, s.get("flink_floor_max_eps").getAsInt());
     assertTrue(s.get("flink_floor_max_is_lower_bound").getAsBoolean());
+  }
+
+  @Test
+  void aFloorWhoseOwnP99IsNearTheBarIsNotedInTheTableAndTheReport(@TempDir Path dir) throws Exception {
+    BenchCommand bench = new BenchCommand();
+    bench.outDir = dir;
+    List<Integer> plan = List.of(1000, 5000);
+    bench.finish(plan, List.of(step("warden", 1000, 2.4, 73.1), step("warden", 5000, 14.9, 122.8)), List.of(),
+        List.of(step("floor", 1000, 3.3, 77.07), step("floor", 5000, 5.7, 92.8)), 1000, 5000, 5000, 8, 60.4);
+    JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("bench-report.json"))).getAsJsonObject();
+    String note = report.get("floor_noise_note").getAsString();
+    assertTrue(note.contains("p99 at 1000/s is 77.07 ms") && note.contains("100-ms bar"), note);
+  }
+
+  @Test
+  void theNoiseNoteJudgesTheFloorAtItsLowestRate() {
+    assertEquals(null, BenchCommand.noiseNote(List.of()), "no floor measured");
+    assertEquals(null, BenchCommand.noiseNote(List.of(step("floor", 5000, 3.0, 80.0), step("floor", 1000, 1.0, 40.0))),
+        "40 ms at 1,000/s is under half the bar, whatever the floor does when loaded");
+    String n = BenchCommand.noiseNote(List.of(step("floor", 5000, 3.0, 20.0), step("floor", 1000, 1.0, 50.0)));
+    assertTrue(n != null && n.contains("1000/s is 50.00 ms"), n);
   }
 }

@@ -171,6 +171,7 @@ final class BenchCommand implements Callable<Integer> {
     machine = Machine.measure();
     System.err.println("bench: machine: " + machine.describe());
     EmbeddedKafka kafka = null;
+    Measurements measured;
     JobClient job = null;
     JobClient flinkFloorJob = null;
     long t0 = System.nanoTime();
@@ -231,15 +232,8 @@ final class BenchCommand implements Callable<Integer> {
         Measured ff = flinkFloor ? measureFloor("flink-floor", "the Flink floor", flinkClient, plan, secs, search, warmSecs > 0)
             : new Measured(List.of(), 0);
         Measured f = measureFloor("floor", "the floor", floorClient, plan, secs, search, warmSecs > 0);
-        machine = machine.after();
-        String speed = machine.speedWarning();
-        if (speed != null) {
-          System.err.println("bench: " + speed);
-        }
-        String summary = finish(plan, w, ff.steps(), f.steps(), wardenMax, ff.max(), f.max(), secs, (System.nanoTime() - t0) / 1e9);
-        System.out.println(summary);
+        measured = new Measurements(w, ff, f, wardenMax);
       }
-      return 0;
     } finally {
       for (JobClient j : new JobClient[] {job, flinkFloorJob}) {
         if (j != null) {
@@ -258,7 +252,21 @@ final class BenchCommand implements Callable<Integer> {
         dev.warden.demo.DemoRunner.deleteTree(outDir.resolve("checkpoints"));
       }
     }
+    // The compute loop again, now that the job and the broker are gone, as it was measured before.
+    machine = machine.after();
+    System.err.println("bench: " + machine.describeAfter());
+    String speed = machine.speedWarning();
+    if (speed != null) {
+      System.err.println("bench: " + speed);
+    }
+    String summary = finish(plan, measured.warden(), measured.flinkFloor().steps(), measured.floor().steps(), measured.wardenMax(),
+        measured.flinkFloor().max(), measured.floor().max(), secs, (System.nanoTime() - t0) / 1e9);
+    System.out.println(summary);
+    return 0;
   }
+
+  /** What the steps measured, kept for the report until the job and the broker are stopped. */
+  private record Measurements(List<Step> warden, Measured flinkFloor, Measured floor, int wardenMax) {}
 
   /** A floor's steps (planned rates, then its bisection) and its highest sustained rate. */
   private record Measured(List<Step> steps, int max) {}
@@ -717,10 +725,10 @@ final class BenchCommand implements Callable<Integer> {
     table.append(searchLine("Warden", w, plan.size())).append(searchLine("Flink floor", ff, plan.size()))
         .append(searchLine("floor", f, plan.size()));
     // A system that sustained every rate offered was not searched above them: its figure is a lower bound.
-    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s%d/s, %sfloor %s%d/s%s%n",
-        allSustained(w) ? ">= " : "", wardenMax,
-        withFlink ? String.format(Locale.ROOT, "Flink floor %s%d/s, ", allSustained(ff) ? ">= " : "", flinkMax) : "",
-        allSustained(f) ? ">= " : "", floorMax,
+    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s, %sfloor %s%s%n",
+        sustainedRate(allSustained(w), wardenMax),
+        withFlink ? "Flink floor " + sustainedRate(allSustained(ff), flinkMax) + ", " : "",
+        sustainedRate(allSustained(f), floorMax),
         allSustained(w) || allSustained(f) || (withFlink && allSustained(ff))
             ? " (>= : sustained every rate offered, not searched higher)" : ""));
     String noise = noiseNote(f);
@@ -771,6 +779,11 @@ final class BenchCommand implements Callable<Integer> {
     Files.writeString(report, full.toString(), StandardCharsets.UTF_8);
     System.err.println("bench: report " + report + ", chart " + chart);
     return json.toString();
+  }
+
+  /** A highest sustained rate for the table: "none" when no step was sustained, ">= " before a lower bound. */
+  static String sustainedRate(boolean lowerBound, int max) {
+    return max <= 0 ? "none" : (lowerBound ? ">= " : "") + max + "/s";
   }
 
   /** One line of the table: each cell padded to its column's header (cells wider than that push the rest right). */

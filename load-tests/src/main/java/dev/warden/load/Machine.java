@@ -29,9 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  *       in nanoseconds per iteration: the CPU and memory speed the scorer's code sees.
  * </ul>
  *
- * Each is the best median of a few rounds: for telling machines apart, not runs. The same build's
- * floor p99 at 1,000 events/s went from ~6 ms to ~70 ms between two machines sold as the same
- * size (docs/latency-sessions.md, Session 12), and nothing recorded which machine a report came from.
+ * Each is the best median of a few rounds. The CPU model, the virtualization flag and the hand-off
+ * and loopback round trips tell machines apart; the compute loop tells how fast the machine was at
+ * the time, and is measured again after the run, once the job and the broker are stopped, because
+ * a shared host's speed moves (Session 12's: 4 and 10-16 ns per iteration within an hour). The same
+ * build's floor p99 at 1,000 events/s went from ~6 ms to ~70 ms between two machines sold as the
+ * same size (docs/latency-sessions.md, Session 12), and nothing recorded which machine a report
+ * came from.
  */
 record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, boolean virtualized,
     double handoffRoundTripUs, double handoffRoundTripP99Us, double loopbackRoundTripUs, double computeNsPerOp,
@@ -61,7 +65,7 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
 
   /**
    * This description with the compute loop measured again, after the run: shared machines change
-   * speed (Session 12's ran the same loop at 4 and at 10-12 ns per iteration minutes apart).
+   * speed (Session 12's ran the same loop at 4 and at 10-16 ns per iteration within an hour).
    */
   Machine after() {
     return withComputeAfter(computeNsPerOp(5, 2_000_000));
@@ -89,11 +93,18 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   /** One line for the bench's output. */
   String describe() {
     return String.format(Locale.ROOT,
-        "%d x %s%s, %s memory, %s, %s; thread hand-off round trip median %.1f us (p99 %.1f), loopback TCP round trip "
-            + "%s us, compute %.2f ns/op (compare reports from like machines only: docs/latency.md, 'Machines')",
-        cpus, cpu, virtualized ? " (virtualized)" : "", memoryMb < 0 ? "?" : (memoryMb / 1024) + " GB", kernel, jvm,
+        "%d CPUs (%s%s), %s memory, %s, %s; thread hand-off round trip median %.1f us (p99 %.1f), loopback TCP round "
+            + "trip median %s us, compute %.2f ns/op (compare reports from like machines only: docs/latency.md, 'Machines')",
+        cpus, cpu, virtualized ? ", virtualized" : "",
+        memoryMb < 0 ? "?" : String.format(Locale.ROOT, "%.1f GiB", memoryMb / 1024.0), kernel, jvm,
         handoffRoundTripUs, handoffRoundTripP99Us, loopbackRoundTripUs < 0 ? "?" : String.format(Locale.ROOT, "%.1f", loopbackRoundTripUs),
         computeNsPerOp);
+  }
+
+  /** One line for after the run: the compute loop then and before. */
+  String describeAfter() {
+    return String.format(Locale.ROOT, "machine after the run: compute %.2f ns/op (before: %.2f, x%.2f)", computeNsPerOpAfter,
+        computeNsPerOp, computeNsPerOpAfter / computeNsPerOp);
   }
 
   /** The report's {@code machine} object. */

@@ -47,7 +47,8 @@ class BenchCommandIT {
     assertTrue(machine.get("handoff_round_trip_us").getAsDouble() > 0 && machine.get("loopback_round_trip_us").getAsDouble() > 0
         && machine.get("compute_ns_per_op").getAsDouble() > 0 && machine.get("compute_ns_per_op_after").getAsDouble() > 0,
         machine.toString());
-    assertTrue(r.err().contains("bench: machine: "), "the machine is printed before the run");
+    assertTrue(r.err().contains("bench: machine: ") && r.err().contains("bench: machine after the run: compute "),
+        "the machine is printed before the run, its compute loop again after it");
     JsonArray steps = report.getAsJsonArray("steps");
     assertEquals(3, steps.size(), "one step each: Warden, the Flink floor, the floor");
     assertEquals(java.util.List.of("warden", "flink-floor", "floor"),

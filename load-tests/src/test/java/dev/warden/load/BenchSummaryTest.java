@@ -77,4 +77,11 @@ class BenchSummaryTest {
     String n = BenchCommand.noiseNote(List.of(step("floor", 5000, 3.0, 20.0), step("floor", 1000, 1.0, 50.0)));
     assertTrue(n != null && n.contains("1000/s is 50.00 ms"), n);
   }
+
+  @Test
+  void aSystemThatSustainedNoRateReadsNone() {
+    assertEquals("none", BenchCommand.sustainedRate(false, 0));
+    assertEquals("3000/s", BenchCommand.sustainedRate(false, 3000));
+    assertEquals(">= 20000/s", BenchCommand.sustainedRate(true, 20000));
+  }
 }

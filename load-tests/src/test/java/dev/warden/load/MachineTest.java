@@ -47,8 +47,9 @@ class MachineTest {
     assertTrue(o.get("compute_ns_per_op_after").isJsonNull(), "not measured after a run yet");
     assertEquals(1.8, JsonParser.parseString(m.withComputeAfter(1.8).json()).getAsJsonObject()
         .get("compute_ns_per_op_after").getAsDouble(), 1e-9);
-    assertTrue(m.describe().contains("2 x Vendor \"X\" CPU (virtualized)") && m.describe().contains("median 12.5 us")
-        && m.describe().contains("loopback TCP round trip 20.5 us"),
+    assertTrue(m.describe().contains("2 CPUs (Vendor \"X\" CPU, virtualized), 23.4 GiB memory")
+        && m.describe().contains("median 12.5 us")
+        && m.describe().contains("loopback TCP round trip median 20.5 us"),
         m.describe());
   }
 
@@ -58,6 +59,7 @@ class MachineTest {
     assertNull(before.speedWarning(), "nothing to compare yet");
     assertNull(before.withComputeAfter(5.9).speedWarning(), "within 1.5x: the same machine, give or take");
     assertNull(before.withComputeAfter(2.7).speedWarning());
+    assertEquals("machine after the run: compute 5.00 ns/op (before: 4.00, x1.25)", before.withComputeAfter(5.0).describeAfter());
     String slower = before.withComputeAfter(10.5).speedWarning();
     assertTrue(slower != null && slower.contains("4.00 ns/op before and 10.50 after (slower)"), slower);
     String faster = before.withComputeAfter(2.0).speedWarning();

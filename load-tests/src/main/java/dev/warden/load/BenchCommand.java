@@ -366,14 +366,28 @@ final class BenchCommand implements Callable<Integer> {
         settled = measured >= quietSecs;
       }
     }
-    String how = !timed ? " (JIT activity not measurable here)"
-        : settled ? String.format(Locale.ROOT, " (JIT settled: compiler threads under %.0f ms CPU/s for %d s, a checkpoint included)",
-            compiling, measured)
-        : String.format(Locale.ROOT, "; the JIT's compiler threads were not quiet (under 50 ms CPU/s) for %d s in a row: %s, so the first "
-            + "steps may look slower than the engine is (a longer --warmup helps)", quietSecs,
-            measured > 0 ? String.format(Locale.ROOT, "the last quiet stretch lasted %d s", measured)
-                : String.format(Locale.ROOT, "%.0f ms CPU/s at the end", compiling));
-    System.err.printf(Locale.ROOT, "bench: warm-up done after %.0f s%s%n", elapsedSecs(t0), how);
+    System.err.printf(Locale.ROOT, "bench: warm-up done after %.0f s%s%n", elapsedSecs(t0),
+        warmUpOutcome(timed, settled, compiling, measured, quietSecs, maxSecs));
+  }
+
+  /** How the warm-up ended, for its last line. */
+  static String warmUpOutcome(boolean timed, boolean settled, double compiling, int measured, int quietSecs, int maxSecs) {
+    if (!timed) {
+      return " (JIT activity not measurable here)";
+    }
+    if (settled) {
+      return String.format(Locale.ROOT, " (JIT settled: compiler threads under %.0f ms CPU/s for %d s, a checkpoint included)",
+          compiling, measured);
+    }
+    if (maxSecs < quietSecs) {
+      // It could never have been told: say so rather than that the JIT was busy.
+      return String.format(Locale.ROOT, " (--warmup %d s is shorter than the %d s the JIT must stay quiet to count as settled, "
+          + "so whether it had settled is unknown; the first steps may look slower than the engine is)", maxSecs, quietSecs);
+    }
+    return String.format(Locale.ROOT, "; the JIT's compiler threads were not quiet (under 50 ms CPU/s) for %d s in a row: %s, so the first "
+        + "steps may look slower than the engine is (a longer --warmup helps)", quietSecs,
+        measured > 0 ? String.format(Locale.ROOT, "the last quiet stretch lasted %d s", measured)
+            : String.format(Locale.ROOT, "%.0f ms CPU/s at the end", compiling));
   }
 
   /**

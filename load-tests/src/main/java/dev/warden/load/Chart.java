@@ -47,6 +47,8 @@ final class Chart {
     for (BenchCommand.Step s : flinkFloor) {
       maxRate = Math.max(maxRate, s.rate());
     }
+    // A tenth of room right of the highest rate, so its points (the only ones, with one rate) are not on the border.
+    double axisMax = maxRate * 1.1;
     double minLog = -1; // 0.1 ms
     double maxLog = 4; // 10 s
     int pw = w - left - right;
@@ -65,9 +67,8 @@ final class Chart {
     }
     for (int i = 0; i <= 5; i++) {
       double r = maxRate * i / 5;
-      int x = left + (int) (pw * r / maxRate);
-      // The last label ends at the plot's right edge instead of running off the image.
-      g.drawString(String.format("%,d/s", (long) r), i == 5 ? x - 55 : x - 20, top + ph + 20);
+      int x = left + (int) (pw * r / axisMax);
+      g.drawString(String.format("%,d/s", (long) r), x - 20, top + ph + 20);
     }
     g.drawString("offered rate (events/s)", left + pw / 2 - 60, h - 20);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
@@ -79,12 +80,12 @@ final class Chart {
     g.drawLine(left, y100, left + pw, y100);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("p99 target 100 ms", left + pw - 120, y100 - 5);
-    series(g, warden, true, WARDEN, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, warden, false, WARDEN, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, flinkFloor, true, FLINK_FLOOR, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, flinkFloor, false, FLINK_FLOOR, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, floor, true, FLOOR, new BasicStroke(2.5f), left, top, pw, ph, maxRate, minLog, maxLog);
-    series(g, floor, false, FLOOR, dashed(), left, top, pw, ph, maxRate, minLog, maxLog);
+    series(g, warden, true, WARDEN, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(g, warden, false, WARDEN, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(g, flinkFloor, true, FLINK_FLOOR, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(g, flinkFloor, false, FLINK_FLOOR, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(g, floor, true, FLOOR, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(g, floor, false, FLOOR, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
     legend(g, left + 15, top + 20, !flinkFloor.isEmpty());
     g.dispose();
     ImageIO.write(img, "png", file.toFile());

@@ -67,13 +67,15 @@ class BenchCommandIT {
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4), "a PNG chart");
     assertFalse(Files.exists(dir.resolve("checkpoints")), "the embedded job's checkpoints are removed at the end");
 
-    // One timeline line per second of each step, the last second included.
+    // One timeline line per second of each step, the last second included; on a slow machine the
+    // step's last sends can slip past its third second, and then a fourth line counts them.
     for (String system : new String[] {"warden      t=", "flink-floor t=", "floor       t="}) {
       var ticks = r.err().lines().filter(l -> l.startsWith("bench: ") && l.contains(system) && l.contains("verdicts/s")).toList();
-      assertEquals(3, ticks.size(), system + " lines in:\n" + r.err());
-      String last = ticks.get(2);
-      double t = Double.parseDouble(last.substring(last.indexOf(system) + system.length()).trim().split("s")[0]);
-      assertTrue(t >= 2.95, "the last line is the step's third second: " + last);
+      assertTrue(ticks.size() == 3 || ticks.size() == 4, system + " lines in:\n" + r.err());
+      String third = ticks.get(2);
+      double t = Double.parseDouble(third.substring(third.indexOf(system) + system.length()).trim().split("s")[0]);
+      assertTrue(t >= 2.95, "the third line is the step's third second: " + third);
+      assertTrue(ticks.get(ticks.size() - 1).contains(" sent     600 "), "the last line counts every event sent: " + ticks);
     }
     // The seconds in which a job completed a checkpoint are marked, and each job's step says what
     // its other seconds measured; the plain floor has no checkpoints.

@@ -775,7 +775,7 @@ final class BenchCommand implements Callable<Integer> {
     if (machine != null) {
       full.append(",\"machine\":").append(machine.json());
     }
-    full.append(",\"floor_noise_note\":").append(noise == null ? "null" : "\"" + noise.replace("\"", "\\\"") + "\"");
+    full.append(",\"floor_noise_note\":").append(noise == null ? "null" : Machine.jsonString(noise));
     full.append(",\"steps\":[");
     List<Step> all = new ArrayList<>(w);
     all.addAll(ff);

@@ -46,13 +46,14 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
 
   /** Reads the machine's description and takes the three measurements (about a second). */
   static Machine measure() {
-    String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name");
+    List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
+    String cpu = firstValue(cpuinfo, "model name");
     if (cpu == null) {
       cpu = System.getProperty("os.arch", "unknown");
     }
-    String flags = firstValue(Path.of("/proc/cpuinfo"), "flags");
+    String flags = firstValue(cpuinfo, "flags");
     boolean virtualized = flags != null && Arrays.asList(flags.split(" ")).contains("hypervisor");
-    String mem = firstValue(Path.of("/proc/meminfo"), "MemTotal");
+    String mem = firstValue(lines(Path.of("/proc/meminfo")), "MemTotal");
     long memoryMb = mem == null ? -1 : parseKb(mem) / 1024;
     String kernel = System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "?");
     String jvm = System.getProperty("java.vm.name", "?") + " " + System.getProperty("java.version", "?");
@@ -110,10 +111,10 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   /** The report's {@code machine} object. */
   String json() {
     return String.format(Locale.ROOT,
-        "{\"cpu\":\"%s\",\"cpus\":%d,\"memory_mb\":%d,\"kernel\":\"%s\",\"jvm\":\"%s\",\"virtualized\":%b,"
+        "{\"cpu\":%s,\"cpus\":%d,\"memory_mb\":%d,\"kernel\":%s,\"jvm\":%s,\"virtualized\":%b,"
             + "\"handoff_round_trip_us\":%.2f,\"handoff_round_trip_p99_us\":%.2f,\"loopback_round_trip_us\":%.2f,"
             + "\"compute_ns_per_op\":%.3f,\"compute_ns_per_op_after\":%s}",
-        escape(cpu), cpus, memoryMb, escape(kernel), escape(jvm), virtualized, handoffRoundTripUs, handoffRoundTripP99Us,
+        jsonString(cpu), cpus, memoryMb, jsonString(kernel), jsonString(jvm), virtualized, handoffRoundTripUs, handoffRoundTripP99Us,
         loopbackRoundTripUs, computeNsPerOp,
         Double.isNaN(computeNsPerOpAfter) ? "null" : String.format(Locale.ROOT, "%.3f", computeNsPerOpAfter));
   }
@@ -247,15 +248,16 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     return best;
   }
 
-  /** The value of the first "key : value" line starting with {@code key} in a /proc file, or null. */
-  static String firstValue(Path file, String key) {
+  /** A /proc file's lines; none where it cannot be read (not Linux). */
+  static List<String> lines(Path file) {
     try {
-      return firstValue(Files.readAllLines(file, StandardCharsets.UTF_8), key);
+      return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      return null;
+      return List.of();
     }
   }
 
+  /** The value of the first "key : value" line whose key is {@code key}, or null. */
   static String firstValue(List<String> lines, String key) {
     for (String l : lines) {
       int colon = l.indexOf(':');
@@ -275,7 +277,8 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     }
   }
 
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  /** {@code s} as a JSON string literal (quoted, backslashes and quotes escaped; our strings have no control characters). */
+  static String jsonString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

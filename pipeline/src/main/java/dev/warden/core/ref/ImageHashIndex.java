@@ -494,23 +494,15 @@ public final class ImageHashIndex<T> {
                 long q0 = q[0];
                 for (int k = from; k < to; k++) {
                     int dist = Long.bitCount(q0 ^ v[k]);
-                    if (dist <= best.distance) {
-                        int id = sorted[k];
-                        if (dist < best.distance || id < best.id) {
-                            best.distance = dist;
-                            best.id = id;
-                        }
+                    if (dist <= best.distance) { // most candidates are farther: their ids are never read
+                        best.offer(dist, sorted[k]);
                     }
                 }
                 return;
             }
             for (int k = from; k < to; k++) {
                 int id = sorted[k];
-                int dist = distance(q, id);
-                if (dist < best.distance || (dist == best.distance && id < best.id)) {
-                    best.distance = dist;
-                    best.id = id;
-                }
+                best.offer(distance(q, id), id);
             }
         }
     }
@@ -522,6 +514,14 @@ public final class ImageHashIndex<T> {
 
         Best(int limit) {
             this.distance = limit;
+        }
+
+        /** Keeps the candidate if it is nearer, or as near with a lower id (so results do not depend on probe order). */
+        void offer(int dist, int candidate) {
+            if (dist < distance || (dist == distance && candidate < id)) {
+                distance = dist;
+                id = candidate;
+            }
         }
     }
 }

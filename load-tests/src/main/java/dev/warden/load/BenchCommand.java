@@ -57,8 +57,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * A note when the floor's own p99 at its lowest rate is half the bar of "sustained" or more: then
-   * the machine's noise, not the systems, decides which steps pass (Session 12's machine: the
-   * floor's p99 was 67-100 ms at every rate). Null otherwise, or when the floor was not measured.
+   * the machine's noise, not the systems, decides which steps pass (on a paravirtualized 2-vCPU VM
+   * the floor's p99 was 67-100 ms at every rate: docs/performance.md, "Machines"). Null otherwise,
+   * or when the floor was not measured.
    */
   static String noiseNote(List<Step> floor) {
     Step lowest = null;
@@ -71,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
       return null;
     }
     return String.format(Locale.ROOT, "the floor's own p99 at %d/s is %.2f ms, half the %.0f-ms bar of 'sustained' or more: "
-        + "on this machine its noise, not the systems, decides which steps pass (docs/latency.md, 'Machines')",
+        + "on this machine its noise, not the systems, decides which steps pass (docs/performance.md, 'Machines')",
         lowest.rate(), lowest.p99Ms(), SUSTAINED_P99_MS);
   }
 
@@ -113,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",
       description = "Events per second during the warm-up (default: ${DEFAULT-VALUE}). The JIT's optimizing compiler needs a few hundred "
-          + "thousand events through the hot paths before its code is in place (docs/latency.md).")
+          + "thousand events through the hot paths before its code is in place (docs/performance.md).")
   int warmupRate;
 
   @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
@@ -134,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
   /** What the bench runs on (measured before anything starts); in the report when known. */
   Machine machine;
 
-  /** The image-hash bank of the bench's reference data: "a large image-hash bank", the size the JMH benchmarks use. */
+  /** The image-hash bank of the bench's reference data: a large bank, the size the JMH benchmarks use. */
   static final int DEFAULT_BANK_HASHES = 200_000;
 
   static final String WARDEN_JOB = "warden-bench";
@@ -216,9 +217,9 @@ final class BenchCommand implements Callable<Integer> {
         setup(warden, pipelines);
         int warmSecs = warmupSeconds != null ? warmupSeconds : quick ? 75 : 120;
         // Warden's steps and search first, then the floor's: both run in this JVM, and switching
-        // between them at every rate made the JIT throw away code compiled for the other's Kafka
-        // traffic (class-check and unstable-if deoptimizations), so each Warden step began with
-        // seconds of recompiling on a full machine (docs/latency-sessions.md, Session 6).
+        // between them at every rate makes the JIT throw away code compiled for the other's Kafka
+        // traffic (class-check and unstable-if deoptimizations), so each Warden step would begin
+        // with seconds of recompiling on a full machine (docs/performance.md).
         if (warmSecs > 0) {
           warmUp(warden, warmupRate, warmSecs, settleWindowSecs(o.getInt(WardenOptions.CHECKPOINT_INTERVAL_MS)));
         }
@@ -314,8 +315,8 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * How long the JIT must have stayed quiet before the warm-up ends: a checkpoint runs code that
    * runs at no other time (state hand-off, acknowledgements serialized for the coordinator), and
-   * C2 compiled a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a
-   * core in the second after each, on a machine that is busy already (docs/latency-sessions.md, Session 6).
+   * C2 compiles a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a
+   * core in the second after each, on a machine that is busy already (docs/performance.md).
    * So the quiet stretch covers a checkpoint: the interval plus a second, at least 5 s, at most 20.
    */
   static int settleWindowSecs(int checkpointIntervalMs) {
@@ -326,7 +327,7 @@ final class BenchCommand implements Callable<Integer> {
    * A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
    * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
    * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
-   * JVM takes 2,000-3,000/s; a flat start once piled up a backlog the warm-up never drained), then
+   * JVM takes 2,000-3,000/s; a flat start piles up a backlog the warm-up may never drain), then
    * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core for
    * {@code quietSecs} in a row), for at most {@code maxSecs} in all.
    */
@@ -446,8 +447,8 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * The embedded job's parallelism when none is given. On two CPUs the broker, the load generator,
    * the client and the job share them: a second pipeline (a second fetcher, scorer and producer
-   * thread, more and smaller Kafka requests) bought no throughput there and cost latency
-   * (docs/latency-sessions.md, Sessions 4 and 5).
+   * thread, more and smaller Kafka requests) buys no throughput there and costs latency
+   * (docs/performance.md).
    */
   static int defaultParallelism(int cpus) {
     return cpus <= 2 ? 1 : 2;
@@ -522,8 +523,8 @@ final class BenchCommand implements Callable<Integer> {
         LockSupport.parkNanos(Math.min(due - now, 200_000));
       }
       // Made when due (a few microseconds), not beforehand: a step's worth of pre-made events (up
-      // to millions of objects) was promoted to the old generation and its collection slowed the
-      // step's first seconds. The generator stamps the event time as it makes the event.
+      // to millions of objects) would be promoted to the old generation, and collecting it would
+      // slow the step's first seconds. The generator stamps the event time as it makes the event.
       Event e = nextScored();
       c.submit(key(e), e).whenComplete(stats::accept);
       if (i == n / 2) {

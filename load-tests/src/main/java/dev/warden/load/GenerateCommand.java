@@ -40,7 +40,7 @@ final class GenerateCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}). Fewer than one per brand (0 included) gives each brand one.")
   int bankHashes;
 
-  @Option(names = "--seed", defaultValue = "42")
+  @Option(names = "--seed", defaultValue = "42", description = "Generator seed: the same seed and options give the same file (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override

@@ -32,10 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * Each is the best median of a few rounds. The CPU model, the virtualization flag and the hand-off
  * and loopback round trips tell machines apart; the compute loop tells how fast the machine was at
  * the time, and is measured again after the run, once the job and the broker are stopped, because
- * a shared host's speed moves (Session 12's: 4 and 10-16 ns per iteration within an hour). The same
- * build's floor p99 at 1,000 events/s went from ~6 ms to ~70 ms between two machines sold as the
- * same size (docs/latency-sessions.md, Session 12), and nothing recorded which machine a report
- * came from.
+ * a shared host's speed moves (on a paravirtualized 2-vCPU VM: 4 and 10-16 ns per iteration within
+ * an hour). Size alone says little: the same build's floor p99 at 1,000 events/s was ~6 ms on one
+ * 2-vCPU machine and ~70 ms on another sold as the same size (docs/performance.md, "Machines").
  */
 record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, boolean virtualized,
     double handoffRoundTripUs, double handoffRoundTripP99Us, double loopbackRoundTripUs, double computeNsPerOp,
@@ -66,7 +65,8 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
 
   /**
    * This description with the compute loop measured again, after the run: shared machines change
-   * speed (Session 12's ran the same loop at 4 and at 10-16 ns per iteration within an hour).
+   * speed (a paravirtualized 2-vCPU VM ran the same loop at 4 and at 10-16 ns per iteration within
+   * an hour).
    */
   Machine after() {
     return withComputeAfter(computeNsPerOp(5, 2_000_000));
@@ -95,7 +95,7 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   String describe() {
     return String.format(Locale.ROOT,
         "%d CPUs (%s%s), %s memory, %s, %s; thread hand-off round trip median %.1f us (p99 %.1f), loopback TCP round "
-            + "trip median %s us, compute %.2f ns/op (compare reports from like machines only: docs/latency.md, 'Machines')",
+            + "trip median %s us, compute %.2f ns/op (compare reports from like machines only: docs/performance.md, 'Machines')",
         cpus, cpu, virtualized ? ", virtualized" : "",
         memoryMb < 0 ? "?" : String.format(Locale.ROOT, "%.1f GiB", memoryMb / 1024.0), kernel, jvm,
         handoffRoundTripUs, handoffRoundTripP99Us, loopbackRoundTripUs < 0 ? "?" : String.format(Locale.ROOT, "%.1f", loopbackRoundTripUs),

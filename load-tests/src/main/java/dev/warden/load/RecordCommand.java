@@ -24,13 +24,13 @@ import picocli.CommandLine.Option;
     description = "Captures the input topic of a running system, with its timestamps and keys, into a load file "
         + "(from now, or --from-beginning), until --duration passes or Ctrl-C.")
 final class RecordCommand implements Callable<Integer> {
-  @Option(names = "--out", required = true, paramLabel = "FILE")
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file (.gz for gzip).")
   Path out;
 
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
   String bootstrap;
 
-  @Option(names = "--topic", defaultValue = "warden.events")
+  @Option(names = "--topic", defaultValue = "warden.events", description = "Topic to capture (default: ${DEFAULT-VALUE}).")
   String topic;
 
   @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long (default: until Ctrl-C).")

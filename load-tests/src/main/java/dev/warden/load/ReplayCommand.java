@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         "Open loop: records are sent on schedule whether or not verdicts come back, so slow responses are not hidden.",
         "Needs a running Warden: start ./warden demo (or ./warden run) first, or point --bootstrap at a broker with the job."})
 final class ReplayCommand implements Callable<Integer> {
-  @Option(names = "--file", required = true, paramLabel = "FILE")
+  @Option(names = "--file", required = true, paramLabel = "FILE", description = "Load file to play (from generate or record; .gz for gzip).")
   Path file;
 
   @Option(names = "--speed", defaultValue = "1x", description = "1x, 10x (any Nx) or max (default: ${DEFAULT-VALUE}).")
@@ -34,10 +34,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
   String bootstrap;
 
-  @Option(names = "--events-topic", defaultValue = "warden.events")
+  @Option(names = "--events-topic", defaultValue = "warden.events", description = "Where the events go (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
 
-  @Option(names = "--verdicts-topic", defaultValue = "warden.verdicts")
+  @Option(names = "--verdicts-topic", defaultValue = "warden.verdicts", description = "Where the verdicts are read (default: ${DEFAULT-VALUE}).")
   String verdictsTopic;
 
   @Option(names = "--deadline-ms", defaultValue = "2000", description = "Verdict deadline per event (default: ${DEFAULT-VALUE}).")

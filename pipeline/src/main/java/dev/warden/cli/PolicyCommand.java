@@ -6,7 +6,7 @@ import dev.warden.core.policy.PolicyDiff;
 import dev.warden.core.policy.PolicyException;
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import dev.warden.job.WardenOptions;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;

@@ -1,6 +1,6 @@
 package dev.warden.demo;
 
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.BrandRegistration;
 import dev.warden.proto.v1.CreatorProfile;
 import dev.warden.proto.v1.EnforcementOutcome;

@@ -1,7 +1,7 @@
 package dev.warden.job;
 
 import com.google.protobuf.ByteString;
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.DeadLetter;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;

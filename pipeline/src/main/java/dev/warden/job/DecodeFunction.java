@@ -1,8 +1,8 @@
 package dev.warden.job;
 
 import dev.warden.core.model.WardenEvent;
-import dev.warden.io.EventCodec;
-import dev.warden.io.InvalidEventException;
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

@@ -1,7 +1,7 @@
 package dev.warden.job;
 
 import dev.warden.core.scoring.Verdict;
-import dev.warden.io.VerdictCodec;
+import dev.warden.core.io.VerdictCodec;
 import dev.warden.proto.v1.ShadowVerdict;
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package dev.warden.job;
 
 import dev.warden.core.scoring.Verdict;
-import dev.warden.io.VerdictCodec;
+import dev.warden.core.io.VerdictCodec;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -2,6 +2,7 @@ package dev.warden.demo;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.io.EventCodec;
-import dev.warden.io.InvalidEventException;
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.offline.OfflineScorer;
+import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.scoring.Decision;
+import dev.warden.core.scoring.Verdict;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,5 +103,23 @@ class TrafficGeneratorTest {
     }
     assertEquals(brands, new TrafficGenerator(3, 20_000, 0.15, 0.0, 10).bankHashes(), "at least one hash per brand");
     assertThrows(IllegalArgumentException.class, () -> new TrafficGenerator(3, 20_000, 0.15, 0.0, -1));
+  }
+
+  @Test
+  void everyHoldAndBlockOnGeneratedTrafficHasReasons() throws Exception {
+    TrafficGenerator g = new TrafficGenerator(7, 20_000, 0.3, 0.0);
+    OfflineScorer scorer = new OfflineScorer(CompiledPolicy.defaultPolicy());
+    long t0 = 1_700_000_000_000L;
+    int nonPass = 0;
+    for (int i = 0; i < 20_000; i++) {
+      var rec = g.next(t0 + i);
+      Verdict v = scorer.accept(EventCodec.decode(rec.value()), t0 + i);
+      if (v != null && v.decision() != Decision.PASS) {
+        nonPass++;
+        assertTrue(v.reasons().length > 0, "no reasons: " + v);
+        assertFalse(v.policyVersion().isEmpty());
+      }
+    }
+    assertTrue(nonPass > 100, "the generated violations were found: " + nonPass);
   }
 }

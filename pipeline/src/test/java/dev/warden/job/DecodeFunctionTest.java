@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -9,7 +9,7 @@ import dev.warden.core.policy.PolicyBundles;
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
 import dev.warden.embedded.EmbeddedKafka;
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.ListingUpsert;
 import dev.warden.proto.v1.Policy;

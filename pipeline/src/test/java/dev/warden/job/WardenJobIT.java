@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.embedded.TopicSpec;
-import dev.warden.io.EventCodec;
+import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.DeadLetter;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Verdict;

@@ -1,4 +1,4 @@
-package dev.warden.io;
+package dev.warden.core.io;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
@@ -11,7 +11,7 @@ import dev.warden.core.model.LiveStream;
 import dev.warden.core.model.Outcome;
 import dev.warden.core.model.SellerProfile;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.io.InvalidEventException.Code;
+import dev.warden.core.io.InvalidEventException.Code;
 import dev.warden.proto.v1.BrandRegistration;
 import dev.warden.proto.v1.EnforcementOutcome;
 import dev.warden.proto.v1.Event;

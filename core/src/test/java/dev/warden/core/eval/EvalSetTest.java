@@ -1,4 +1,4 @@
-package dev.warden.eval;
+package dev.warden.core.eval;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.warden.io;
+package dev.warden.core.io;
 
 /** An input record that cannot become an evaluable event; goes to the dead-letter topic. */
 public final class InvalidEventException extends Exception {

@@ -1,4 +1,4 @@
-package dev.warden.io;
+package dev.warden.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.warden.offline;
+package dev.warden.core.offline;
 
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.EventKind;

@@ -1,4 +1,4 @@
-package dev.warden.eval;
+package dev.warden.core.eval;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -6,9 +6,9 @@ import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Verdict;
-import dev.warden.io.EventCodec;
-import dev.warden.io.InvalidEventException;
-import dev.warden.offline.OfflineScorer;
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.offline.OfflineScorer;
 import dev.warden.proto.v1.LabelledEvent;
 import java.io.BufferedReader;
 import java.io.IOException;

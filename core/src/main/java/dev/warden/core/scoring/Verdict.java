@@ -2,7 +2,7 @@ package dev.warden.core.scoring;
 
 /**
  * The core's verdict for one scored event. Mirrors {@code warden.v1.Verdict}; the codec in
- * {@code dev.warden.io} converts at the edge.
+ * {@code dev.warden.core.io} converts at the edge.
  */
 public record Verdict(
     String eventId,

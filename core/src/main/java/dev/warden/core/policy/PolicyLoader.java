@@ -127,7 +127,7 @@ public final class PolicyLoader {
     try {
       JsonFormat.parser().merge(json, b);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new PolicyException(List.of("not a warden.v1.Policy in JSON: " + dev.warden.io.EventCodec.plain(e)));
+      throw new PolicyException(List.of("not a warden.v1.Policy in JSON: " + dev.warden.core.io.EventCodec.plain(e)));
     }
     return b.build();
   }

@@ -15,7 +15,7 @@ public final class PolicyBundles {
         .setKeyId(key.id())
         .setHmacSha256(ByteString.copyFrom(key.sign(bytes.toByteArray())))
         .setPublishedBy(publishedBy)
-        .setPublishedAt(dev.warden.io.EventCodec.timestamp(nowMillis))
+        .setPublishedAt(dev.warden.core.io.EventCodec.timestamp(nowMillis))
         .build();
   }
 }

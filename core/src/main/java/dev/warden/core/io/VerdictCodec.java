@@ -1,4 +1,4 @@
-package dev.warden.io;
+package dev.warden.core.io;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;

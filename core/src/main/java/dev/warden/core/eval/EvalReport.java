@@ -1,4 +1,4 @@
-package dev.warden.eval;
+package dev.warden.core.eval;
 
 import dev.warden.core.scoring.Decision;
 import java.util.ArrayList;

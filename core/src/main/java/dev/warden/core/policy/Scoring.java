@@ -1,6 +1,6 @@
 package dev.warden.core.policy;
 
-import dev.warden.core.scoring.Signal;
+import dev.warden.core.signals.Signal;
 
 /**
  * Thresholds and weights in force for one (region, category): the base policy's, or an

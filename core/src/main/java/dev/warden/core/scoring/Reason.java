@@ -1,5 +1,7 @@
 package dev.warden.core.scoring;
 
+import dev.warden.core.signals.Signal;
+
 /**
  * One signal that fired: its id and family, what it added to the score, and the evidence (the
  * matched term, the hash distance, the counter value). {@code hardRule} marks a reason that

@@ -31,7 +31,6 @@ public record SellerState(
     int velocityPrevious,
     String[] recentPenaltyEventIds) {
 
-  public static final int RECENT_IDS = 8;
   public static final int MAX_AUTHORIZED_BRANDS = 512;
 
   public static final SellerState UNKNOWN = new SellerState(false, -1L, false, new String[0], 0.0, 0L, 0, 0, 0,
@@ -40,15 +39,6 @@ public record SellerState(
   public boolean authorizedFor(String brandKey) {
     for (String k : authorizedBrandKeys) {
       if (k.equals(brandKey)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  public boolean sawPenaltyEvent(String eventId) {
-    for (String id : recentPenaltyEventIds) {
-      if (id.equals(eventId)) {
         return true;
       }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.core.scoring.Signal;
+import dev.warden.core.signals.Signal;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.TermList;
 import java.util.List;

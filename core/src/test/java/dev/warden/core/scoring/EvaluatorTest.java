@@ -1,5 +1,8 @@
 package dev.warden.core.scoring;
 
+import dev.warden.core.signals.Signal;
+import dev.warden.core.standing.Penalties;
+
 import static dev.warden.testing.Fixtures.DAY;
 import static dev.warden.testing.Fixtures.T0;
 import static dev.warden.testing.Fixtures.establishedSeller;
@@ -242,7 +245,7 @@ class EvaluatorTest {
     assertTrue(has(v, "seller.penalty"), why(v));
     s = evaluator.applySellerEvent(outcome("s-q", "", false), s);
     assertEquals(4.0, s.penaltyPoints(), 1e-9, "an overturned outcome refunds points");
-    assertEquals(2.0, Evaluator.decayed(4.0, T0, T0 + 30 * DAY, 30), 1e-9, "points halve every half-life");
+    assertEquals(2.0, Penalties.decayed(4.0, T0, T0 + 30 * DAY, 30), 1e-9, "points halve every half-life");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.warden.core.scoring;
+package dev.warden.core.signals;
 
 /** Signal families, the unit of evaluation reports and (later) of kill switches. */
 public enum Family {

@@ -1,4 +1,4 @@
-package dev.warden.core.scoring;
+package dev.warden.core.signals;
 
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.TermHit;
@@ -17,25 +17,69 @@ import java.util.List;
  * already applied. Reused per evaluator (one per task), so the hot path allocates only for
  * what it finds. Not thread-safe.
  */
-final class TextScan {
-  /** A brand found in the text, aggregated over fields. */
-  static final class BrandFinding {
-    final BrandInfo brand;
-    String phrase;
-    boolean alias;
-    String field;
-    String snippet;
-    boolean corroborated; // named by a non-ambiguous phrase or in the declared-brand field
-    boolean onlyCompatibility = true; // every mention follows a compatibility phrase
-    boolean styleReference; // "for <brand> lovers": trades on the brand without claiming to be it
-    String contextTerm;
+public final class TextScan {
+  /** A brand found in the text, aggregated over fields. Filled while scanning; read-only after. */
+  public static final class BrandFinding {
+    private final BrandInfo brand;
+    private String phrase;
+    private boolean alias;
+    private String field;
+    private String snippet;
+    private boolean corroborated; // named by a non-ambiguous phrase or in the declared-brand field
+    private boolean onlyCompatibility = true; // every mention follows a compatibility phrase
+    private boolean styleReference; // "for <brand> lovers": trades on the brand without claiming to be it
+    private String contextTerm;
 
     BrandFinding(BrandInfo brand) {
       this.brand = brand;
     }
+
+    public BrandInfo brand() {
+      return brand;
+    }
+
+    /** The phrase that named the brand (its name or an alias). */
+    public String phrase() {
+      return phrase;
+    }
+
+    public boolean alias() {
+      return alias;
+    }
+
+    /** The field the reported mention is in. */
+    public String field() {
+      return field;
+    }
+
+    /** The original text of the reported mention. */
+    public String snippet() {
+      return snippet;
+    }
+
+    /** Named by a distinctive phrase, declared, or next to counterfeit vocabulary. */
+    public boolean corroborated() {
+      return corroborated;
+    }
+
+    /** Every mention follows a compatibility phrase ("case for iPhone"). */
+    public boolean onlyCompatibility() {
+      return onlyCompatibility;
+    }
+
+    /** A style reference ("for Chanel lovers"). */
+    public boolean styleReference() {
+      return styleReference;
+    }
+
+    /** The compatibility phrase before the first such mention, or null. */
+    public String contextTerm() {
+      return contextTerm;
+    }
   }
 
-  record TermFinding(TermHit hit, String field, String snippet) {}
+  /** A counterfeit or prohibited term found, with the field and the original text that matched. */
+  public record TermFinding(TermHit hit, String field, String snippet) {}
 
   private record Span(TermHit hit, int start, int end) {}
 
@@ -56,9 +100,9 @@ final class TextScan {
   /** Compatibility phrases too generic to carry a list or to survive a style word after the brand. */
   private static final java.util.Set<String> BARE_PREPOSITIONS = java.util.Set.of("for", "für", "pour", "para", "per");
 
-  final List<BrandFinding> brands = new ArrayList<>();
-  final List<TermFinding> counterfeit = new ArrayList<>();
-  final List<TermFinding> prohibited = new ArrayList<>();
+  private final List<BrandFinding> brands = new ArrayList<>();
+  private final List<TermFinding> counterfeit = new ArrayList<>();
+  private final List<TermFinding> prohibited = new ArrayList<>();
 
   // Per-field scratch.
   private final List<Span> termSpans = new ArrayList<>();
@@ -67,14 +111,29 @@ final class TextScan {
   private final PhraseMatcher.MatchSink<BrandPhrase> brandSink =
       (p, start, end, exception) -> brandSpans.add(new BrandSpan(p, start, end));
 
-  void reset() {
+  /** Every brand named, in order of first mention (before the IPR family decides which count). */
+  public List<BrandFinding> brands() {
+    return brands;
+  }
+
+  /** Counterfeit vocabulary, exceptions applied. */
+  public List<TermFinding> counterfeit() {
+    return counterfeit;
+  }
+
+  /** Prohibited and restricted terms of lists that apply in the event's region, exceptions applied. */
+  public List<TermFinding> prohibited() {
+    return prohibited;
+  }
+
+  public void reset() {
     brands.clear();
     counterfeit.clear();
     prohibited.clear();
   }
 
   /** Scans one field's text; {@code declared} marks the declared-brand field (a brand named there corroborates itself). */
-  void scan(String text, String field, boolean declared, CompiledPolicy policy, ReferenceData refs, String region) {
+  public void scan(String text, String field, boolean declared, CompiledPolicy policy, ReferenceData refs, String region) {
     if (text == null || text.isEmpty()) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.warden.core.scoring;
+package dev.warden.core.signals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Evidence numbers: the cheap formatter writes exactly what String.format would. */
 class FixedFormatTest {
   private static void same(double x, int decimals) {
-    assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", x), Evaluator.fixed(x, decimals), "x=" + x + " decimals=" + decimals);
+    assertEquals(String.format(Locale.ROOT, "%." + decimals + "f", x), Evidence.fixed(x, decimals), "x=" + x + " decimals=" + decimals);
   }
 
   @Test

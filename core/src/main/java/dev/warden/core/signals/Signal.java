@@ -1,4 +1,4 @@
-package dev.warden.core.scoring;
+package dev.warden.core.signals;
 
 import java.util.HashMap;
 import java.util.Map;

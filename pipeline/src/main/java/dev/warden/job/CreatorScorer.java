@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Evaluator;
@@ -56,7 +57,7 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
     Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
     CreatorState c = creator.get(key);
-    if (e.kind() != EventKind.LIVE_STREAM) {
+    if (!EventRouter.scored(e)) {
       creator.update(key, evaluator.applyCreatorEvent(e, c));
       return;
     }

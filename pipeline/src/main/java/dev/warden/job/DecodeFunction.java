@@ -1,6 +1,7 @@
 package dev.warden.job;
 
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.io.EventCodec;
 import dev.warden.core.io.InvalidEventException;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -46,21 +47,17 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
     route(e, ctx, out);
   }
 
+  /** Sends a decoded event where {@link EventRouter} says it belongs. */
   static void route(WardenEvent e, Context ctx, Collector<WardenEvent> out) {
-    switch (e.kind()) {
-      case BRAND_REGISTERED -> ctx.output(Names.BRAND_REGISTRATIONS, RefUpdate.of(e.brand()));
-      case LIVE_STREAM -> ctx.output(e.isPin() ? Names.PINS : Names.CREATOR_EVENTS, e);
-      case CREATOR_UPDATED -> ctx.output(Names.CREATOR_EVENTS, e);
-      case ENFORCEMENT_OUTCOME -> {
-        // An outcome can concern the seller, the creator, or both: each side learns of it.
-        if (!e.outcome().sellerId().isEmpty()) {
-          out.collect(e);
-        }
-        if (!e.outcome().creatorId().isEmpty()) {
-          ctx.output(Names.CREATOR_EVENTS, e);
-        }
-      }
-      default -> out.collect(e);
+    if (EventRouter.isReference(e)) {
+      ctx.output(Names.BRAND_REGISTRATIONS, RefUpdate.of(e.brand()));
+      return;
+    }
+    if (EventRouter.sellerKey(e) != null) {
+      out.collect(e);
+    }
+    if (EventRouter.creatorKey(e) != null) {
+      ctx.output(EventRouter.pinnedListingId(e) != null ? Names.PINS : Names.CREATOR_EVENTS, e);
     }
   }
 }

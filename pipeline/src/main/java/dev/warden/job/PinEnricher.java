@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public final class PinEnricher extends KeyedCoProcessFunction<String, ListingSta
 
     @Override
     public String getKey(WardenEvent e) {
-      return e.live().listingId();
+      return EventRouter.pinnedListingId(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Evaluator;
@@ -72,7 +73,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     long now = System.currentTimeMillis();
     SellerHead head = store.head(key, now, legacyUntilMillis);
     var s = head.seller();
-    if (!e.kind().scored()) {
+    if (!EventRouter.scored(e)) {
       // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
       store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
       return;
@@ -94,11 +95,7 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     store.putMemo(key, listingId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
-    // The pin enricher only needs listings a pin would be flagged for (not PASS, or a seller
-    // under penalty) and the moment a flagged listing clears: most listings never cross the
-    // shuffle to it.
-    if (r.status().decision() != Decision.PASS || r.status().sellerPenaltyPoints() >= 0.5
-        || (prev != null && prev.lastDecision() != Decision.PASS)) {
+    if (EventRouter.statusMattersToPins(r.status(), prev)) {
       ctx.output(Names.LISTING_STATUS, r.status());
     }
 

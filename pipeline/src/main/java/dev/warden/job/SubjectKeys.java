@@ -1,10 +1,14 @@
 package dev.warden.job;
 
-import dev.warden.core.model.EventKind;
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.WardenEvent;
 import org.apache.flink.api.java.functions.KeySelector;
 
-/** Key selectors of the two keyed sides. Sellers and creators live in separate operators, so ids never collide. */
+/**
+ * Key selectors of the two keyed sides, as {@link EventRouter} decides them. Sellers and creators
+ * live in separate operators, so ids never collide. Only events routed to a side reach its key
+ * selector.
+ */
 public final class SubjectKeys {
   private SubjectKeys() {}
 
@@ -14,7 +18,7 @@ public final class SubjectKeys {
 
     @Override
     public String getKey(WardenEvent e) {
-      return e.kind() == EventKind.ENFORCEMENT_OUTCOME ? e.outcome().sellerId() : e.key();
+      return EventRouter.sellerKey(e);
     }
   }
 
@@ -24,7 +28,7 @@ public final class SubjectKeys {
 
     @Override
     public String getKey(WardenEvent e) {
-      return e.kind() == EventKind.ENFORCEMENT_OUTCOME ? e.outcome().creatorId() : e.key();
+      return EventRouter.creatorKey(e);
     }
   }
 }

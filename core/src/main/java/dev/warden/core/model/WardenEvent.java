@@ -68,11 +68,4 @@ public record WardenEvent(
   public boolean isPin() {
     return live != null && live.kind() == LiveStream.LiveKind.PRODUCT_PINNED;
   }
-
-  /** True when this event belongs to the creator-keyed side of the job. */
-  public boolean creatorKeyed() {
-    return kind == EventKind.LIVE_STREAM
-        || kind == EventKind.CREATOR_UPDATED
-        || (kind == EventKind.ENFORCEMENT_OUTCOME && outcome.sellerId().isEmpty());
-  }
 }

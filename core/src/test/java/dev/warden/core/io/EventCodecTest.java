@@ -2,6 +2,7 @@ package dev.warden.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,7 +101,8 @@ class EventCodecTest {
     WardenEvent e = json("{\"event_id\":\"e\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\","
         + "\"enforcement_outcome\":{\"creator_id\":\"c-9\",\"outcome\":\"UPHELD\"}}");
     assertEquals("c-9", e.key());
-    assertTrue(e.creatorKeyed());
+    assertEquals("c-9", dev.warden.core.routing.EventRouter.creatorKey(e));
+    assertNull(dev.warden.core.routing.EventRouter.sellerKey(e));
     assertTrue(e.outcome().upheld());
     assertTrue(rejected("{\"event_id\":\"e\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\","
         + "\"enforcement_outcome\":{\"seller_id\":\"s\"}}").getMessage().contains("UPHELD or OVERTURNED"));

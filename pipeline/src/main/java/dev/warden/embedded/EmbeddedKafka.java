@@ -113,7 +113,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * (up to 22) every ~0.6 s, and each record crosses the broker twice on its way to a verdict, so
      * those pauses were a large part of the pass-through floor's p99. With ZGC the floor's p99 at 5,000
      * events/s fell from 7.3-8.4 ms to 5.8-6.2 ms in three pairs of runs, for about the same CPU
-     * (docs/latency-sessions.md, Session 11).
+     * (docs/performance.md).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseZGC");
 

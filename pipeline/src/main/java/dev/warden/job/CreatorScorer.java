@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.job.state.StateCache;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;

@@ -5,7 +5,7 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.core.state.SellerEntry;
+import dev.warden.job.state.SellerEntry;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import java.time.Duration;
@@ -39,9 +39,9 @@ public final class Names {
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
   // Keyed state names.
-  /** The seller's long-lived archive (and, before Session 9's layout, its only state). */
+  /** The seller's long-lived archive (and, in the layout before {@link #STATE_SELLER_ENTRIES}, its only state). */
   public static final String STATE_SELLER = "seller";
-  /** Listing memos as versions before Session 9's layout wrote them: read only, until they expire. */
+  /** Listing memos as the layout before {@link #STATE_SELLER_ENTRIES} wrote them: read only, until they expire. */
   public static final String STATE_LISTINGS = "listings";
   /** The seller's head and its listings' memos, in one map state (one RocksDB column family). */
   public static final String STATE_SELLER_ENTRIES = "seller-entries";

@@ -1,5 +1,8 @@
 package dev.warden.job;
 
+import dev.warden.job.state.SellerStore;
+import dev.warden.job.state.StateCache;
+import dev.warden.job.state.SellerHead;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Decision;
@@ -7,7 +10,7 @@ import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.core.state.SellerHead;
+import dev.warden.job.state.SellerHead;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -22,7 +22,6 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
-import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -67,19 +66,16 @@ public final class WardenJob {
     // all RocksDB instances of a JVM share one flush thread: while it runs, the scorers process
     // nothing. Our values are small records, so compression saves little space and costs most of
     // the flush's CPU; without it the synchronous phase under load fell from 180-300 ms to 60-160 ms
-    // (docs/latency.md).
+    // (docs/performance.md).
     c.setString("state.backend.rocksdb.compression.per.level", "NO_COMPRESSION");
     // A listing create looks up a memo that does not exist yet; without a bloom filter that miss
     // searches every SST file's index and data blocks: 14 % of the seller scorer's CPU, 3 % with
-    // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/latency.md).
+    // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/performance.md).
     c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-    // Warden's own RocksDB settings (a memtable bloom filter, off by default: docs/latency-sessions.md, Session 7).
-    c.set(RocksDBOptions.OPTIONS_FACTORY, WardenRocksDBOptions.class.getName());
-    c.set(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO, memtableBloomRatio(o));
     // RocksDB's block cache (index, filter and data blocks) is carved out of managed memory, which
     // an embedded MiniCluster sizes at 128 MB for all its slots. Once the listing memos had grown by
     // a few million entries, SST reads missed that cache and the seller scorer needed ~40 % more CPU
-    // per event; with 512 MB, the same as on a fresh job (docs/latency.md). On a real cluster the
+    // per event; with 512 MB, the same as on a fresh job (docs/performance.md). On a real cluster the
     // TaskManagers' own configuration decides and this key is ignored.
     c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
     c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.getMillis(WardenOptions.CHECKPOINT_INTERVAL_MS));
@@ -100,9 +96,6 @@ public final class WardenJob {
     c.set(ExecutionOptions.BUFFER_TIMEOUT, o.getMillis(WardenOptions.BUFFER_TIMEOUT_MS));
     // Operators' own Flink settings last (flink.<key>=<value>), so any of the above can be overridden.
     c.addAll(Configuration.fromMap(o.flinkOverrides()));
-    // The ratio the task managers will read, whichever key set it: a bad one would otherwise fail
-    // every task as it opens its state backend, over and over.
-    WardenRocksDBOptions.checkRatio(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO.key(), c.get(WardenRocksDBOptions.MEMTABLE_BLOOM_RATIO));
     return c;
   }
 
@@ -198,11 +191,6 @@ public final class WardenJob {
     decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");
   }
 
-  private static double memtableBloomRatio(WardenOptions o) {
-    return WardenRocksDBOptions.checkRatio(WardenOptions.STATE_MEMTABLE_BLOOM_RATIO.key(),
-        o.getDouble(WardenOptions.STATE_MEMTABLE_BLOOM_RATIO));
-  }
-
   private static int cacheSize(WardenOptions o, WardenOptions.Option option) {
     int n = o.getInt(option);
     if (n < 0) {
@@ -265,7 +253,7 @@ public final class WardenJob {
   /**
    * At-least-once verdict sink. Exactly-once would make verdicts visible only when a checkpoint
    * commits (seconds), which the waiting publish path cannot afford; instead each verdict
-   * carries its event id and consumers drop duplicates after a replay. See docs/latency.md.
+   * carries its event id and consumers drop duplicates after a replay. See docs/performance.md.
    */
   public static KafkaSink<Verdict> verdictSink(WardenOptions o) {
     return KafkaSink.<Verdict>builder()

@@ -18,7 +18,7 @@ import java.util.Properties;
  * anything under {@code flink.} is set, prefix removed, on the job's Flink configuration after
  * Warden's own settings (for example {@code flink.execution.checkpointing.unaligned.enabled=true}).
  *
- * <p>The low-latency defaults are deliberate; see docs/latency.md for the trade-offs.
+ * <p>The low-latency defaults are deliberate; see docs/performance.md for the trade-offs.
  */
 public final class WardenOptions implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -68,7 +68,7 @@ public final class WardenOptions implements Serializable {
       "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
   public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "0",
       "Verdict producer linger. Kafka 4 defaults to 5 ms. 0 (with producer.max-in-flight=1): a verdict goes out at once "
-          + "when no request is outstanding, and verdicts decided meanwhile share the next request (docs/latency.md).");
+          + "when no request is outstanding, and verdicts decided meanwhile share the next request (docs/performance.md).");
   public static final Option PRODUCER_MAX_IN_FLIGHT = option("producer.max-in-flight", "1",
       "Unacknowledged produce requests per broker connection, 1 to 5 (Kafka's default: 5). 1 batches by itself under load: "
           + "while one request is out, the next verdicts wait for it instead of each going out in a request of its own.");
@@ -83,15 +83,10 @@ public final class WardenOptions implements Serializable {
       "Per scorer task, how many deserialized seller/creator states to keep in memory in front of RocksDB "
           + "(write-through, expiring with the state's TTL); 0 (the default): none. With RocksDB's block cache and "
           + "bloom filters a cache saved no CPU here, and its entries made young collections three times as frequent "
-          + "(docs/latency-sessions.md, Session 6); worth trying when RocksDB reads go to disk.");
+          + "(docs/performance.md); worth trying when state outgrows memory and RocksDB reads go to disk.");
   public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
       "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
           + "0 (the default): none, as for state.cache-entries.");
-  public static final Option STATE_MEMTABLE_BLOOM_RATIO = option("state.memtable-bloom-ratio", "0",
-      "RocksDB memtable bloom filter, as a share of each memtable's size (0 to 0.25; 0, the default: off). A read of a "
-          + "key a memtable lacks then skips its skip list, but every write and every other read pays for the filter: "
-          + "at 10,000/s here p50 was 3 ms worse with 0.02 (docs/latency-sessions.md, Session 7). Worth trying when most reads "
-          + "miss the memtables (state far beyond memory).");
   public static final Option POLICY_FILE = option("policy.file", "",
       "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
   public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",

@@ -11,7 +11,7 @@ import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.PolicyLoader;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.core.state.SellerEntry;
+import dev.warden.job.state.SellerEntry;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -47,8 +47,8 @@ class WardenOptionsTest {
 
   @Test
   void aKeyUnderTheWrongPrefixIsFoundByItsLastSegment() {
-    String m = WardenOptions.unknownOption("rocksdb.memtable-bloom-ratio");
-    assertTrue(m.contains("'state.memtable-bloom-ratio'"), m);
+    String m = WardenOptions.unknownOption("rocksdb.listing-ttl-days");
+    assertTrue(m.contains("'state.listing-ttl-days'"), m);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.warden.job;
+package dev.warden.job.state;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,12 +20,12 @@ import org.apache.flink.metrics.MetricGroup;
  * a fixed number of entries, least recently used out first. Values must be immutable.
  *
  * <p>Single-threaded by design (one task thread owns it): a plain access-ordered map. Caffeine's
- * concurrent bookkeeping cost 12 % of the seller scorer's CPU here (docs/latency-sessions.md, Session 3).
+ * concurrent bookkeeping cost 12 % of the seller scorer's CPU (docs/performance.md).
  */
-final class StateCache<K, V> {
+public final class StateCache<K, V> {
   /** Loads a value from state on a miss; null when state has none. */
   @FunctionalInterface
-  interface Loader<V> {
+  public interface Loader<V> {
     V load() throws Exception;
   }
 
@@ -54,12 +54,12 @@ final class StateCache<K, V> {
   }
 
   /** A cache of at most {@code maxEntries} (0 disables it) whose entries live at most {@code ttl}. */
-  static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl) {
+  public static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl) {
     return create(maxEntries, ttl, System::nanoTime);
   }
 
   /** As {@link #create(long, Duration)}, with the nanosecond clock the expiry is measured on (tests). */
-  static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl, LongSupplier nanoClock) {
+  public static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl, LongSupplier nanoClock) {
     if (maxEntries < 0) {
       throw new IllegalArgumentException("cache size must be >= 0, got " + maxEntries);
     }
@@ -67,7 +67,7 @@ final class StateCache<K, V> {
   }
 
   /** The cached value, or what {@code loader} reads from state (then cached when not null). */
-  V get(K key, Loader<V> loader) throws Exception {
+  public V get(K key, Loader<V> loader) throws Exception {
     if (map == null) {
       return loader.load();
     }
@@ -88,67 +88,67 @@ final class StateCache<K, V> {
   }
 
   /** Records a value just written to state. */
-  void put(K key, V value) {
+  public void put(K key, V value) {
     if (map != null) {
       map.put(key, new Entry<>(value, clock.getAsLong()));
     }
   }
 
   /** Hit ratio since start (NaN when disabled or unused), for the operator's metrics. */
-  double hitRate() {
+  public double hitRate() {
     long n = hits + misses;
     return n == 0 ? Double.NaN : hits / (double) n;
   }
 
-  long size() {
+  public long size() {
     return map == null ? 0 : map.size();
   }
 
   /** Registers {@code <name>HitRate} and {@code <name>Entries} gauges. */
-  StateCache<K, V> withMetrics(MetricGroup group, String name) {
+  public StateCache<K, V> withMetrics(MetricGroup group, String name) {
     group.gauge(name + "HitRate", this::hitRate);
     group.gauge(name + "Entries", this::size);
     return this;
   }
 
   /** One entry of a subject's map state: a listing under its seller, a stream under its creator. */
-  record EntryKey(String subject, String entry) {}
+  public record EntryKey(String subject, String entry) {}
 
   /** A subject's value state behind a cache: reads from memory when they can, writes to state, then memory. */
-  static final class CachedValue<V> {
+  public static final class CachedValue<V> {
     private final ValueState<V> state;
     private final StateCache<String, V> cache;
 
-    CachedValue(ValueState<V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+    public CachedValue(ValueState<V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
       this.state = state;
       this.cache = StateCache.<String, V>create(maxEntries, ttl).withMetrics(group, name);
     }
 
-    V get(String subject) throws Exception {
+    public V get(String subject) throws Exception {
       return cache.get(subject, state::value);
     }
 
-    void update(String subject, V value) throws Exception {
+    public void update(String subject, V value) throws Exception {
       state.update(value);
       cache.put(subject, value);
     }
   }
 
   /** A subject's map state behind a cache, entry by entry; writes go to state, then memory. */
-  static final class CachedEntries<V> {
+  public static final class CachedEntries<V> {
     private final MapState<String, V> state;
     private final StateCache<EntryKey, V> cache;
 
-    CachedEntries(MapState<String, V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+    public CachedEntries(MapState<String, V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
       this.state = state;
       this.cache = StateCache.<EntryKey, V>create(maxEntries, ttl).withMetrics(group, name);
     }
 
-    V get(EntryKey k) throws Exception {
+    public V get(EntryKey k) throws Exception {
       return cache.get(k, () -> state.get(k.entry()));
     }
 
-    void put(EntryKey k, V value) throws Exception {
+    public void put(EntryKey k, V value) throws Exception {
       state.put(k.entry(), value);
       cache.put(k, value);
     }

@@ -1,8 +1,9 @@
-package dev.warden.job;
+package dev.warden.job.state;
 
+import dev.warden.job.Names;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.core.state.SellerEntry;
-import dev.warden.core.state.SellerHead;
+import dev.warden.job.state.SellerEntry;
+import dev.warden.job.state.SellerHead;
 import dev.warden.core.state.SellerState;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -35,9 +36,9 @@ import org.apache.flink.api.common.state.ValueState;
  * <p>Reads go through optional write-through caches ({@link StateCache}), one for heads and one
  * for memos, as before.
  */
-final class SellerStore {
+public final class SellerStore {
   /** How often a seller's state is copied to its archive by listing events alone. */
-  static final long ARCHIVE_EVERY_MILLIS = Duration.ofDays(1).toMillis();
+  public static final long ARCHIVE_EVERY_MILLIS = Duration.ofDays(1).toMillis();
 
   private final MapState<String, SellerEntry> entries;
   private final ValueState<SellerState> archive;
@@ -45,7 +46,7 @@ final class SellerStore {
   private final StateCache.CachedEntries<SellerEntry> heads;
   private final StateCache.CachedEntries<SellerEntry> memos;
 
-  SellerStore(RuntimeContext rc, Duration sellerTtl, Duration listingTtl, int headCacheEntries, int memoCacheEntries) {
+  public SellerStore(RuntimeContext rc, Duration sellerTtl, Duration listingTtl, int headCacheEntries, int memoCacheEntries) {
     this.entries = rc.getMapState(Names.sellerEntries(listingTtl));
     this.archive = rc.getState(Names.sellerState(sellerTtl));
     this.legacyMemos = rc.getMapState(Names.listingMemos(listingTtl));
@@ -58,7 +59,7 @@ final class SellerStore {
    * seller is unknown). {@code legacyUntilMillis} is when memos of an earlier version expire at the
    * latest (0 when this job never ran an earlier version).
    */
-  SellerHead head(String seller, long nowMillis, long legacyUntilMillis) throws Exception {
+  public SellerHead head(String seller, long nowMillis, long legacyUntilMillis) throws Exception {
     SellerEntry e = heads.get(new StateCache.EntryKey(seller, SellerEntry.HEAD_KEY));
     if (e != null) {
       return e.head();
@@ -71,7 +72,7 @@ final class SellerStore {
   }
 
   /** The memo of one of the current seller's listings, or null. */
-  ListingMemo memo(String seller, SellerHead head, String listingId, long nowMillis) throws Exception {
+  public ListingMemo memo(String seller, SellerHead head, String listingId, long nowMillis) throws Exception {
     SellerEntry e = memos.get(new StateCache.EntryKey(seller, listingId));
     if (e != null) {
       return e.memo();
@@ -83,7 +84,7 @@ final class SellerStore {
    * Stores the seller's new state under its head, and in the archive when {@code archiveNow} or
    * when the last copy is a day old.
    */
-  void putSeller(String seller, SellerHead head, SellerState next, long nowMillis, boolean archiveNow) throws Exception {
+  public void putSeller(String seller, SellerHead head, SellerState next, long nowMillis, boolean archiveNow) throws Exception {
     long archivedAt = head.archivedAtMillis();
     if (archiveNow || nowMillis - archivedAt >= ARCHIVE_EVERY_MILLIS) {
       archive.update(next);
@@ -93,7 +94,7 @@ final class SellerStore {
         SellerEntry.of(new SellerHead(next, archivedAt, head.legacyMemosUntilMillis())));
   }
 
-  void putMemo(String seller, String listingId, ListingMemo memo) throws Exception {
+  public void putMemo(String seller, String listingId, ListingMemo memo) throws Exception {
     memos.put(new StateCache.EntryKey(seller, listingId), SellerEntry.of(memo));
   }
 }

@@ -1,4 +1,4 @@
-package dev.warden.job;
+package dev.warden.job.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,6 @@
-package dev.warden.core.state;
+package dev.warden.job.state;
+
+import dev.warden.core.state.SellerState;
 
 /**
  * The seller's entry among its listings' memos (see {@link SellerEntry}): the seller's state and

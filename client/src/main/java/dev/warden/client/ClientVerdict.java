@@ -3,8 +3,8 @@ package dev.warden.client;
 import dev.warden.proto.v1.Verdict;
 
 /**
- * What the publish path gets back for one submitted event: the engine's verdict, or a
- * fail-closed HOLD the client made itself when the deadline passed ({@code timedOut}).
+ * What the publish path gets back for one submitted event: the engine's verdict, or a fail-closed
+ * HOLD the client made itself when the deadline passed ({@code timedOut}).
  *
  * @param latencyNanos from {@link WardenClient#submit} to completion
  */

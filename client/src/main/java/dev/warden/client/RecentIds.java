@@ -7,14 +7,18 @@ package dev.warden.client;
  *
  * <p>Held as 64-bit hashes in primitive arrays, not as a map of strings: the client remembers
  * hundreds of thousands of ids for tens of seconds, and as objects they were copied by every young
- * collection of the embedding JVM until promoted, then died in the old generation. A hash
- * collision (about 1 in 10^13 per lookup at 200,000 ids) can only miscount one duplicate or late
- * verdict; it never decides which request a verdict completes. Thread-safe (the client's poller
- * and its timer both write).
+ * collection of the embedding JVM until promoted, then died in the old generation. A hash collision
+ * (about 1 in 10^13 per lookup at 200,000 ids) can only miscount one duplicate or late verdict; it
+ * never decides which request a verdict completes. Thread-safe (the client's poller and its timer
+ * both write).
  */
 final class RecentIds {
   /** What the client knows of an id it is done with. */
-  enum State { UNKNOWN, TIMED_OUT, ANSWERED }
+  enum State {
+    UNKNOWN,
+    TIMED_OUT,
+    ANSWERED
+  }
 
   private static final byte TIMED_OUT = 1;
   private static final byte ANSWERED = 2;
@@ -33,7 +37,8 @@ final class RecentIds {
     }
     this.capacity = capacity;
     this.order = new long[capacity];
-    int slots = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1; // >= 2x capacity, a power of two
+    int slots =
+        Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1; // >= 2x capacity, a power of two
     this.keys = new long[slots];
     this.states = new byte[slots];
     this.mask = slots - 1;

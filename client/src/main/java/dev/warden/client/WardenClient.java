@@ -27,16 +27,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The listing-publish path's client: submit an event, get a future that completes with its
- * verdict — or, when the deadline passes first, with a fail-closed HOLD marked as a timeout,
- * so no listing goes live unjudged. Thread-safe: one client serves many concurrent requests
- * over one producer and one verdict consumer.
+ * The listing-publish path's client: submit an event, get a future that completes with its verdict
+ * — or, when the deadline passes first, with a fail-closed HOLD marked as a timeout, so no listing
+ * goes live unjudged. Thread-safe: one client serves many concurrent requests over one producer and
+ * one verdict consumer.
  *
  * <p>The consumer reads every partition of the verdict topic from the end as of {@link
  * Builder#build()} (no consumer group, so any number of clients each see every verdict). The
  * engine's sink is at-least-once: duplicate verdicts are dropped by event id, and a verdict
- * arriving after its deadline is counted and dropped. Futures complete on the client's
- * consumer or timer thread: callbacks must not block.
+ * arriving after its deadline is counted and dropped. Futures complete on the client's consumer or
+ * timer thread: callbacks must not block.
  *
  * <p>Depends on the wire messages and the Kafka client only, never on the engine.
  */
@@ -57,7 +57,11 @@ public final class WardenClient implements AutoCloseable {
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong timeouts = new AtomicLong();
 
-  private record Pending(CompletableFuture<ClientVerdict> future, long startNanos, Event event, ScheduledFuture<?> timeout) {}
+  private record Pending(
+      CompletableFuture<ClientVerdict> future,
+      long startNanos,
+      Event event,
+      ScheduledFuture<?> timeout) {}
 
   private WardenClient(Builder b) {
     Properties p = new Properties();
@@ -81,15 +85,18 @@ public final class WardenClient implements AutoCloseable {
     cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(cp);
     List<TopicPartition> parts = new ArrayList<>();
-    List<org.apache.kafka.common.PartitionInfo> infos = existingTopic(b, b.verdictsTopic, "verdict topic");
-    // The events topic must exist as well, and the producer learns its partitions now: otherwise the
+    List<org.apache.kafka.common.PartitionInfo> infos =
+        existingTopic(b, b.verdictsTopic, "verdict topic");
+    // The events topic must exist as well, and the producer learns its partitions now: otherwise
+    // the
     // first submit would block on a metadata fetch (hundreds of ms, on the caller's thread and
     // against that event's deadline), and a missing topic would only show as timeouts.
     existingTopic(b, b.eventsTopic, "events topic");
     try {
       producer.partitionsFor(b.eventsTopic);
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw closeAndFail("cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
+      throw closeAndFail(
+          "cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
     }
     infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
     consumer.assign(parts);
@@ -97,24 +104,32 @@ public final class WardenClient implements AutoCloseable {
     parts.forEach(consumer::position); // resolve the end offsets now, before any submit
     this.eventsTopic = b.eventsTopic;
     this.deadline = b.deadline;
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "warden-client-deadlines");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "warden-client-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
     this.poller = new Thread(this::poll, "warden-client-verdicts");
     poller.setDaemon(true);
     poller.start();
   }
 
-  /** The topic's partitions as the client's consumer sees them; a missing topic or an absent broker fails the build. */
-  private List<org.apache.kafka.common.PartitionInfo> existingTopic(Builder b, String topic, String what) {
+  /**
+   * The topic's partitions as the client's consumer sees them; a missing topic or an absent broker
+   * fails the build.
+   */
+  private List<org.apache.kafka.common.PartitionInfo> existingTopic(
+      Builder b, String topic, String what) {
     List<org.apache.kafka.common.PartitionInfo> infos;
     try {
       infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw closeAndFail("no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
+      throw closeAndFail(
+          "no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
     }
     if (infos == null || infos.isEmpty()) {
       throw closeAndFail(what + " " + topic + " does not exist at " + b.bootstrap, null);
@@ -149,24 +164,29 @@ public final class WardenClient implements AutoCloseable {
     }
     String id = event.getEventId();
     if (id.isEmpty()) {
-      throw new IllegalArgumentException("event_id is required: verdicts are matched to requests by it");
+      throw new IllegalArgumentException(
+          "event_id is required: verdicts are matched to requests by it");
     }
     CompletableFuture<ClientVerdict> f = new CompletableFuture<>();
     long start = System.nanoTime();
-    ScheduledFuture<?> t = timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> t =
+        timer.schedule(() -> expire(id), timeout.toNanos(), TimeUnit.NANOSECONDS);
     if (pending.putIfAbsent(id, new Pending(f, start, event, t)) != null) {
       t.cancel(false);
       throw new IllegalArgumentException("event " + id + " is already awaiting its verdict");
     }
-    producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), event.toByteArray()), (md, ex) -> {
-      if (ex != null) {
-        Pending p = pending.remove(id);
-        if (p != null) {
-          p.timeout().cancel(false);
-          p.future().completeExceptionally(ex);
-        }
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(
+            eventsTopic, key.getBytes(StandardCharsets.UTF_8), event.toByteArray()),
+        (md, ex) -> {
+          if (ex != null) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+              p.timeout().cancel(false);
+              p.future().completeExceptionally(ex);
+            }
+          }
+        });
     return f;
   }
 
@@ -186,7 +206,10 @@ public final class WardenClient implements AutoCloseable {
     timeouts.incrementAndGet();
     recentlyDone.timedOut(id);
     long now = System.nanoTime();
-    p.future().complete(new ClientVerdict(failClosed(p.event(), now - p.startNanos()), true, now - p.startNanos()));
+    p.future()
+        .complete(
+            new ClientVerdict(
+                failClosed(p.event(), now - p.startNanos()), true, now - p.startNanos()));
   }
 
   /** The HOLD the publish path acts on when the engine did not answer in time. */
@@ -198,9 +221,19 @@ public final class WardenClient implements AutoCloseable {
         .setPolicyVersion(FAIL_CLOSED_POLICY)
         .setRegion(e.getRegion())
         .setEventTime(e.getEventTime())
-        .setDecidedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(ms / 1000).setNanos((int) (ms % 1000) * 1_000_000))
-        .addReasons(Reason.newBuilder().setSignal(TIMEOUT_SIGNAL).setFamily("client").setHardRule(true)
-            .setEvidence("no verdict within " + waitedNanos / 1_000_000 + " ms: held for review (fail closed)"))
+        .setDecidedAt(
+            com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(ms / 1000)
+                .setNanos((int) (ms % 1000) * 1_000_000))
+        .addReasons(
+            Reason.newBuilder()
+                .setSignal(TIMEOUT_SIGNAL)
+                .setFamily("client")
+                .setHardRule(true)
+                .setEvidence(
+                    "no verdict within "
+                        + waitedNanos / 1_000_000
+                        + " ms: held for review (fail closed)"))
         .build();
   }
 
@@ -223,7 +256,7 @@ public final class WardenClient implements AutoCloseable {
                 recentlyDone.answered(v.getEventId()); // count a late verdict once
               }
               case ANSWERED -> duplicates.incrementAndGet();
-              case UNKNOWN -> { } // another client's request, or done too long ago to remember
+              case UNKNOWN -> {} // another client's request, or done too long ago to remember
             }
             continue;
           }

@@ -50,7 +50,10 @@ class RecentIdsTest {
     Random rnd = new Random(42);
     for (int i = 0; i < 50_000; i++) {
       // Mostly new ids, some repeats of recent ones (state changes, duplicates).
-      String id = rnd.nextInt(10) < 8 || order.isEmpty() ? "ev-" + i : order.toArray(new String[0])[rnd.nextInt(order.size())];
+      String id =
+          rnd.nextInt(10) < 8 || order.isEmpty()
+              ? "ev-" + i
+              : order.toArray(new String[0])[rnd.nextInt(order.size())];
       boolean timedOut = rnd.nextBoolean();
       if (!model.containsKey(id)) {
         if (order.size() == capacity) {

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The core is plain Java: the one code path for the job, the offline scorer, eval and the
- * benchmarks. These rules make that a boundary rather than a convention (the module's enforcer
- * rule bans the dependencies; these ban the imports, including any that reach the classpath by
- * another route).
+ * benchmarks. These rules make that a boundary rather than a convention (the module's enforcer rule
+ * bans the dependencies; these ban the imports, including any that reach the classpath by another
+ * route).
  */
 class CoreArchitectureTest {
   private static JavaClasses core;
@@ -49,7 +49,8 @@ class CoreArchitectureTest {
     noClasses()
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("dev.warden.job..", "dev.warden.cli..", "dev.warden.demo..", "dev.warden.embedded..")
+        .resideInAnyPackage(
+            "dev.warden.job..", "dev.warden.cli..", "dev.warden.demo..", "dev.warden.embedded..")
         .because("arrows point from the job to the core, never back")
         .check(core);
   }
@@ -59,6 +60,11 @@ class CoreArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage(pkg)
-        .because("the core is plain Java (no " + what + "): code that needs " + what + " belongs in pipeline/");
+        .because(
+            "the core is plain Java (no "
+                + what
+                + "): code that needs "
+                + what
+                + " belongs in pipeline/");
   }
 }

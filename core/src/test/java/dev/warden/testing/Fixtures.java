@@ -27,12 +27,18 @@ public final class Fixtures {
   }
 
   public static BrandRecord omega() {
-    return new BrandRecord("Omega", new String[] {"Seamaster", "Speedmaster"}, 150_000, "GBP",
-        new String[] {"0f1e2d3c4b5a6978"}, "Omega SA");
+    return new BrandRecord(
+        "Omega",
+        new String[] {"Seamaster", "Speedmaster"},
+        150_000,
+        "GBP",
+        new String[] {"0f1e2d3c4b5a6978"},
+        "Omega SA");
   }
 
   public static BrandRecord brand(String name, long floorMinor, String... aliases) {
-    return new BrandRecord(name, aliases, floorMinor, floorMinor > 0 ? "GBP" : "", new String[0], name + " owner");
+    return new BrandRecord(
+        name, aliases, floorMinor, floorMinor > 0 ? "GBP" : "", new String[0], name + " owner");
   }
 
   public static WardenEvent brandEvent(BrandRecord b) {
@@ -40,8 +46,12 @@ public final class Fixtures {
   }
 
   /** A seller registered {@code ageDays} before T0. */
-  public static WardenEvent seller(String id, double ageDays, boolean kyc, String... authorizedBrands) {
-    return WardenEvent.ofSeller(nextId(), T0, "GB",
+  public static WardenEvent seller(
+      String id, double ageDays, boolean kyc, String... authorizedBrands) {
+    return WardenEvent.ofSeller(
+        nextId(),
+        T0,
+        "GB",
         new SellerProfile(id, T0 - (long) (ageDays * DAY), kyc, authorizedBrands));
   }
 
@@ -54,7 +64,8 @@ public final class Fixtures {
   }
 
   public static WardenEvent creator(String id, double ageDays, long followers) {
-    return WardenEvent.ofCreator(nextId(), T0, "GB", new CreatorProfile(id, T0 - (long) (ageDays * DAY), followers));
+    return WardenEvent.ofCreator(
+        nextId(), T0, "GB", new CreatorProfile(id, T0 - (long) (ageDays * DAY), followers));
   }
 
   /** A listing builder with sensible defaults: GB, GBP, no description, no images. */
@@ -63,15 +74,31 @@ public final class Fixtures {
   }
 
   public static WardenEvent complaint(String sellerId, String brand) {
-    return WardenEvent.ofComplaint(nextId(), T0, "GB", new Complaint("c-" + IDS.incrementAndGet(), brand, "l-x", sellerId, "owner"));
+    return WardenEvent.ofComplaint(
+        nextId(),
+        T0,
+        "GB",
+        new Complaint("c-" + IDS.incrementAndGet(), brand, "l-x", sellerId, "owner"));
   }
 
   public static WardenEvent outcome(String sellerId, String creatorId, boolean upheld) {
-    return WardenEvent.ofOutcome(nextId(), T0, "GB", new Outcome("l-x", sellerId, creatorId, upheld));
+    return WardenEvent.ofOutcome(
+        nextId(), T0, "GB", new Outcome("l-x", sellerId, creatorId, upheld));
   }
 
-  public static WardenEvent live(String creatorId, String streamId, LiveStream.LiveKind kind, String text) {
-    return WardenEvent.ofLive(nextId(), T0, "GB", new LiveStream(streamId, creatorId, "", kind, kind == LiveStream.LiveKind.PRODUCT_PINNED ? "l-1" : "", text));
+  public static WardenEvent live(
+      String creatorId, String streamId, LiveStream.LiveKind kind, String text) {
+    return WardenEvent.ofLive(
+        nextId(),
+        T0,
+        "GB",
+        new LiveStream(
+            streamId,
+            creatorId,
+            "",
+            kind,
+            kind == LiveStream.LiveKind.PRODUCT_PINNED ? "l-1" : "",
+            text));
   }
 
   public static WardenEvent transcript(String creatorId, String streamId, String text) {
@@ -144,8 +171,22 @@ public final class Fixtures {
     }
 
     public WardenEvent build() {
-      return WardenEvent.ofListing(eventId, time, region, edit,
-          new Listing(listingId, sellerId, "", title, description, "misc", declared, price, currency, images));
+      return WardenEvent.ofListing(
+          eventId,
+          time,
+          region,
+          edit,
+          new Listing(
+              listingId,
+              sellerId,
+              "",
+              title,
+              description,
+              "misc",
+              declared,
+              price,
+              currency,
+              images));
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.warden.bench;
 
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
 import dev.warden.core.model.BrandRecord;
-import dev.warden.core.model.SellerProfile;
-import dev.warden.core.model.Outcome;
 import dev.warden.core.model.Complaint;
+import dev.warden.core.model.Outcome;
+import dev.warden.core.model.SellerProfile;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.ref.BrandKeys;
@@ -11,8 +13,6 @@ import dev.warden.core.ref.ReferenceData;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.state.SellerState;
 import dev.warden.demo.BrandCatalog;
-import dev.warden.core.io.EventCodec;
-import dev.warden.core.io.InvalidEventException;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.ListingUpsert;
 import dev.warden.proto.v1.Money;
@@ -25,15 +25,15 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic benchmark inputs: a brand registry (the 3,470 real names shipped with the
- * pipeline, then synthesized brands), a counterfeit image bank, a realistic mix of listing
- * events (wire bytes and decoded core events) and a handful of seller states.
+ * Deterministic benchmark inputs: a brand registry (the 3,470 real names shipped with the pipeline,
+ * then synthesized brands), a counterfeit image bank, a realistic mix of listing events (wire bytes
+ * and decoded core events) and a handful of seller states.
  *
  * <p>Everything is prefix-stable: brand {@code i} and hash {@code j} are the same whatever the
- * total count, and events only name brands among the first {@link #POPULAR_BRANDS} and images
- * near the first {@link #NEAR_HASH_POOL} bank hashes, so the same events are scored whether the
- * registry holds 2,000 or 20,000 brands. That is what makes per-event allocation comparable
- * across registry sizes.
+ * total count, and events only name brands among the first {@link #POPULAR_BRANDS} and images near
+ * the first {@link #NEAR_HASH_POOL} bank hashes, so the same events are scored whether the registry
+ * holds 2,000 or 20,000 brands. That is what makes per-event allocation comparable across registry
+ * sizes.
  */
 public final class BenchFixtures {
   /** Event time of every generated event; "now" for scoring is a little later. */
@@ -41,7 +41,10 @@ public final class BenchFixtures {
 
   public static final long NOW = EVENT_TIME + 250;
 
-  /** Events name brands among the first this-many registry entries ("popular" brands get counterfeited most). */
+  /**
+   * Events name brands among the first this-many registry entries ("popular" brands get
+   * counterfeited most).
+   */
   public static final int POPULAR_BRANDS = 2_000;
 
   /** Near-duplicate images are derived from the first this-many bank hashes. */
@@ -79,50 +82,147 @@ public final class BenchFixtures {
     }
   }
 
-  private static final String[] GENERIC = {"Vintage oak side table", "Handmade ceramic mug set", "Kids wooden train set",
-      "Kitchen knife set, stainless steel", "Ivory coloured wedding dress, size 12", "Cardboard box set of 20",
-      "Boxing gloves 12oz", "Canvas weekend bag", "Garden hose 30m", "Cotton bed sheets, king",
-      "Yoga mat with carry strap", "LED desk lamp", "Children's picture books bundle", "Cast iron skillet 28cm",
-      "Mountain bike helmet", "Dog bed, washable cover", "Set of 6 wine glasses", "Men's wool overcoat, navy, size L",
-      "Women's running shoes size 6", "Bamboo cutting board", "Acoustic guitar with soft case", "Baby stroller, lightly used",
-      "Hand-painted plant pot", "Leather notebook cover A5", "Electric kettle 1.7L", "Board game collection, 5 games",
-      "Vintage film camera, working", "Silver pendant necklace", "Wall clock, mid-century style", "Hiking backpack 40L"};
-  private static final String[] PRODUCTS = {"watch", "chronograph", "handbag", "tote bag", "backpack", "sneakers",
-      "trainers", "hoodie", "jacket", "sunglasses", "wireless earbuds", "headphones", "smartwatch", "wallet", "perfume",
-      "belt", "t-shirt", "cap"};
-  private static final String[] COUNTERFEIT = {"AAA replica", "super copy 1:1", "mirror quality", "same factory",
-      "inspired by", "high copy", "dupe", "1:1 copy", "top copy"};
-  private static final String[] PROHIBITED = {"Automatic switchblade knife, spring assisted", "Brass knuckles duster, solid",
-      "Genuine elephant ivory carving, antique", "Pangolin scales, 100g", "Springmesser mit Automatik-Öffnung",
-      "Pepper spray for self defence, 50ml", "Liquid mercury 1kg flask", "Crystal meth pipe, glass",
-      "Butterfly knife balisong, sharp", "Vape pen starter kit"};
-  private static final String[] INNOCENT = {"Fake fur throw blanket, grey", "AAA batteries, pack of 24",
-      "Scale replica model of a Spitfire", "Faux leather sofa cushion covers", "Fake plants for living room, set of 3",
-      "AAA rechargeable batteries 1100mAh", "Movie prop replica sword display"};
-  private static final String[] FOREIGN = {"Handgestrickter Wollschal, dunkelblau", "Lampe de chevet en laiton",
-      "Kinderfahrrad 16 Zoll, gebraucht", "Robe d'été en lin, taille 38", "Kaffeemaschine mit Mahlwerk",
-      "Sac à dos de randonnée 30 L", "Holzspielzeug Eisenbahn Set", "Chaussures de course pour femme"};
-  private static final String[] COMPAT = {"Phone case compatible with %s", "Replacement strap for %s watch",
-      "Charger for %s devices, 20W", "Screen protector, fits %s", "Carry case suitable for %s headphones"};
-  private static final String[] SENTENCES = {"Ships within two working days from our UK warehouse.",
-      "Returns accepted within 30 days if the item is unused and in its original packaging.",
-      "Please check the measurements in the photos before ordering.", "Smoke-free and pet-free home.",
-      "Colours may vary slightly from the pictures depending on your screen.",
-      "Bundle discounts available, message me for a combined shipping quote.",
-      "Item is in excellent condition with only minor signs of wear.",
-      "Collection in person is possible from central Manchester on weekends.",
-      "All orders are sent tracked and signed for.", "Gift wrapping on request at no extra cost."};
+  private static final String[] GENERIC = {
+    "Vintage oak side table",
+    "Handmade ceramic mug set",
+    "Kids wooden train set",
+    "Kitchen knife set, stainless steel",
+    "Ivory coloured wedding dress, size 12",
+    "Cardboard box set of 20",
+    "Boxing gloves 12oz",
+    "Canvas weekend bag",
+    "Garden hose 30m",
+    "Cotton bed sheets, king",
+    "Yoga mat with carry strap",
+    "LED desk lamp",
+    "Children's picture books bundle",
+    "Cast iron skillet 28cm",
+    "Mountain bike helmet",
+    "Dog bed, washable cover",
+    "Set of 6 wine glasses",
+    "Men's wool overcoat, navy, size L",
+    "Women's running shoes size 6",
+    "Bamboo cutting board",
+    "Acoustic guitar with soft case",
+    "Baby stroller, lightly used",
+    "Hand-painted plant pot",
+    "Leather notebook cover A5",
+    "Electric kettle 1.7L",
+    "Board game collection, 5 games",
+    "Vintage film camera, working",
+    "Silver pendant necklace",
+    "Wall clock, mid-century style",
+    "Hiking backpack 40L"
+  };
+  private static final String[] PRODUCTS = {
+    "watch",
+    "chronograph",
+    "handbag",
+    "tote bag",
+    "backpack",
+    "sneakers",
+    "trainers",
+    "hoodie",
+    "jacket",
+    "sunglasses",
+    "wireless earbuds",
+    "headphones",
+    "smartwatch",
+    "wallet",
+    "perfume",
+    "belt",
+    "t-shirt",
+    "cap"
+  };
+  private static final String[] COUNTERFEIT = {
+    "AAA replica",
+    "super copy 1:1",
+    "mirror quality",
+    "same factory",
+    "inspired by",
+    "high copy",
+    "dupe",
+    "1:1 copy",
+    "top copy"
+  };
+  private static final String[] PROHIBITED = {
+    "Automatic switchblade knife, spring assisted",
+    "Brass knuckles duster, solid",
+    "Genuine elephant ivory carving, antique",
+    "Pangolin scales, 100g",
+    "Springmesser mit Automatik-Öffnung",
+    "Pepper spray for self defence, 50ml",
+    "Liquid mercury 1kg flask",
+    "Crystal meth pipe, glass",
+    "Butterfly knife balisong, sharp",
+    "Vape pen starter kit"
+  };
+  private static final String[] INNOCENT = {
+    "Fake fur throw blanket, grey",
+    "AAA batteries, pack of 24",
+    "Scale replica model of a Spitfire",
+    "Faux leather sofa cushion covers",
+    "Fake plants for living room, set of 3",
+    "AAA rechargeable batteries 1100mAh",
+    "Movie prop replica sword display"
+  };
+  private static final String[] FOREIGN = {
+    "Handgestrickter Wollschal, dunkelblau",
+    "Lampe de chevet en laiton",
+    "Kinderfahrrad 16 Zoll, gebraucht",
+    "Robe d'été en lin, taille 38",
+    "Kaffeemaschine mit Mahlwerk",
+    "Sac à dos de randonnée 30 L",
+    "Holzspielzeug Eisenbahn Set",
+    "Chaussures de course pour femme"
+  };
+  private static final String[] COMPAT = {
+    "Phone case compatible with %s",
+    "Replacement strap for %s watch",
+    "Charger for %s devices, 20W",
+    "Screen protector, fits %s",
+    "Carry case suitable for %s headphones"
+  };
+  private static final String[] SENTENCES = {
+    "Ships within two working days from our UK warehouse.",
+    "Returns accepted within 30 days if the item is unused and in its original packaging.",
+    "Please check the measurements in the photos before ordering.",
+    "Smoke-free and pet-free home.",
+    "Colours may vary slightly from the pictures depending on your screen.",
+    "Bundle discounts available, message me for a combined shipping quote.",
+    "Item is in excellent condition with only minor signs of wear.",
+    "Collection in person is possible from central Manchester on weekends.",
+    "All orders are sent tracked and signed for.",
+    "Gift wrapping on request at no extra cost."
+  };
   private static final String[] REGIONS = {"GB", "GB", "GB", "GB", "DE", "FR", "US", "SG"};
-  private static final String[] CURRENCIES = {"GBP", "GBP", "GBP", "GBP", "EUR", "EUR", "USD", "SGD"};
+  private static final String[] CURRENCIES = {
+    "GBP", "GBP", "GBP", "GBP", "EUR", "EUR", "USD", "SGD"
+  };
 
   // ------------------------------------------------------------------ brands
 
-  private static final String[] SYLLABLES = {"ka", "lo", "mir", "ven", "tra", "zel", "dor", "qui", "bel", "san", "rov",
-      "tex", "nia", "mar", "cor", "vel", "sto", "lux", "fen", "gar", "ri", "po", "ta", "nu", "vex", "sol", "ari", "den"};
-  private static final String[] LINES = {"Sport", "Studio", "Kids", "Home", "Pro", "Active", "Essentials", "Luxe",
-      "Outdoor", "Atelier", "Denim", "Beauty"};
-  private static final String[] CITIES = {"Milano", "Paris", "London", "Tokyo", "Berlin", "New York", "Copenhagen",
-      "Seoul"};
+  private static final String[] SYLLABLES = {
+    "ka", "lo", "mir", "ven", "tra", "zel", "dor", "qui", "bel", "san", "rov", "tex", "nia", "mar",
+    "cor", "vel", "sto", "lux", "fen", "gar", "ri", "po", "ta", "nu", "vex", "sol", "ari", "den"
+  };
+  private static final String[] LINES = {
+    "Sport",
+    "Studio",
+    "Kids",
+    "Home",
+    "Pro",
+    "Active",
+    "Essentials",
+    "Luxe",
+    "Outdoor",
+    "Atelier",
+    "Denim",
+    "Beauty"
+  };
+  private static final String[] CITIES = {
+    "Milano", "Paris", "London", "Tokyo", "Berlin", "New York", "Copenhagen", "Seoul"
+  };
 
   private BenchFixtures() {}
 
@@ -144,7 +244,10 @@ public final class BenchFixtures {
         name = real.get(i).brand();
         al.addAll(real.get(i).aliases());
       } else if (rnd.nextInt(3) == 0) {
-        name = real.get(rnd.nextInt(real.size())).brand() + " " + LINES[rnd.nextInt(LINES.length)]; // product line
+        name =
+            real.get(rnd.nextInt(real.size())).brand()
+                + " "
+                + LINES[rnd.nextInt(LINES.length)]; // product line
       } else {
         StringBuilder b = new StringBuilder();
         int syl = 2 + rnd.nextInt(2);
@@ -158,11 +261,12 @@ public final class BenchFixtures {
       }
       int want = 1 + rnd.nextInt(3);
       for (int tries = 0; al.size() < want && tries < 6; tries++) {
-        String a = switch (rnd.nextInt(3)) {
-          case 0 -> name + " " + CITIES[rnd.nextInt(CITIES.length)];
-          case 1 -> name + " " + LINES[rnd.nextInt(LINES.length)];
-          default -> name + " Official";
-        };
+        String a =
+            switch (rnd.nextInt(3)) {
+              case 0 -> name + " " + CITIES[rnd.nextInt(CITIES.length)];
+              case 1 -> name + " " + LINES[rnd.nextInt(LINES.length)];
+              default -> name + " Official";
+            };
         if (!al.contains(a)) {
           al.add(a);
         }
@@ -183,8 +287,14 @@ public final class BenchFixtures {
     }
     List<BrandRecord> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      out.add(new BrandRecord(names.get(i), aliases.get(i).toArray(String[]::new), floors.get(i), "GBP",
-          bank.get(i).toArray(String[]::new), names.get(i) + " Rights Ltd"));
+      out.add(
+          new BrandRecord(
+              names.get(i),
+              aliases.get(i).toArray(String[]::new),
+              floors.get(i),
+              "GBP",
+              bank.get(i).toArray(String[]::new),
+              names.get(i) + " Rights Ltd"));
     }
     return out;
   }
@@ -212,7 +322,8 @@ public final class BenchFixtures {
 
   /** The reference data for a registry, compiled exactly as the job does. */
   public static ReferenceData compile(CompiledPolicy policy, int brandCount, int hashes) {
-    return ReferenceData.compile(brands(brandCount, hashes), policy.phashMaxDistance(), policy.pdqMaxDistance());
+    return ReferenceData.compile(
+        brands(brandCount, hashes), policy.phashMaxDistance(), policy.pdqMaxDistance());
   }
 
   // ------------------------------------------------------------------ sellers
@@ -241,24 +352,44 @@ public final class BenchFixtures {
     s[ESTABLISHED] = profile(ev, "s-est", 900, true, new String[0]);
     s[AUTHORIZED] = profile(ev, "s-auth", 1_500, true, authorized);
     SellerState p = profile(ev, "s-pen", 400, true, new String[0]);
-    p = ev.applySellerEvent(WardenEvent.ofComplaint("pc-1", EVENT_TIME - 5 * DAY, "GB",
-        new Complaint("c-1", brands.get(3).brand(), "l-x", "s-pen", "owner")), p);
-    p = ev.applySellerEvent(WardenEvent.ofOutcome("po-1", EVENT_TIME - 3 * DAY, "GB",
-        new Outcome("l-x", "s-pen", "", true)), p);
+    p =
+        ev.applySellerEvent(
+            WardenEvent.ofComplaint(
+                "pc-1",
+                EVENT_TIME - 5 * DAY,
+                "GB",
+                new Complaint("c-1", brands.get(3).brand(), "l-x", "s-pen", "owner")),
+            p);
+    p =
+        ev.applySellerEvent(
+            WardenEvent.ofOutcome(
+                "po-1", EVENT_TIME - 3 * DAY, "GB", new Outcome("l-x", "s-pen", "", true)),
+            p);
     s[PENALIZED] = p;
     return s;
   }
 
-  private static SellerState profile(Evaluator ev, String id, int ageDays, boolean kyc, String[] authorized) {
-    return ev.applySellerEvent(WardenEvent.ofSeller("p-" + id, EVENT_TIME - DAY, "GB",
-        new SellerProfile(id, EVENT_TIME - ageDays * DAY, kyc, authorized)), null);
+  private static SellerState profile(
+      Evaluator ev, String id, int ageDays, boolean kyc, String[] authorized) {
+    return ev.applySellerEvent(
+        WardenEvent.ofSeller(
+            "p-" + id,
+            EVENT_TIME - DAY,
+            "GB",
+            new SellerProfile(id, EVENT_TIME - ageDays * DAY, kyc, authorized)),
+        null);
   }
 
-  private static final String[] SELLER_IDS = {"s-unknown", "s-new", "s-new-kyc", "s-est", "s-auth", "s-pen"};
+  private static final String[] SELLER_IDS = {
+    "s-unknown", "s-new", "s-new-kyc", "s-est", "s-auth", "s-pen"
+  };
 
   // ------------------------------------------------------------------ events
 
-  /** The generated events: wire bytes, decoded events, and the seller state index and category of each. */
+  /**
+   * The generated events: wire bytes, decoded events, and the seller state index and category of
+   * each.
+   */
   public record Events(byte[][] wire, WardenEvent[] events, int[] seller, Category[] category) {
     public int size() {
       return events.length;
@@ -267,14 +398,16 @@ public final class BenchFixtures {
 
   /**
    * {@code n} listing events from the realistic mix, or only of {@code only} when it is not null.
-   * Brand names come from the first {@link #POPULAR_BRANDS} of {@code brands} (which must hold at least that many).
+   * Brand names come from the first {@link #POPULAR_BRANDS} of {@code brands} (which must hold at
+   * least that many).
    */
   public static Events events(int n, List<BrandRecord> brands, Category only) {
     if (brands.size() < POPULAR_BRANDS || phashCount(brands) < NEAR_HASH_POOL) {
-      throw new IllegalArgumentException("need at least " + POPULAR_BRANDS + " brands and " + NEAR_HASH_POOL
-          + " bank hashes");
+      throw new IllegalArgumentException(
+          "need at least " + POPULAR_BRANDS + " brands and " + NEAR_HASH_POOL + " bank hashes");
     }
-    SplittableRandom rnd = new SplittableRandom(SEED * 31 + (only == null ? 0 : only.ordinal() + 1));
+    SplittableRandom rnd =
+        new SplittableRandom(SEED * 31 + (only == null ? 0 : only.ordinal() + 1));
     byte[][] wire = new byte[n][];
     WardenEvent[] events = new WardenEvent[n];
     int[] seller = new int[n];
@@ -292,19 +425,23 @@ public final class BenchFixtures {
       long price = 500 + rnd.nextInt(30_000);
       switch (c) {
         case LEGIT -> l.setTitle(GENERIC[rnd.nextInt(GENERIC.length)]).setCategory("home");
-        case LEGIT_IMAGE -> l.setTitle(GENERIC[rnd.nextInt(GENERIC.length)]).setCategory("home")
-            .addImagePhashes(hex(rnd.nextLong()));
+        case LEGIT_IMAGE ->
+            l.setTitle(GENERIC[rnd.nextInt(GENERIC.length)])
+                .setCategory("home")
+                .addImagePhashes(hex(rnd.nextLong()));
         case BRANDED_AUTHORIZED -> {
           sellerIdx = AUTHORIZED;
           brand = brands.get(AUTHORIZED_BRANDS[rnd.nextInt(AUTHORIZED_BRANDS.length)]);
-          l.setTitle(brand.brand() + " " + product + ", authentic, full set").setDeclaredBrand(brand.brand())
+          l.setTitle(brand.brand() + " " + product + ", authentic, full set")
+              .setDeclaredBrand(brand.brand())
               .setCategory("fashion");
           price = brand.minPriceMinor() + rnd.nextInt(100_000);
           region = "GB";
           currency = "GBP";
         }
         case BRANDED_RESALE -> {
-          l.setTitle(brand.brand() + " " + product + ", pre-owned, good condition").setCategory("fashion");
+          l.setTitle(brand.brand() + " " + product + ", pre-owned, good condition")
+              .setCategory("fashion");
           if (rnd.nextBoolean()) {
             l.setDeclaredBrand(brand.brand());
           }
@@ -312,10 +449,17 @@ public final class BenchFixtures {
           region = "GB";
           currency = "GBP";
         }
-        case COMPATIBILITY -> l.setTitle(String.format(Locale.ROOT, COMPAT[rnd.nextInt(COMPAT.length)], brand.brand()))
-            .setCategory("electronics");
+        case COMPATIBILITY ->
+            l.setTitle(
+                    String.format(Locale.ROOT, COMPAT[rnd.nextInt(COMPAT.length)], brand.brand()))
+                .setCategory("electronics");
         case COUNTERFEIT_TERMS -> {
-          l.setTitle(brand.brand() + " " + product + " " + COUNTERFEIT[rnd.nextInt(COUNTERFEIT.length)])
+          l.setTitle(
+                  brand.brand()
+                      + " "
+                      + product
+                      + " "
+                      + COUNTERFEIT[rnd.nextInt(COUNTERFEIT.length)])
               .setCategory("fashion");
           price = brand.minPriceMinor() / 10 + 100;
           region = "GB";
@@ -327,7 +471,8 @@ public final class BenchFixtures {
           region = "GB";
           currency = "GBP";
         }
-        case PROHIBITED -> l.setTitle(PROHIBITED[rnd.nextInt(PROHIBITED.length)]).setCategory("misc");
+        case PROHIBITED ->
+            l.setTitle(PROHIBITED[rnd.nextInt(PROHIBITED.length)]).setCategory("misc");
         case COUNTERFEIT_IMAGE -> {
           long h = phashBits(rnd.nextInt(NEAR_HASH_POOL));
           for (int f = 1 + rnd.nextInt(3); f > 0; f--) {
@@ -336,13 +481,15 @@ public final class BenchFixtures {
           l.setTitle(product + " new with tags").setCategory("fashion").addImagePhashes(hex(h));
         }
         case BELOW_FLOOR -> {
-          l.setTitle(brand.brand() + " " + product + ", brand new").setDeclaredBrand(brand.brand())
+          l.setTitle(brand.brand() + " " + product + ", brand new")
+              .setDeclaredBrand(brand.brand())
               .setCategory("fashion");
           price = Math.max(100, brand.minPriceMinor() / 5);
           region = "GB";
           currency = "GBP";
         }
-        case INNOCENT_VOCAB -> l.setTitle(INNOCENT[rnd.nextInt(INNOCENT.length)]).setCategory("home");
+        case INNOCENT_VOCAB ->
+            l.setTitle(INNOCENT[rnd.nextInt(INNOCENT.length)]).setCategory("home");
         case FOREIGN -> {
           String t = FOREIGN[rnd.nextInt(FOREIGN.length)];
           l.setTitle(rnd.nextInt(4) == 0 ? brand.brand() + " " + t : t).setCategory("home");
@@ -357,7 +504,9 @@ public final class BenchFixtures {
           while (d.length() < target) {
             d.append(SENTENCES[rnd.nextInt(SENTENCES.length)]).append(' ');
             if (rnd.nextInt(12) == 0) {
-              d.append("Similar in style to ").append(brands.get(rnd.nextInt(POPULAR_BRANDS)).brand()).append(". ");
+              d.append("Similar in style to ")
+                  .append(brands.get(rnd.nextInt(POPULAR_BRANDS)).brand())
+                  .append(". ");
             }
           }
           l.setDescription(d.toString().strip());
@@ -367,7 +516,10 @@ public final class BenchFixtures {
           boolean near = rnd.nextBoolean();
           int k = rnd.nextInt(NEAR_HASH_POOL / PDQ_EVERY);
           for (int w = 0; w < 4; w++) {
-            long word = near ? pdqWord(k, w) ^ (1L << rnd.nextInt(64)) ^ (1L << rnd.nextInt(64)) : rnd.nextLong();
+            long word =
+                near
+                    ? pdqWord(k, w) ^ (1L << rnd.nextInt(64)) ^ (1L << rnd.nextInt(64))
+                    : rnd.nextLong();
             b.append(hex(word));
           }
           l.setTitle(product + " with box").setCategory("fashion").addImagePhashes(b.toString());
@@ -377,15 +529,20 @@ public final class BenchFixtures {
       if (c != Category.LONG_DESCRIPTION && rnd.nextDouble() < 0.3) {
         l.setDescription("Ships in 2 days. " + l.getTitle() + ". Returns accepted within 30 days.");
       }
-      l.setSellerId(SELLER_IDS[sellerIdx]).setPrice(Money.newBuilder().setAmountMinor(price).setCurrency(currency));
-      Event.Builder e = Event.newBuilder().setEventId("e-" + i).setEventTime(EventCodec.timestamp(EVENT_TIME))
-          .setRegion(region);
+      l.setSellerId(SELLER_IDS[sellerIdx])
+          .setPrice(Money.newBuilder().setAmountMinor(price).setCurrency(currency));
+      Event.Builder e =
+          Event.newBuilder()
+              .setEventId("e-" + i)
+              .setEventTime(EventCodec.timestamp(EVENT_TIME))
+              .setRegion(region);
       Event ev = (rnd.nextInt(10) == 0 ? e.setListingEdited(l) : e.setListingCreated(l)).build();
       wire[i] = ev.toByteArray();
       try {
         events[i] = EventCodec.decode(wire[i]);
       } catch (InvalidEventException ex) {
-        throw new IllegalStateException("generated event " + i + " (" + c + ") is invalid: " + ex.getMessage(), ex);
+        throw new IllegalStateException(
+            "generated event " + i + " (" + c + ") is invalid: " + ex.getMessage(), ex);
       }
       seller[i] = sellerIdx;
       cats[i] = c;
@@ -416,14 +573,20 @@ public final class BenchFixtures {
 
   private static int pickSeller(SplittableRandom rnd) {
     double x = rnd.nextDouble();
-    return x < 0.10 ? UNKNOWN : x < 0.25 ? NEW_UNVERIFIED : x < 0.35 ? NEW_VERIFIED : x < 0.95 ? ESTABLISHED : PENALIZED;
+    return x < 0.10
+        ? UNKNOWN
+        : x < 0.25 ? NEW_UNVERIFIED : x < 0.35 ? NEW_VERIFIED : x < 0.95 ? ESTABLISHED : PENALIZED;
   }
 
   private static String obfuscate(String brand, SplittableRandom rnd) {
     return switch (rnd.nextInt(4)) {
       case 0 -> String.join(".", brand.split("")); // G.u.c.c.i
       case 1 -> brand.replace('o', '0').replace('O', '0').replace('i', '1').replace('e', '3');
-      case 2 -> brand.replace('a', '\u0430').replace('o', '\u043e').replace('e', '\u0435'); // Cyrillic look-alikes
+      case 2 ->
+          brand
+              .replace('a', '\u0430')
+              .replace('o', '\u043e')
+              .replace('e', '\u0435'); // Cyrillic look-alikes
       default -> {
         StringBuilder b = new StringBuilder(); // fullwidth
         for (char ch : brand.toUpperCase(Locale.ROOT).toCharArray()) {

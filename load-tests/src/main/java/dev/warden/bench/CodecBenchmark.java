@@ -1,5 +1,8 @@
 package dev.warden.bench;
 
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.io.VerdictCodec;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.policy.CompiledPolicy;
@@ -7,9 +10,6 @@ import dev.warden.core.ref.ReferenceData;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.SellerState;
-import dev.warden.core.io.EventCodec;
-import dev.warden.core.io.InvalidEventException;
-import dev.warden.core.io.VerdictCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The wire edges and the whole per-event path of the job's scorer, minus Flink and Kafka:
- * decode ({@code warden.v1.Event} bytes to a validated core event), encode (a verdict with its
- * reasons to {@code warden.v1.Verdict} bytes), and decode → evaluate → encode. Same events and
- * registry as {@link EvaluatorBenchmark}.
+ * The wire edges and the whole per-event path of the job's scorer, minus Flink and Kafka: decode
+ * ({@code warden.v1.Event} bytes to a validated core event), encode (a verdict with its reasons to
+ * {@code warden.v1.Verdict} bytes), and decode → evaluate → encode. Same events and registry as
+ * {@link EvaluatorBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -58,7 +58,10 @@ public class CodecBenchmark {
   public void setup() {
     CompiledPolicy policy = CompiledPolicy.defaultPolicy();
     List<BrandRecord> records = BenchFixtures.brands(brands, hashes);
-    evaluator = new Evaluator(policy, ReferenceData.compile(records, policy.phashMaxDistance(), policy.pdqMaxDistance()));
+    evaluator =
+        new Evaluator(
+            policy,
+            ReferenceData.compile(records, policy.phashMaxDistance(), policy.pdqMaxDistance()));
     BenchFixtures.Events ev = BenchFixtures.events(EVENTS, records, null);
     SellerState[] states = BenchFixtures.sellerStates(evaluator, records);
     wire = ev.wire();
@@ -66,7 +69,8 @@ public class CodecBenchmark {
     List<Verdict> vs = new ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
       sellerOf[i] = states[ev.seller()[i]];
-      Verdict v = evaluator.scoreListing(ev.events()[i], sellerOf[i], null, BenchFixtures.NOW).verdict();
+      Verdict v =
+          evaluator.scoreListing(ev.events()[i], sellerOf[i], null, BenchFixtures.NOW).verdict();
       if (v.reasons().length > 0) {
         vs.add(v);
       }
@@ -92,6 +96,7 @@ public class CodecBenchmark {
   public byte[] decodeEvaluateEncode() throws InvalidEventException {
     int i = cursor++ & (EVENTS - 1);
     WardenEvent e = EventCodec.decode(wire[i]);
-    return VerdictCodec.encode(evaluator.scoreListing(e, sellerOf[i], null, BenchFixtures.NOW).verdict());
+    return VerdictCodec.encode(
+        evaluator.scoreListing(e, sellerOf[i], null, BenchFixtures.NOW).verdict());
   }
 }

@@ -36,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link BenchFixtures.Category} for the mix) against its seller's state; the returned result is
  * consumed by JMH. State is not carried from one event to the next (velocity stays flat).
  *
- * <p>{@code mix} = {@code MIXED} is the realistic mix; a category name ({@code LEGIT_IMAGE},
- * {@code LONG_DESCRIPTION}, ...) scores only events of that kind, to see which inputs cost what.
+ * <p>{@code mix} = {@code MIXED} is the realistic mix; a category name ({@code LEGIT_IMAGE}, {@code
+ * LONG_DESCRIPTION}, ...) scores only events of that kind, to see which inputs cost what.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -73,8 +73,9 @@ public class EvaluatorBenchmark {
     List<BrandRecord> records = BenchFixtures.brands(brands, hashes);
     refs = ReferenceData.compile(records, policy.phashMaxDistance(), policy.pdqMaxDistance());
     evaluator = new Evaluator(policy, refs);
-    BenchFixtures.Events ev = BenchFixtures.events(EVENTS, records,
-        "MIXED".equals(mix) ? null : BenchFixtures.Category.valueOf(mix));
+    BenchFixtures.Events ev =
+        BenchFixtures.events(
+            EVENTS, records, "MIXED".equals(mix) ? null : BenchFixtures.Category.valueOf(mix));
     SellerState[] states = BenchFixtures.sellerStates(evaluator, records);
     events = ev.events();
     sellerOf = new SellerState[EVENTS];
@@ -88,14 +89,19 @@ public class EvaluatorBenchmark {
     imageHashes = hs.isEmpty() ? new String[] {BenchFixtures.phash(0)} : hs.toArray(String[]::new);
   }
 
-  /** The whole evaluation of one listing event: text scan, image lookup, seller rules, verdict, memo. */
+  /**
+   * The whole evaluation of one listing event: text scan, image lookup, seller rules, verdict,
+   * memo.
+   */
   @Benchmark
   public ListingResult scoreListing() {
     int i = cursor++ & (EVENTS - 1);
     return evaluator.scoreListing(events[i], sellerOf[i], null, BenchFixtures.NOW);
   }
 
-  /** The text part alone: normalize each field and run the policy-term and brand automata over it. */
+  /**
+   * The text part alone: normalize each field and run the policy-term and brand automata over it.
+   */
   @Benchmark
   public int textScan() {
     Listing l = events[cursor++ & (EVENTS - 1)].listing();

@@ -32,21 +32,36 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./warden load bench}: for each target rate, an open-loop producer sends realistic
- * traffic through the publish-path client and measures produce-to-verdict latency; the same
- * rates go through a plain Kafka pass-through (the floor of this machine) in the same run; then
- * a search for the highest rate Warden sustains with p99 under 100 ms and every verdict back.
+ * {@code ./warden load bench}: for each target rate, an open-loop producer sends realistic traffic
+ * through the publish-path client and measures produce-to-verdict latency; the same rates go
+ * through a plain Kafka pass-through (the floor of this machine) in the same run; then a search for
+ * the highest rate Warden sustains with p99 under 100 ms and every verdict back.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Latency and throughput of Warden against the plain Kafka pass-through floor of this machine (and, with "
-        + "--flink-floor, against a Flink job with Warden's plumbing but no scoring), in one run: "
-        + "a table, a JSON report, a PNG chart, and a one-line JSON summary as the last line.",
-        "By default everything runs here: the embedded broker (child JVM), the job on a local MiniCluster, the floor and "
-        + "the load generator. With --bootstrap, the broker and a running job there are used instead."})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Latency and throughput of Warden against the plain Kafka pass-through floor of this machine (and, with "
+          + "--flink-floor, against a Flink job with Warden's plumbing but no scoring), in one run: "
+          + "a table, a JSON report, a PNG chart, and a one-line JSON summary as the last line.",
+      "By default everything runs here: the embedded broker (child JVM), the job on a local MiniCluster, the floor and "
+          + "the load generator. With --bootstrap, the broker and a running job there are used instead."
+    })
 final class BenchCommand implements Callable<Integer> {
   /** One measured step. */
-  record Step(String system, int rate, double achievedRate, long sent, long verdicts, long timeouts, double p50Ms,
-      double p99Ms, double p999Ms, double maxMs, int backlogMid, int backlogEnd) {
+  record Step(
+      String system,
+      int rate,
+      double achievedRate,
+      long sent,
+      long verdicts,
+      long timeouts,
+      double p50Ms,
+      double p99Ms,
+      double p999Ms,
+      double maxMs,
+      int backlogMid,
+      int backlogEnd) {
     boolean sustained() {
       return timeouts == 0 && p99Ms < SUSTAINED_P99_MS && achievedRate >= rate * 0.95;
     }
@@ -71,71 +86,126 @@ final class BenchCommand implements Callable<Integer> {
     if (lowest == null || lowest.p99Ms() < SUSTAINED_P99_MS / 2) {
       return null;
     }
-    return String.format(Locale.ROOT, "the floor's own p99 at %d/s is %.2f ms, half the %.0f-ms bar of 'sustained' or more: "
-        + "on this machine its noise, not the systems, decides which steps pass (docs/performance.md, 'Machines')",
-        lowest.rate(), lowest.p99Ms(), SUSTAINED_P99_MS);
+    return String.format(
+        Locale.ROOT,
+        "the floor's own p99 at %d/s is %.2f ms, half the %.0f-ms bar of 'sustained' or more: "
+            + "on this machine its noise, not the systems, decides which steps pass (docs/performance.md, 'Machines')",
+        lowest.rate(),
+        lowest.p99Ms(),
+        SUSTAINED_P99_MS);
   }
 
-  @Option(names = "--quick", description = "A few rates, short steps: about three minutes (three and a half with --flink-floor).")
+  @Option(
+      names = "--quick",
+      description =
+          "A few rates, short steps: about three minutes (three and a half with --flink-floor).")
   boolean quick;
 
-  @Option(names = "--rates", split = ",", paramLabel = "EPS,...", description = "Target rates (default: 1000,2500,5000,10000,15000,20000,25000,30000; quick: 1000,5000,10000,20000).")
+  @Option(
+      names = "--rates",
+      split = ",",
+      paramLabel = "EPS,...",
+      description =
+          "Target rates (default: 1000,2500,5000,10000,15000,20000,25000,30000; quick: 1000,5000,10000,20000).")
   List<Integer> rates;
 
-  @Option(names = "--seconds", paramLabel = "S", description = "Measured seconds per step (default: 20; quick: 8).")
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      description = "Measured seconds per step (default: 20; quick: 8).")
   Integer seconds;
 
-  @Option(names = "--bootstrap", description = "Use this broker and the Warden job already running there.")
+  @Option(
+      names = "--bootstrap",
+      description = "Use this broker and the Warden job already running there.")
   String bootstrap;
 
-  @Option(names = "--parallelism", paramLabel = "P", description = "Parallelism of the embedded job (default: 1 on a machine "
-      + "with 2 CPUs or fewer, where the broker and the load generator share them; 2 otherwise).")
+  @Option(
+      names = "--parallelism",
+      paramLabel = "P",
+      description =
+          "Parallelism of the embedded job (default: 1 on a machine "
+              + "with 2 CPUs or fewer, where the broker and the load generator share them; 2 otherwise).")
   Integer parallelism;
 
-  @Option(names = "--out-dir", defaultValue = "bench-report", paramLabel = "DIR",
-      description = "Where the JSON report and the PNG chart go (default: ${DEFAULT-VALUE}, in the current directory). "
-          + "The embedded job checkpoints to DIR/checkpoints during the run; they are removed at the end.")
+  @Option(
+      names = "--out-dir",
+      defaultValue = "bench-report",
+      paramLabel = "DIR",
+      description =
+          "Where the JSON report and the PNG chart go (default: ${DEFAULT-VALUE}, in the current directory). "
+              + "The embedded job checkpoints to DIR/checkpoints during the run; they are removed at the end.")
   Path outDir;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Job options for the embedded job (see ./warden run --list-options), to compare settings.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Job options for the embedded job (see ./warden run --list-options), to compare settings.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--search-steps", paramLabel = "N", description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
+  @Option(
+      names = "--search-steps",
+      paramLabel = "N",
+      description = "Bisection steps for the highest sustained rate (default: 3; quick: 1).")
   Integer searchSteps;
 
-  @Option(names = "--warmup", paramLabel = "S", description = "At most this many seconds of unmeasured traffic before the first step: a ramp up to "
-      + "--warmup-rate, then that rate until the JIT has compiled the hot paths (default: 120; quick: 75; 0: none).")
+  @Option(
+      names = "--warmup",
+      paramLabel = "S",
+      description =
+          "At most this many seconds of unmeasured traffic before the first step: a ramp up to "
+              + "--warmup-rate, then that rate until the JIT has compiled the hot paths (default: 120; quick: 75; 0: none).")
   Integer warmupSeconds;
 
-  @Option(names = "--bank-hashes", paramLabel = "N", defaultValue = "" + DEFAULT_BANK_HASHES,
-      description = "Counterfeit image hashes the brand registrations carry in all: the image-hash bank every listing "
-          + "photo is looked up in (default: ${DEFAULT-VALUE}). Fewer than one per brand (0 included) gives each brand one.")
+  @Option(
+      names = "--bank-hashes",
+      paramLabel = "N",
+      defaultValue = "" + DEFAULT_BANK_HASHES,
+      description =
+          "Counterfeit image hashes the brand registrations carry in all: the image-hash bank every listing "
+              + "photo is looked up in (default: ${DEFAULT-VALUE}). Fewer than one per brand (0 included) gives each brand one.")
   int bankHashes;
 
-  @Option(names = "--warmup-rate", paramLabel = "N", defaultValue = "4000",
-      description = "Events per second during the warm-up (default: ${DEFAULT-VALUE}). The JIT's optimizing compiler needs a few hundred "
-          + "thousand events through the hot paths before its code is in place (docs/performance.md).")
+  @Option(
+      names = "--warmup-rate",
+      paramLabel = "N",
+      defaultValue = "4000",
+      description =
+          "Events per second during the warm-up (default: ${DEFAULT-VALUE}). The JIT's optimizing compiler needs a few hundred "
+              + "thousand events through the hot paths before its code is in place (docs/performance.md).")
   int warmupRate;
 
-  @Option(names = "--flink-floor", description = {"Also measure the Flink floor at every rate, between Warden and the floor: "
-      + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
-      + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
-      + "what the scoring and its state cost. Makes the run 20-35 %% longer.",
-      "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
-      + "bench.flink-floor.verdicts must exist there)."})
+  @Option(
+      names = "--flink-floor",
+      description = {
+        "Also measure the Flink floor at every rate, between Warden and the floor: "
+            + "Warden's own source, decoding, keyed shuffle and Kafka verdict sink, with the job's settings, around a stateless "
+            + "step that answers PASS (no scoring, no state). It tells what Flink's plumbing costs on this machine apart from "
+            + "what the scoring and its state cost. Makes the run 20-35 %% longer.",
+        "With --bootstrap it runs here, on a local MiniCluster, against that broker (topics bench.flink-floor.events and "
+            + "bench.flink-floor.verdicts must exist there)."
+      })
   boolean flinkFloor;
 
-  @Option(names = "--timeline", description = "Print one line per second during each step (and the warm-up, marked so): sent, verdicts, interval "
-      + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms. A second in which "
-      + "the embedded job completed a checkpoint ends with 'checkpoint'; after each Warden and Flink-floor step one line "
-      + "gives the p99 of those seconds and of the others.")
+  @Option(
+      names = "--timeline",
+      description =
+          "Print one line per second during each step (and the warm-up, marked so): sent, verdicts, interval "
+              + "p50/p99/max, backlog, and 'decided p50/p99': event time to the engine's decision, in whole ms. A second in which "
+              + "the embedded job completed a checkpoint ends with 'checkpoint'; after each Warden and Flink-floor step one line "
+              + "gives the p99 of those seconds and of the others.")
   boolean timeline;
 
   private TrafficGenerator gen;
+
   /** What the bench runs on (measured before anything starts); in the report when known. */
   Machine machine;
 
-  /** The image-hash bank of the bench's reference data: a large bank, the size the JMH benchmarks use. */
+  /**
+   * The image-hash bank of the bench's reference data: a large bank, the size the JMH benchmarks
+   * use.
+   */
   static final int DEFAULT_BANK_HASHES = 200_000;
 
   static final String WARDEN_JOB = "warden-bench";
@@ -143,11 +213,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Integer> plan = rates != null ? rates : quick ? List.of(1000, 5000, 10000, 20000)
-        : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
+    List<Integer> plan =
+        rates != null
+            ? rates
+            : quick
+                ? List.of(1000, 5000, 10000, 20000)
+                : List.of(1000, 2500, 5000, 10000, 15000, 20000, 25000, 30000);
     int secs = seconds != null ? seconds : quick ? 8 : 20;
     int search = searchSteps != null ? searchSteps : quick ? 1 : 3;
-    // Bad options are refused here, before anything is started or written: one line, like `warden run`.
+    // Bad options are refused here, before anything is started or written: one line, like `warden
+    // run`.
     int parallelism;
     WardenOptions options;
     try {
@@ -158,8 +233,13 @@ final class BenchCommand implements Callable<Integer> {
       require(search >= 0, "--search-steps must be 0 or more, got " + search);
       require(warmupRate > 0, "--warmup-rate must be positive, got " + warmupRate);
       require(bankHashes >= 0, "--bank-hashes must be 0 or more, got " + bankHashes);
-      require(warmupSeconds == null || warmupSeconds >= 0, "--warmup must be 0 or more seconds, got " + warmupSeconds);
-      parallelism = this.parallelism != null ? this.parallelism : defaultParallelism(Runtime.getRuntime().availableProcessors());
+      require(
+          warmupSeconds == null || warmupSeconds >= 0,
+          "--warmup must be 0 or more seconds, got " + warmupSeconds);
+      parallelism =
+          this.parallelism != null
+              ? this.parallelism
+              : defaultParallelism(Runtime.getRuntime().availableProcessors());
       require(parallelism >= 1, "--parallelism must be 1 or more, got " + parallelism);
       options = new WardenOptions(settings);
       WardenJob.checkOptions(options);
@@ -180,7 +260,10 @@ final class BenchCommand implements Callable<Integer> {
       String bs = bootstrap;
       WardenOptions o = options;
       if (bs == null) {
-        System.err.println("bench: starting the embedded broker ... (the job runs at parallelism " + parallelism + ")");
+        System.err.println(
+            "bench: starting the embedded broker ... (the job runs at parallelism "
+                + parallelism
+                + ")");
         kafka = EmbeddedKafka.start();
         bs = kafka.bootstrapServers();
         o = localJobOptions(o, bs, parallelism);
@@ -201,13 +284,16 @@ final class BenchCommand implements Callable<Integer> {
         flinkFloorJob = env.executeAsync(FLINK_FLOOR_JOB);
       }
       gen = new TrafficGenerator(7, 2_000_000, 0.15, 0.0, bankHashes);
-      // The generator's client and the floor use the engine's Kafka client settings (kafka.* and the
+      // The generator's client and the floor use the engine's Kafka client settings (kafka.* and
+      // the
       // producer linger), so the floor is the same Kafka path without Flink.
       Properties kafkaProps = clientProperties(o);
       try (FloorPassThrough floor = new FloorPassThrough(bs, kafkaProps);
           WardenClient warden = client(bs, "warden.events", "warden.verdicts", kafkaProps);
-          WardenClient floorClient = client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps);
-          WardenClient flinkClient = flinkFloor ? client(bs, FlinkFloorJob.IN, FlinkFloorJob.OUT, kafkaProps) : null) {
+          WardenClient floorClient =
+              client(bs, FloorPassThrough.IN, FloorPassThrough.OUT, kafkaProps);
+          WardenClient flinkClient =
+              flinkFloor ? client(bs, FlinkFloorJob.IN, FlinkFloorJob.OUT, kafkaProps) : null) {
         Map<String, WardenClient> pipelines = new LinkedHashMap<>();
         pipelines.put("Warden (warden.verdicts)", warden);
         if (flinkFloor) {
@@ -221,18 +307,27 @@ final class BenchCommand implements Callable<Integer> {
         // traffic (class-check and unstable-if deoptimizations), so each Warden step would begin
         // with seconds of recompiling on a full machine (docs/performance.md).
         if (warmSecs > 0) {
-          warmUp(warden, warmupRate, warmSecs, settleWindowSecs(o.getInt(WardenOptions.CHECKPOINT_INTERVAL_MS)));
+          warmUp(
+              warden,
+              warmupRate,
+              warmSecs,
+              settleWindowSecs(o.getInt(WardenOptions.CHECKPOINT_INTERVAL_MS)));
         }
         List<Step> w = new ArrayList<>();
         for (int r : plan) {
           w.add(report(settle("warden", warden, run("warden", warden, r, secs))));
         }
         int wardenMax = searchMax("warden", warden, w, search, secs);
-        // The Flink floor next: its code is mostly Warden's (Kafka source, network stack, sink), so it
+        // The Flink floor next: its code is mostly Warden's (Kafka source, network stack, sink), so
+        // it
         // needs only a short warm-up of its own; the plain floor's Kafka traffic comes last.
-        Measured ff = flinkFloor ? measureFloor("flink-floor", "the Flink floor", flinkClient, plan, secs, search, warmSecs > 0)
-            : new Measured(List.of(), 0);
-        Measured f = measureFloor("floor", "the floor", floorClient, plan, secs, search, warmSecs > 0);
+        Measured ff =
+            flinkFloor
+                ? measureFloor(
+                    "flink-floor", "the Flink floor", flinkClient, plan, secs, search, warmSecs > 0)
+                : new Measured(List.of(), 0);
+        Measured f =
+            measureFloor("floor", "the floor", floorClient, plan, secs, search, warmSecs > 0);
         measured = new Measurements(w, ff, f, wardenMax);
       }
     } finally {
@@ -260,14 +355,24 @@ final class BenchCommand implements Callable<Integer> {
     if (speed != null) {
       System.err.println("bench: " + speed);
     }
-    String summary = finish(plan, measured.warden(), measured.flinkFloor().steps(), measured.floor().steps(), measured.wardenMax(),
-        measured.flinkFloor().max(), measured.floor().max(), secs, (System.nanoTime() - t0) / 1e9);
+    String summary =
+        finish(
+            plan,
+            measured.warden(),
+            measured.flinkFloor().steps(),
+            measured.floor().steps(),
+            measured.wardenMax(),
+            measured.flinkFloor().max(),
+            measured.floor().max(),
+            secs,
+            (System.nanoTime() - t0) / 1e9);
     System.out.println(summary);
     return 0;
   }
 
   /** What the steps measured, kept for the report until the job and the broker are stopped. */
-  private record Measurements(List<Step> warden, Measured flinkFloor, Measured floor, int wardenMax) {}
+  private record Measurements(
+      List<Step> warden, Measured flinkFloor, Measured floor, int wardenMax) {}
 
   /** A floor's steps (planned rates, then its bisection) and its highest sustained rate. */
   private record Measured(List<Step> steps, int max) {}
@@ -276,8 +381,15 @@ final class BenchCommand implements Callable<Integer> {
    * A floor after Warden: a 5-s warm-up of its own (its hot code is mostly compiled by then), every
    * planned rate, then the bisection for its highest sustained rate.
    */
-  private Measured measureFloor(String system, String label, WardenClient c, List<Integer> plan, int secs, int search,
-      boolean warm) throws Exception {
+  private Measured measureFloor(
+      String system,
+      String label,
+      WardenClient c,
+      List<Integer> plan,
+      int secs,
+      int search,
+      boolean warm)
+      throws Exception {
     if (warm) {
       System.err.println("bench: warming up " + label + " (5 s at " + warmupRate + "/s) ...");
       run(system + " warm-up", c, warmupRate, 5);
@@ -291,20 +403,28 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The embedded or local job's options: this broker, this parallelism, input from now on. */
   private static WardenOptions localJobOptions(WardenOptions o, String bootstrap, int parallelism) {
-    return o.with("bootstrap.servers", bootstrap).with("parallelism", String.valueOf(parallelism))
+    return o.with("bootstrap.servers", bootstrap)
+        .with("parallelism", String.valueOf(parallelism))
         .with("source.starting-offsets", "latest");
   }
 
-  /** A local MiniCluster environment with the job's Flink configuration, checkpointing to {@code checkpoints}. */
+  /**
+   * A local MiniCluster environment with the job's Flink configuration, checkpointing to {@code
+   * checkpoints}.
+   */
   private static StreamExecutionEnvironment localEnvironment(WardenOptions o, Path checkpoints) {
     Configuration conf = WardenJob.flinkConfig(o, checkpoints.toAbsolutePath().toUri().toString());
     // The timeline marks the seconds in which a checkpoint completed (CheckpointCounter).
-    conf.set(ConfigOptions.key(CheckpointCounter.CONFIG_KEY).stringType().noDefaultValue(),
+    conf.set(
+        ConfigOptions.key(CheckpointCounter.CONFIG_KEY).stringType().noDefaultValue(),
         CheckpointCounter.Factory.class.getName());
-    return StreamExecutionEnvironment.createLocalEnvironment(o.getInt(WardenOptions.PARALLELISM), conf);
+    return StreamExecutionEnvironment.createLocalEnvironment(
+        o.getInt(WardenOptions.PARALLELISM), conf);
   }
 
-  /** The embedded job whose checkpoints a step's timeline marks, or null (the plain floor has none). */
+  /**
+   * The embedded job whose checkpoints a step's timeline marks, or null (the plain floor has none).
+   */
   private static CheckpointCounter.Watch checkpointWatch(String system) {
     if (system.startsWith("flink-floor")) {
       return new CheckpointCounter.Watch(FLINK_FLOOR_JOB);
@@ -314,10 +434,10 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * How long the JIT must have stayed quiet before the warm-up ends: a checkpoint runs code that
-   * runs at no other time (state hand-off, acknowledgements serialized for the coordinator), and
-   * C2 compiles a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a
-   * core in the second after each, on a machine that is busy already (docs/performance.md).
-   * So the quiet stretch covers a checkpoint: the interval plus a second, at least 5 s, at most 20.
+   * runs at no other time (state hand-off, acknowledgements serialized for the coordinator), and C2
+   * compiles a little more of it at each of the first few dozen checkpoints — 0.2-0.5 s of a core
+   * in the second after each, on a machine that is busy already (docs/performance.md). So the quiet
+   * stretch covers a checkpoint: the interval plus a second, at least 5 s, at most 20.
    */
   static int settleWindowSecs(int checkpointIntervalMs) {
     return (int) Math.max(5, Math.min(20, Math.ceil(checkpointIntervalMs / 1000.0) + 1));
@@ -326,14 +446,18 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * A cold JVM (JIT), cold broker and cold RocksDB look like a slow engine: until C2 has compiled
    * the hot paths the scorer needs ~1.5x the CPU per event, and on two cores the compiler itself
-   * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a cold
-   * JVM takes 2,000-3,000/s; a flat start piles up a backlog the warm-up may never drain), then
-   * hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core for
+   * takes a third of the machine for a minute or two. So: ramp up to {@code rate} in quarters (a
+   * cold JVM takes 2,000-3,000/s; a flat start piles up a backlog the warm-up may never drain),
+   * then hold it until this JVM's JIT has settled (its compiler threads under 5 % of a core for
    * {@code quietSecs} in a row), for at most {@code maxSecs} in all.
    */
   private void warmUp(WardenClient warden, int rate, int maxSecs, int quietSecs) throws Exception {
-    System.err.println("bench: warming up (ramping up to " + rate + "/s, then until the JIT has settled; at most " + maxSecs
-        + " s, not measured) ...");
+    System.err.println(
+        "bench: warming up (ramping up to "
+            + rate
+            + "/s, then until the JIT has settled; at most "
+            + maxSecs
+            + " s, not measured) ...");
     boolean timed = compilerCpuMillis() >= 0;
     long t0 = System.nanoTime();
     int quarter = Math.max(1, Math.min(5, maxSecs / 8));
@@ -348,15 +472,18 @@ final class BenchCommand implements Callable<Integer> {
     int measured = 0; // seconds of that stretch
     boolean settled = false;
     while (!settled && elapsedSecs(t0) < maxSecs) {
-      // 5-s chunks; the last one at least 3 s (a settle decision on less says little), and each waits
+      // 5-s chunks; the last one at least 3 s (a settle decision on less says little), and each
+      // waits
       // for its verdicts, so the warm-up may end a few seconds past maxSecs.
-      int chunk = (int) Math.max(Math.min(3, maxSecs), Math.min(5, Math.ceil(maxSecs - elapsedSecs(t0))));
+      int chunk =
+          (int) Math.max(Math.min(3, maxSecs), Math.min(5, Math.ceil(maxSecs - elapsedSecs(t0))));
       long before = timed ? compilerCpuMillis() : 0;
       long c0 = System.nanoTime();
       settle("warden warm-up", warden, run("warden warm-up", warden, rate, chunk));
       if (timed) {
         double jit = (compilerCpuMillis() - before) / ((System.nanoTime() - c0) / 1e9);
-        // A second or two says little (the CPU counters tick in 10 ms): chunks of 3 s or more count.
+        // A second or two says little (the CPU counters tick in 10 ms): chunks of 3 s or more
+        // count.
         if (chunk >= 3 && jit < 50) {
           compiling = measured == 0 ? jit : Math.max(compiling, jit);
           measured += chunk;
@@ -367,27 +494,42 @@ final class BenchCommand implements Callable<Integer> {
         settled = measured >= quietSecs;
       }
     }
-    System.err.printf(Locale.ROOT, "bench: warm-up done after %.0f s%s%n", elapsedSecs(t0),
+    System.err.printf(
+        Locale.ROOT,
+        "bench: warm-up done after %.0f s%s%n",
+        elapsedSecs(t0),
         warmUpOutcome(timed, settled, compiling, measured, quietSecs, maxSecs));
   }
 
   /** How the warm-up ended, for its last line. */
-  static String warmUpOutcome(boolean timed, boolean settled, double compiling, int measured, int quietSecs, int maxSecs) {
+  static String warmUpOutcome(
+      boolean timed, boolean settled, double compiling, int measured, int quietSecs, int maxSecs) {
     if (!timed) {
       return " (JIT activity not measurable here)";
     }
     if (settled) {
-      return String.format(Locale.ROOT, " (JIT settled: compiler threads under %.0f ms CPU/s for %d s, a checkpoint included)",
-          compiling, measured);
+      return String.format(
+          Locale.ROOT,
+          " (JIT settled: compiler threads under %.0f ms CPU/s for %d s, a checkpoint included)",
+          compiling,
+          measured);
     }
     if (maxSecs < quietSecs) {
       // It could never have been told: say so rather than that the JIT was busy.
-      return String.format(Locale.ROOT, " (--warmup %d s is shorter than the %d s the JIT must stay quiet to count as settled, "
-          + "so whether it had settled is unknown; the first steps may look slower than the engine is)", maxSecs, quietSecs);
+      return String.format(
+          Locale.ROOT,
+          " (--warmup %d s is shorter than the %d s the JIT must stay quiet to count as settled, "
+              + "so whether it had settled is unknown; the first steps may look slower than the engine is)",
+          maxSecs,
+          quietSecs);
     }
-    return String.format(Locale.ROOT, "; the JIT's compiler threads were not quiet (under 50 ms CPU/s) for %d s in a row: %s, so the first "
-        + "steps may look slower than the engine is (a longer --warmup helps)", quietSecs,
-        measured > 0 ? String.format(Locale.ROOT, "the last quiet stretch lasted %d s", measured)
+    return String.format(
+        Locale.ROOT,
+        "; the JIT's compiler threads were not quiet (under 50 ms CPU/s) for %d s in a row: %s, so the first "
+            + "steps may look slower than the engine is (a longer --warmup helps)",
+        quietSecs,
+        measured > 0
+            ? String.format(Locale.ROOT, "the last quiet stretch lasted %d s", measured)
             : String.format(Locale.ROOT, "%.0f ms CPU/s at the end", compiling));
   }
 
@@ -439,7 +581,12 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static WardenClient client(String bs, String in, String out, Properties kafkaProps) {
-    WardenClient.Builder b = WardenClient.builder().bootstrap(bs).eventsTopic(in).verdictsTopic(out).deadline(Duration.ofSeconds(5));
+    WardenClient.Builder b =
+        WardenClient.builder()
+            .bootstrap(bs)
+            .eventsTopic(in)
+            .verdictsTopic(out)
+            .deadline(Duration.ofSeconds(5));
     kafkaProps.stringPropertyNames().forEach(k -> b.kafka(k, kafkaProps.getProperty(k)));
     return b.build();
   }
@@ -454,17 +601,27 @@ final class BenchCommand implements Callable<Integer> {
     return cpus <= 2 ? 1 : 2;
   }
 
-  /** The job's {@code kafka.*} settings plus its producers' latency settings, for the bench's own clients. */
+  /**
+   * The job's {@code kafka.*} settings plus its producers' latency settings, for the bench's own
+   * clients.
+   */
   static Properties clientProperties(WardenOptions o) {
     Properties p = o.kafkaProperties();
     WardenJob.putLatencyProducerSettings(o, p);
     return p;
   }
 
-  /** Brands, sellers and creators to Warden first; then one event through each of {@code pipelines} to know it answers. */
+  /**
+   * Brands, sellers and creators to Warden first; then one event through each of {@code pipelines}
+   * to know it answers.
+   */
   private void setup(WardenClient warden, Map<String, WardenClient> pipelines) throws Exception {
-    System.err.println("bench: registering " + gen.setupSize() + " brands, sellers and creators (an image-hash bank of "
-        + gen.bankHashes() + " counterfeit pHashes) ...");
+    System.err.println(
+        "bench: registering "
+            + gen.setupSize()
+            + " brands, sellers and creators (an image-hash bank of "
+            + gen.bankHashes()
+            + " counterfeit pHashes) ...");
     for (int i = 0; i < gen.setupSize(); i++) {
       TrafficGenerator.Generated g = gen.next(System.currentTimeMillis());
       warden.send(g.key(), g.value());
@@ -480,8 +637,12 @@ final class BenchCommand implements Callable<Integer> {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("no verdict from " + named.getKey() + " within 120 s: is that pipeline running"
-              + (bootstrap != null ? " and do its topics exist on " + bootstrap : "") + "?");
+          throw new IllegalStateException(
+              "no verdict from "
+                  + named.getKey()
+                  + " within 120 s: is that pipeline running"
+                  + (bootstrap != null ? " and do its topics exist on " + bootstrap : "")
+                  + "?");
         }
       }
     }
@@ -501,7 +662,9 @@ final class BenchCommand implements Callable<Integer> {
     if (e.hasLiveStream()) {
       return e.getLiveStream().getCreatorId();
     }
-    return e.hasListingCreated() ? e.getListingCreated().getSellerId() : e.getListingEdited().getSellerId();
+    return e.hasListingCreated()
+        ? e.getListingCreated().getSellerId()
+        : e.getListingEdited().getSellerId();
   }
 
   /** One open-loop step: events go out on schedule whatever comes back. */
@@ -549,9 +712,19 @@ final class BenchCommand implements Callable<Integer> {
       Thread.sleep(10);
     }
     Histogram h = stats.all();
-    return new Step(system, rate, n / sendSecs, n, stats.verdicts.get(), stats.timeouts.get() + stats.errors.get(),
-        LatencyStats.ms(h.getValueAtPercentile(50)), LatencyStats.ms(h.getValueAtPercentile(99)),
-        LatencyStats.ms(h.getValueAtPercentile(99.9)), LatencyStats.ms(h.getMaxValue()), mid, end);
+    return new Step(
+        system,
+        rate,
+        n / sendSecs,
+        n,
+        stats.verdicts.get(),
+        stats.timeouts.get() + stats.errors.get(),
+        LatencyStats.ms(h.getValueAtPercentile(50)),
+        LatencyStats.ms(h.getValueAtPercentile(99)),
+        LatencyStats.ms(h.getValueAtPercentile(99.9)),
+        LatencyStats.ms(h.getMaxValue()),
+        mid,
+        end);
   }
 
   /**
@@ -574,22 +747,43 @@ final class BenchCommand implements Callable<Integer> {
       Thread.sleep(fast == 0 ? 500 : 50);
     }
     if (fast < 10) {
-      System.err.println("bench: " + system + " still has a backlog 120 s after the step; the next steps may be affected");
+      System.err.println(
+          "bench: "
+              + system
+              + " still has a backlog 120 s after the step; the next steps may be affected");
     }
     return done;
   }
 
-  private static void tick(String system, LatencyStats stats, WardenClient c, int sent, long start, Seconds seconds) {
+  private static void tick(
+      String system, LatencyStats stats, WardenClient c, int sent, long start, Seconds seconds) {
     Histogram h = stats.interval();
     boolean checkpoint = seconds.add(h);
     Histogram in = stats.inbound.getIntervalHistogram();
-    // "decided" = event time to the engine's decision (inbound Kafka, source, shuffle, scoring), in whole
+    // "decided" = event time to the engine's decision (inbound Kafka, source, shuffle, scoring), in
+    // whole
     // milliseconds; the rest of the latency is the verdict's way back (sink, Kafka, client).
-    String decided = in.getTotalCount() == 0 ? "" : String.format(Locale.ROOT, "  decided p50 %d p99 %d ms",
-        in.getValueAtPercentile(50), in.getValueAtPercentile(99));
-    System.err.printf(Locale.ROOT, "bench:   %s %-11s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%s%n",
-        LocalTime.now().truncatedTo(ChronoUnit.MILLIS), system, (System.nanoTime() - start) / 1e9, sent, h.getTotalCount(), LatencyStats.ms(h.getValueAtPercentile(50)),
-        LatencyStats.ms(h.getValueAtPercentile(99)), LatencyStats.ms(h.getMaxValue()), c.inFlight(), decided,
+    String decided =
+        in.getTotalCount() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "  decided p50 %d p99 %d ms",
+                in.getValueAtPercentile(50),
+                in.getValueAtPercentile(99));
+    System.err.printf(
+        Locale.ROOT,
+        "bench:   %s %-11s t=%5.1fs sent %7d  verdicts/s %6d  p50 %8.2f  p99 %8.2f  max %8.2f ms  backlog %d%s%s%n",
+        LocalTime.now().truncatedTo(ChronoUnit.MILLIS),
+        system,
+        (System.nanoTime() - start) / 1e9,
+        sent,
+        h.getTotalCount(),
+        LatencyStats.ms(h.getValueAtPercentile(50)),
+        LatencyStats.ms(h.getValueAtPercentile(99)),
+        LatencyStats.ms(h.getMaxValue()),
+        c.inFlight(),
+        decided,
         checkpoint ? "  checkpoint" : "");
   }
 
@@ -630,19 +824,41 @@ final class BenchCommand implements Callable<Integer> {
       if (watch == null || !watch.known() || system.endsWith("warm-up")) {
         return;
       }
-      System.err.printf(Locale.ROOT, "bench: %-11s %6d/s  seconds with a checkpoint %d of %d: p99 %s ms in them, %s ms in the others%n",
-          system, rate, checkpointSeconds, count, p99(withCheckpoint), p99(others));
+      System.err.printf(
+          Locale.ROOT,
+          "bench: %-11s %6d/s  seconds with a checkpoint %d of %d: p99 %s ms in them, %s ms in the others%n",
+          system,
+          rate,
+          checkpointSeconds,
+          count,
+          p99(withCheckpoint),
+          p99(others));
     }
 
     private static String p99(Histogram h) {
-      return h.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", LatencyStats.ms(h.getValueAtPercentile(99)));
+      return h.getTotalCount() == 0
+          ? "-"
+          : String.format(Locale.ROOT, "%.2f", LatencyStats.ms(h.getValueAtPercentile(99)));
     }
   }
 
   private static Step report(Step s) {
-    System.err.printf(Locale.ROOT, "bench: %-11s %6d/s  sent %7d (%.0f/s)  verdicts %7d  missing %5d  p50 %8.2f  p99 %8.2f  "
-            + "max %8.2f ms  backlog %d -> %d  %s%n", s.system(), s.rate(), s.sent(), s.achievedRate(), s.verdicts(),
-        s.timeouts(), s.p50Ms(), s.p99Ms(), s.maxMs(), s.backlogMid(), s.backlogEnd(), s.sustained() ? "ok" : "NOT SUSTAINED");
+    System.err.printf(
+        Locale.ROOT,
+        "bench: %-11s %6d/s  sent %7d (%.0f/s)  verdicts %7d  missing %5d  p50 %8.2f  p99 %8.2f  "
+            + "max %8.2f ms  backlog %d -> %d  %s%n",
+        s.system(),
+        s.rate(),
+        s.sent(),
+        s.achievedRate(),
+        s.verdicts(),
+        s.timeouts(),
+        s.p50Ms(),
+        s.p99Ms(),
+        s.maxMs(),
+        s.backlogMid(),
+        s.backlogEnd(),
+        s.sustained() ? "ok" : "NOT SUSTAINED");
     return s;
   }
 
@@ -650,7 +866,8 @@ final class BenchCommand implements Callable<Integer> {
    * The highest sustained rate: the planned steps bracket it (the last rate sustained below the
    * first one that was not), then bisection narrows the bracket.
    */
-  private int searchMax(String system, WardenClient c, List<Step> steps, int bisections, int secs) throws Exception {
+  private int searchMax(String system, WardenClient c, List<Step> steps, int bisections, int secs)
+      throws Exception {
     Bracket b = bracket(steps);
     int ok = b.ok();
     int bad = b.bad();
@@ -659,8 +876,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     for (Step s : steps) {
       if (s.sustained() && s.rate() > bad) {
-        System.err.printf(Locale.ROOT, "bench: %s sustained %d/s after failing %d/s; only rates below the first failure "
-            + "count towards the highest sustained rate%n", system, s.rate(), bad);
+        System.err.printf(
+            Locale.ROOT,
+            "bench: %s sustained %d/s after failing %d/s; only rates below the first failure "
+                + "count towards the highest sustained rate%n",
+            system,
+            s.rate(),
+            bad);
       }
     }
     for (int i = 0; i < bisections && bad - ok > Math.max(250, ok / 20); i++) {
@@ -678,8 +900,8 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Where the highest sustained rate lies: {@code ok}, the highest rate sustained with every lower
-   * measured rate sustained too (0 when the lowest failed), and {@code bad}, the lowest rate that was
-   * not sustained (-1 when none failed).
+   * measured rate sustained too (0 when the lowest failed), and {@code bad}, the lowest rate that
+   * was not sustained (-1 when none failed).
    */
   record Bracket(int ok, int bad) {}
 
@@ -712,15 +934,35 @@ final class BenchCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder("  search, " + system + ":");
     for (int i = planned; i < steps.size(); i++) {
       Step s = steps.get(i);
-      b.append(String.format(Locale.ROOT, "%s %d/s %.2f / %.2f ms (%d) %s", i == planned ? "" : ";", s.rate(), s.p50Ms(), s.p99Ms(),
-          s.timeouts(), s.sustained() ? "ok" : "not sustained"));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s %d/s %.2f / %.2f ms (%d) %s",
+              i == planned ? "" : ";",
+              s.rate(),
+              s.p50Ms(),
+              s.p99Ms(),
+              s.timeouts(),
+              s.sustained() ? "ok" : "not sustained"));
     }
     return b.append(System.lineSeparator()).toString();
   }
 
-  /** {@code ff}: the Flink floor's steps, empty when it was not measured (then the summary has no flink_floor_* keys). */
-  String finish(List<Integer> plan, List<Step> w, List<Step> ff, List<Step> f, int wardenMax, int flinkMax, int floorMax,
-      int secs, double elapsed) throws Exception {
+  /**
+   * {@code ff}: the Flink floor's steps, empty when it was not measured (then the summary has no
+   * flink_floor_* keys).
+   */
+  String finish(
+      List<Integer> plan,
+      List<Step> w,
+      List<Step> ff,
+      List<Step> f,
+      int wardenMax,
+      int flinkMax,
+      int floorMax,
+      int secs,
+      double elapsed)
+      throws Exception {
     boolean withFlink = !ff.isEmpty();
     StringBuilder table = new StringBuilder();
     List<String> heads = new ArrayList<>(List.of("Warden p50 / p99 / max ms (missing)"));
@@ -737,15 +979,22 @@ final class BenchCommand implements Callable<Integer> {
       cells.add(cell(f.get(i)));
       table.append(row(String.valueOf(plan.get(i)), cells, heads));
     }
-    table.append(searchLine("Warden", w, plan.size())).append(searchLine("Flink floor", ff, plan.size()))
+    table
+        .append(searchLine("Warden", w, plan.size()))
+        .append(searchLine("Flink floor", ff, plan.size()))
         .append(searchLine("floor", f, plan.size()));
-    // A system that sustained every rate offered was not searched above them: its figure is a lower bound.
-    table.append(String.format(Locale.ROOT, "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s, %sfloor %s%s%n",
-        sustainedRate(allSustained(w), wardenMax),
-        withFlink ? "Flink floor " + sustainedRate(allSustained(ff), flinkMax) + ", " : "",
-        sustainedRate(allSustained(f), floorMax),
-        allSustained(w) || allSustained(f) || (withFlink && allSustained(ff))
-            ? " (>= : sustained every rate offered, not searched higher)" : ""));
+    // A system that sustained every rate offered was not searched above them: its figure is a lower
+    // bound.
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "highest sustained (p99 < 100 ms, every verdict back, offered rate achieved): Warden %s, %sfloor %s%s%n",
+            sustainedRate(allSustained(w), wardenMax),
+            withFlink ? "Flink floor " + sustainedRate(allSustained(ff), flinkMax) + ", " : "",
+            sustainedRate(allSustained(f), floorMax),
+            allSustained(w) || allSustained(f) || (withFlink && allSustained(ff))
+                ? " (>= : sustained every rate offered, not searched higher)"
+                : ""));
     String noise = noiseNote(f);
     if (noise != null) {
       table.append("note: ").append(noise).append(System.lineSeparator());
@@ -776,18 +1025,33 @@ final class BenchCommand implements Callable<Integer> {
     if (machine != null) {
       full.append(",\"machine\":").append(machine.json());
     }
-    full.append(",\"floor_noise_note\":").append(noise == null ? "null" : Machine.jsonString(noise));
+    full.append(",\"floor_noise_note\":")
+        .append(noise == null ? "null" : Machine.jsonString(noise));
     full.append(",\"steps\":[");
     List<Step> all = new ArrayList<>(w);
     all.addAll(ff);
     all.addAll(f);
     for (int i = 0; i < all.size(); i++) {
       Step s = all.get(i);
-      full.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-          "{\"system\":\"%s\",\"rate\":%d,\"achieved_eps\":%.1f,\"sent\":%d,\"verdicts\":%d,\"missing\":%d,\"p50_ms\":%.2f,"
-              + "\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,\"backlog_mid\":%d,\"backlog_end\":%d,\"sustained\":%b}",
-          s.system(), s.rate(), s.achievedRate(), s.sent(), s.verdicts(), s.timeouts(), s.p50Ms(), s.p99Ms(), s.p999Ms(),
-          s.maxMs(), s.backlogMid(), s.backlogEnd(), s.sustained()));
+      full.append(i == 0 ? "" : ",")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "{\"system\":\"%s\",\"rate\":%d,\"achieved_eps\":%.1f,\"sent\":%d,\"verdicts\":%d,\"missing\":%d,\"p50_ms\":%.2f,"
+                      + "\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,\"backlog_mid\":%d,\"backlog_end\":%d,\"sustained\":%b}",
+                  s.system(),
+                  s.rate(),
+                  s.achievedRate(),
+                  s.sent(),
+                  s.verdicts(),
+                  s.timeouts(),
+                  s.p50Ms(),
+                  s.p99Ms(),
+                  s.p999Ms(),
+                  s.maxMs(),
+                  s.backlogMid(),
+                  s.backlogEnd(),
+                  s.sustained()));
     }
     full.append("]}");
     Path report = outDir.resolve("bench-report.json");
@@ -796,29 +1060,43 @@ final class BenchCommand implements Callable<Integer> {
     return json.toString();
   }
 
-  /** A highest sustained rate for the table: "none" when no step was sustained, ">= " before a lower bound. */
+  /**
+   * A highest sustained rate for the table: "none" when no step was sustained, ">= " before a lower
+   * bound.
+   */
   static String sustainedRate(boolean lowerBound, int max) {
     return max <= 0 ? "none" : (lowerBound ? ">= " : "") + max + "/s";
   }
 
-  /** One line of the table: each cell padded to its column's header (cells wider than that push the rest right). */
+  /**
+   * One line of the table: each cell padded to its column's header (cells wider than that push the
+   * rest right).
+   */
   static String row(String rate, List<String> cells, List<String> heads) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%8s", rate));
     for (int i = 0; i < cells.size(); i++) {
-      b.append(" | ").append(i == cells.size() - 1 ? cells.get(i) : String.format(Locale.ROOT, "%-" + heads.get(i).length() + "s", cells.get(i)));
+      b.append(" | ")
+          .append(
+              i == cells.size() - 1
+                  ? cells.get(i)
+                  : String.format(Locale.ROOT, "%-" + heads.get(i).length() + "s", cells.get(i)));
     }
     return b.append(System.lineSeparator()).toString();
   }
 
   private static String cell(Step s) {
-    return String.format(Locale.ROOT, "%7.2f / %7.2f / %7.1f (%d)", s.p50Ms(), s.p99Ms(), s.maxMs(), s.timeouts());
+    return String.format(
+        Locale.ROOT, "%7.2f / %7.2f / %7.1f (%d)", s.p50Ms(), s.p99Ms(), s.maxMs(), s.timeouts());
   }
 
   private static String byRate(List<Step> steps, List<Integer> plan, boolean p99) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < plan.size(); i++) {
       Step s = steps.get(i);
-      b.append(i == 0 ? "" : ",").append('"').append(s.rate()).append("\":")
+      b.append(i == 0 ? "" : ",")
+          .append('"')
+          .append(s.rate())
+          .append("\":")
           .append(String.format(Locale.ROOT, "%.2f", p99 ? s.p99Ms() : s.p50Ms()));
     }
     return b.append('}').toString();

@@ -22,8 +22,15 @@ final class Chart {
   private static final Color FLINK_FLOOR = new Color(230, 140, 20);
   private static final Color FLOOR = new Color(120, 120, 120);
 
-  /** {@code flinkFloor} may be empty (not measured): then neither its lines nor its legend are drawn. */
-  static void write(Path file, List<BenchCommand.Step> warden, List<BenchCommand.Step> flinkFloor, List<BenchCommand.Step> floor)
+  /**
+   * {@code flinkFloor} may be empty (not measured): then neither its lines nor its legend are
+   * drawn.
+   */
+  static void write(
+      Path file,
+      List<BenchCommand.Step> warden,
+      List<BenchCommand.Step> flinkFloor,
+      List<BenchCommand.Step> floor)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     int w = 960;
@@ -47,7 +54,8 @@ final class Chart {
     for (BenchCommand.Step s : flinkFloor) {
       maxRate = Math.max(maxRate, s.rate());
     }
-    // A tenth of room right of the highest rate, so its points (the only ones, with one rate) are not on the border.
+    // A tenth of room right of the highest rate, so its points (the only ones, with one rate) are
+    // not on the border.
     double axisMax = maxRate * 1.1;
     double minLog = -1; // 0.1 ms
     double maxLog = 4; // 10 s
@@ -72,19 +80,39 @@ final class Chart {
     }
     g.drawString("offered rate (events/s)", left + pw / 2 - 60, h - 20);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    g.drawString(flinkFloor.isEmpty() ? "Produce-to-verdict latency: Warden vs the plain Kafka pass-through floor (same machine, same run)"
-        : "Produce-to-verdict latency: Warden, the Flink floor and the plain Kafka floor (same machine, same run)", left, 30);
+    g.drawString(
+        flinkFloor.isEmpty()
+            ? "Produce-to-verdict latency: Warden vs the plain Kafka pass-through floor (same machine, same run)"
+            : "Produce-to-verdict latency: Warden, the Flink floor and the plain Kafka floor (same machine, same run)",
+        left,
+        30);
     int y100 = top + (int) (ph * (maxLog - 2) / (maxLog - minLog));
     g.setColor(new Color(200, 60, 60));
-    g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+    g.setStroke(
+        new BasicStroke(
+            1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
     g.drawLine(left, y100, left + pw, y100);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("p99 target 100 ms", left + pw - 120, y100 - 5);
-    series(g, warden, true, WARDEN, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(
+        g, warden, true, WARDEN, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
     series(g, warden, false, WARDEN, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
-    series(g, flinkFloor, true, FLINK_FLOOR, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(
+        g,
+        flinkFloor,
+        true,
+        FLINK_FLOOR,
+        new BasicStroke(2.5f),
+        left,
+        top,
+        pw,
+        ph,
+        axisMax,
+        minLog,
+        maxLog);
     series(g, flinkFloor, false, FLINK_FLOOR, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
-    series(g, floor, true, FLOOR, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
+    series(
+        g, floor, true, FLOOR, new BasicStroke(2.5f), left, top, pw, ph, axisMax, minLog, maxLog);
     series(g, floor, false, FLOOR, dashed(), left, top, pw, ph, axisMax, minLog, maxLog);
     legend(g, left + 15, top + 20, !flinkFloor.isEmpty());
     g.dispose();
@@ -92,12 +120,25 @@ final class Chart {
   }
 
   private static BasicStroke dashed() {
-    return new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
+    return new BasicStroke(
+        2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
   }
 
-  private static void series(Graphics2D g, List<BenchCommand.Step> steps, boolean p50, Color c, BasicStroke stroke, int left,
-      int top, int pw, int ph, double maxRate, double minLog, double maxLog) {
-    List<BenchCommand.Step> sorted = steps.stream().sorted(java.util.Comparator.comparingInt(BenchCommand.Step::rate)).toList();
+  private static void series(
+      Graphics2D g,
+      List<BenchCommand.Step> steps,
+      boolean p50,
+      Color c,
+      BasicStroke stroke,
+      int left,
+      int top,
+      int pw,
+      int ph,
+      double maxRate,
+      double minLog,
+      double maxLog) {
+    List<BenchCommand.Step> sorted =
+        steps.stream().sorted(java.util.Comparator.comparingInt(BenchCommand.Step::rate)).toList();
     g.setColor(c);
     g.setStroke(stroke);
     int px = -1;

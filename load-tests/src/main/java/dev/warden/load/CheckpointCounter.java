@@ -14,20 +14,22 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * How many checkpoints each embedded job has completed, for the bench's timeline: a Flink metric
  * reporter (registered in the bench's own MiniCluster configuration, {@link #CONFIG_KEY}) that
  * keeps each job's {@code numberOfCompletedCheckpoints} gauge, read once a second by the timeline
- * to mark the seconds in which a checkpoint completed. The bench runs the jobs in its own JVM, so
- * a static map is where the JobManager's metric and the bench meet.
+ * to mark the seconds in which a checkpoint completed. The bench runs the jobs in its own JVM, so a
+ * static map is where the JobManager's metric and the bench meet.
  */
 public final class CheckpointCounter implements MetricReporter {
   static final String METRIC = "numberOfCompletedCheckpoints";
   private static final String JOB_NAME = "<job_name>";
   private static final Map<String, Gauge<?>> GAUGES = new ConcurrentHashMap<>();
 
-  /** The configuration key that registers this reporter (its value: {@link Factory}'s class name). */
+  /**
+   * The configuration key that registers this reporter (its value: {@link Factory}'s class name).
+   */
   static final String CONFIG_KEY = "metrics.reporter.bench-checkpoints.factory.class";
 
   /**
-   * Checkpoints completed so far by the job of this name, or -1 while the job has not registered the
-   * metric (not started, or no such job).
+   * Checkpoints completed so far by the job of this name, or -1 while the job has not registered
+   * the metric (not started, or no such job).
    */
   static long completed(String jobName) {
     Gauge<?> g = GAUGES.get(jobName);
@@ -91,7 +93,10 @@ public final class CheckpointCounter implements MetricReporter {
       return more;
     }
 
-    /** Whether the job's counter has been seen (false for a job outside this JVM, e.g. with --bootstrap). */
+    /**
+     * Whether the job's counter has been seen (false for a job outside this JVM, e.g. with
+     * --bootstrap).
+     */
     boolean known() {
       return seen >= 0;
     }

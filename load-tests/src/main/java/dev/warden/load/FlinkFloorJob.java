@@ -38,18 +38,26 @@ final class FlinkFloorJob {
   static final String UID_ANSWER = "flink-floor-answer";
   static final String UID_SINK = "flink-floor-sink";
 
-  /** Reads {@code in} and answers on {@code out}, with the source and sink settings of the job's options. */
+  /**
+   * Reads {@code in} and answers on {@code out}, with the source and sink settings of the job's
+   * options.
+   */
   static void build(StreamExecutionEnvironment env, WardenOptions o, String in, String out) {
-    WardenOptions io = o.with(WardenOptions.TOPIC_EVENTS.key(), in).with(WardenOptions.TOPIC_VERDICTS.key(), out)
-        .with(WardenOptions.GROUP_ID.key(), o.get(WardenOptions.GROUP_ID) + "-flink-floor");
+    WardenOptions io =
+        o.with(WardenOptions.TOPIC_EVENTS.key(), in)
+            .with(WardenOptions.TOPIC_VERDICTS.key(), out)
+            .with(WardenOptions.GROUP_ID.key(), o.get(WardenOptions.GROUP_ID) + "-flink-floor");
     env.setParallelism(o.getInt(WardenOptions.PARALLELISM));
-    DataStream<RawRecord> raw = env.fromSource(WardenJob.kafkaSource(io), WatermarkStrategy.noWatermarks(), "flink-floor-events")
-        .uid(UID_SOURCE);
-    SingleOutputStreamOperator<WardenEvent> decoded = raw
-        .process(new DecodeFunction(), TypeInformation.of(WardenEvent.class))
-        .uid(UID_DECODE)
-        .name("decode-validate");
-    decoded.union(decoded.getSideOutput(Names.CREATOR_EVENTS), decoded.getSideOutput(Names.PINS))
+    DataStream<RawRecord> raw =
+        env.fromSource(
+                WardenJob.kafkaSource(io), WatermarkStrategy.noWatermarks(), "flink-floor-events")
+            .uid(UID_SOURCE);
+    SingleOutputStreamOperator<WardenEvent> decoded =
+        raw.process(new DecodeFunction(), TypeInformation.of(WardenEvent.class))
+            .uid(UID_DECODE)
+            .name("decode-validate");
+    decoded
+        .union(decoded.getSideOutput(Names.CREATOR_EVENTS), decoded.getSideOutput(Names.PINS))
         .keyBy(new BySubject())
         .process(new Answer(), TypeInformation.of(Verdict.class))
         .uid(UID_ANSWER)
@@ -59,7 +67,10 @@ final class FlinkFloorJob {
         .name("flink-floor-sink");
   }
 
-  /** The event's own key (seller of a listing, creator of a live-stream moment): the same spread as Warden's. */
+  /**
+   * The event's own key (seller of a listing, creator of a live-stream moment): the same spread as
+   * Warden's.
+   */
   static final class BySubject implements KeySelector<WardenEvent, String> {
     private static final long serialVersionUID = 1L;
 
@@ -69,7 +80,10 @@ final class FlinkFloorJob {
     }
   }
 
-  /** PASS for every scored event, with the event's id and times; other kinds get no verdict (as in Warden). */
+  /**
+   * PASS for every scored event, with the event's id and times; other kinds get no verdict (as in
+   * Warden).
+   */
   static final class Answer extends KeyedProcessFunction<String, WardenEvent, Verdict> {
     private static final long serialVersionUID = 1L;
     private static final Reason[] NONE = new Reason[0];
@@ -80,10 +94,20 @@ final class FlinkFloorJob {
         return;
       }
       boolean live = e.kind() == EventKind.LIVE_STREAM;
-      out.collect(new Verdict(e.eventId(), live ? SubjectType.LIVE_STREAM : SubjectType.LISTING,
-          live ? e.live().streamId() : e.listing().listingId(), live ? e.live().sellerId() : e.listing().sellerId(),
-          live ? e.live().creatorId() : e.listing().creatorId(), Decision.PASS, 0.0, NONE, "flink-floor",
-          e.eventTimeMillis(), System.currentTimeMillis(), e.region()));
+      out.collect(
+          new Verdict(
+              e.eventId(),
+              live ? SubjectType.LIVE_STREAM : SubjectType.LISTING,
+              live ? e.live().streamId() : e.listing().listingId(),
+              live ? e.live().sellerId() : e.listing().sellerId(),
+              live ? e.live().creatorId() : e.listing().creatorId(),
+              Decision.PASS,
+              0.0,
+              NONE,
+              "flink-floor",
+              e.eventTimeMillis(),
+              System.currentTimeMillis(),
+              e.region()));
     }
   }
 }

@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The floor of this machine: a plain Kafka consume-produce loop, no Flink, that answers every
- * event with a minimal verdict (decode the event, encode a verdict), on the same broker and
- * with the same client settings as the engine. Whatever Warden adds is measured against it.
+ * The floor of this machine: a plain Kafka consume-produce loop, no Flink, that answers every event
+ * with a minimal verdict (decode the event, encode a verdict), on the same broker and with the same
+ * client settings as the engine. Whatever Warden adds is measured against it.
  */
 final class FloorPassThrough implements Runnable, AutoCloseable {
   static final String IN = "bench.floor.events";
@@ -61,8 +61,13 @@ final class FloorPassThrough implements Runnable, AutoCloseable {
           } catch (Exception e) {
             continue;
           }
-          byte[] v = Verdict.newBuilder().setEventId(id).setDecision(Verdict.Decision.PASS).setPolicyVersion("floor")
-              .build().toByteArray();
+          byte[] v =
+              Verdict.newBuilder()
+                  .setEventId(id)
+                  .setDecision(Verdict.Decision.PASS)
+                  .setPolicyVersion("floor")
+                  .build()
+                  .toByteArray();
           producer.send(new ProducerRecord<>(OUT, r.key(), v));
         }
       }

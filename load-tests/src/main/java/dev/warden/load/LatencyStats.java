@@ -5,14 +5,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-/** Produce-to-verdict latency as the publish path sees it (through the client), plus outcome counts. */
+/**
+ * Produce-to-verdict latency as the publish path sees it (through the client), plus outcome counts.
+ */
 final class LatencyStats {
   final Recorder recorder = new Recorder(60_000_000_000L, 3);
   final Histogram total = new Histogram(60_000_000_000L, 3);
   final AtomicLong verdicts = new AtomicLong();
   final AtomicLong timeouts = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
-  /** Event time to the engine's decision (milliseconds, both stamped on this clock): the inbound half. */
+
+  /**
+   * Event time to the engine's decision (milliseconds, both stamped on this clock): the inbound
+   * half.
+   */
   final Recorder inbound = new Recorder(60_000L, 2);
 
   void accept(ClientVerdict v, Throwable err) {

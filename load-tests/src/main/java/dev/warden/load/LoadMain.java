@@ -5,19 +5,29 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./warden load ...}: traffic files, replay, and the latency/throughput benchmark. */
-@Command(name = "warden load", mixinStandardHelpOptions = true,
-    description = "Generate, record and replay marketplace traffic, and benchmark Warden against the machine's floor.",
-    subcommands = {GenerateCommand.class, RecordCommand.class, ReplayCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+@Command(
+    name = "warden load",
+    mixinStandardHelpOptions = true,
+    description =
+        "Generate, record and replay marketplace traffic, and benchmark Warden against the machine's floor.",
+    subcommands = {
+      GenerateCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LoadMain implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line as {@code ./warden load} runs it (one-line refusals: {@link Main#commandLine}). */
+  /**
+   * The command line as {@code ./warden load} runs it (one-line refusals: {@link
+   * Main#commandLine}).
+   */
   static CommandLine commandLine() {
     return Main.commandLine(new LoadMain());
   }

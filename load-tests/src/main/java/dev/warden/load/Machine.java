@@ -25,22 +25,34 @@ import java.util.concurrent.locks.LockSupport;
  *       and I/O threads, Flink's fetcher and task threads.
  *   <li><b>Loopback round trip</b>: 64 bytes over a TCP connection on 127.0.0.1 and back, as every
  *       Kafka request and response here travels (an event makes several).
- *   <li><b>Compute</b>: a fixed loop of integer arithmetic and scattered reads of a 16-MB table,
- *       in nanoseconds per iteration: the CPU and memory speed the scorer's code sees.
+ *   <li><b>Compute</b>: a fixed loop of integer arithmetic and scattered reads of a 16-MB table, in
+ *       nanoseconds per iteration: the CPU and memory speed the scorer's code sees.
  * </ul>
  *
  * Each is the best median of a few rounds. The CPU model, the virtualization flag and the hand-off
  * and loopback round trips tell machines apart; the compute loop tells how fast the machine was at
- * the time, and is measured again after the run, once the job and the broker are stopped, because
- * a shared host's speed moves (on a paravirtualized 2-vCPU VM: 4 and 10-16 ns per iteration within
- * an hour). Size alone says little: the same build's floor p99 at 1,000 events/s was ~6 ms on one
+ * the time, and is measured again after the run, once the job and the broker are stopped, because a
+ * shared host's speed moves (on a paravirtualized 2-vCPU VM: 4 and 10-16 ns per iteration within an
+ * hour). Size alone says little: the same build's floor p99 at 1,000 events/s was ~6 ms on one
  * 2-vCPU machine and ~70 ms on another sold as the same size (docs/performance.md, "Machines").
  */
-record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, boolean virtualized,
-    double handoffRoundTripUs, double handoffRoundTripP99Us, double loopbackRoundTripUs, double computeNsPerOp,
+record Machine(
+    String cpu,
+    int cpus,
+    long memoryMb,
+    String kernel,
+    String jvm,
+    boolean virtualized,
+    double handoffRoundTripUs,
+    double handoffRoundTripP99Us,
+    double loopbackRoundTripUs,
+    double computeNsPerOp,
     double computeNsPerOpAfter) {
 
-  /** Between the compute figures before and after a run, a ratio beyond this means the machine's speed changed. */
+  /**
+   * Between the compute figures before and after a run, a ratio beyond this means the machine's
+   * speed changed.
+   */
   static final double SPEED_CHANGE = 1.5;
 
   /** Reads the machine's description and takes the three measurements (about a second). */
@@ -54,13 +66,25 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     boolean virtualized = flags != null && Arrays.asList(flags.split(" ")).contains("hypervisor");
     String mem = firstValue(lines(Path.of("/proc/meminfo")), "MemTotal");
     long memoryMb = mem == null ? -1 : parseKb(mem) / 1024;
-    String kernel = System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "?");
-    String jvm = System.getProperty("java.vm.name", "?") + " " + System.getProperty("java.version", "?");
+    String kernel =
+        System.getProperty("os.name", "?") + " " + System.getProperty("os.version", "?");
+    String jvm =
+        System.getProperty("java.vm.name", "?") + " " + System.getProperty("java.version", "?");
     double[] handoff = handoffRoundTripsUs(5, 4_000);
     double loopback = loopbackRoundTripUs(3, 3_000);
     double compute = computeNsPerOp(5, 2_000_000);
-    return new Machine(cpu, Runtime.getRuntime().availableProcessors(), memoryMb, kernel, jvm, virtualized,
-        handoff[0], handoff[1], loopback, compute, Double.NaN);
+    return new Machine(
+        cpu,
+        Runtime.getRuntime().availableProcessors(),
+        memoryMb,
+        kernel,
+        jvm,
+        virtualized,
+        handoff[0],
+        handoff[1],
+        loopback,
+        compute,
+        Double.NaN);
   }
 
   /**
@@ -73,11 +97,24 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   }
 
   Machine withComputeAfter(double nsPerOp) {
-    return new Machine(cpu, cpus, memoryMb, kernel, jvm, virtualized, handoffRoundTripUs, handoffRoundTripP99Us,
-        loopbackRoundTripUs, computeNsPerOp, nsPerOp);
+    return new Machine(
+        cpu,
+        cpus,
+        memoryMb,
+        kernel,
+        jvm,
+        virtualized,
+        handoffRoundTripUs,
+        handoffRoundTripP99Us,
+        loopbackRoundTripUs,
+        computeNsPerOp,
+        nsPerOp);
   }
 
-  /** A warning when the compute loop ran more than {@link #SPEED_CHANGE} times faster or slower after the run than before; else null. */
+  /**
+   * A warning when the compute loop ran more than {@link #SPEED_CHANGE} times faster or slower
+   * after the run than before; else null.
+   */
   String speedWarning() {
     if (Double.isNaN(computeNsPerOpAfter) || computeNsPerOp <= 0 || computeNsPerOpAfter <= 0) {
       return null;
@@ -86,37 +123,63 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     if (ratio <= SPEED_CHANGE && ratio >= 1 / SPEED_CHANGE) {
       return null;
     }
-    return String.format(Locale.ROOT, "the machine's speed changed during the run: the compute loop took %.2f ns/op before "
-        + "and %.2f after (%s): another tenant of the host, or throttling; compare this report with others with care",
-        computeNsPerOp, computeNsPerOpAfter, ratio > 1 ? "slower" : "faster");
+    return String.format(
+        Locale.ROOT,
+        "the machine's speed changed during the run: the compute loop took %.2f ns/op before "
+            + "and %.2f after (%s): another tenant of the host, or throttling; compare this report with others with care",
+        computeNsPerOp,
+        computeNsPerOpAfter,
+        ratio > 1 ? "slower" : "faster");
   }
 
   /** One line for the bench's output. */
   String describe() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%d CPUs (%s%s), %s memory, %s, %s; thread hand-off round trip median %.1f us (p99 %.1f), loopback TCP round "
             + "trip median %s us, compute %.2f ns/op (compare reports from like machines only: docs/performance.md, 'Machines')",
-        cpus, cpu, virtualized ? ", virtualized" : "",
-        memoryMb < 0 ? "?" : String.format(Locale.ROOT, "%.1f GiB", memoryMb / 1024.0), kernel, jvm,
-        handoffRoundTripUs, handoffRoundTripP99Us, loopbackRoundTripUs < 0 ? "?" : String.format(Locale.ROOT, "%.1f", loopbackRoundTripUs),
+        cpus,
+        cpu,
+        virtualized ? ", virtualized" : "",
+        memoryMb < 0 ? "?" : String.format(Locale.ROOT, "%.1f GiB", memoryMb / 1024.0),
+        kernel,
+        jvm,
+        handoffRoundTripUs,
+        handoffRoundTripP99Us,
+        loopbackRoundTripUs < 0 ? "?" : String.format(Locale.ROOT, "%.1f", loopbackRoundTripUs),
         computeNsPerOp);
   }
 
   /** One line for after the run: the compute loop then and before. */
   String describeAfter() {
-    return String.format(Locale.ROOT, "machine after the run: compute %.2f ns/op (before: %.2f, x%.2f)", computeNsPerOpAfter,
-        computeNsPerOp, computeNsPerOpAfter / computeNsPerOp);
+    return String.format(
+        Locale.ROOT,
+        "machine after the run: compute %.2f ns/op (before: %.2f, x%.2f)",
+        computeNsPerOpAfter,
+        computeNsPerOp,
+        computeNsPerOpAfter / computeNsPerOp);
   }
 
   /** The report's {@code machine} object. */
   String json() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "{\"cpu\":%s,\"cpus\":%d,\"memory_mb\":%d,\"kernel\":%s,\"jvm\":%s,\"virtualized\":%b,"
             + "\"handoff_round_trip_us\":%.2f,\"handoff_round_trip_p99_us\":%.2f,\"loopback_round_trip_us\":%.2f,"
             + "\"compute_ns_per_op\":%.3f,\"compute_ns_per_op_after\":%s}",
-        jsonString(cpu), cpus, memoryMb, jsonString(kernel), jsonString(jvm), virtualized, handoffRoundTripUs, handoffRoundTripP99Us,
-        loopbackRoundTripUs, computeNsPerOp,
-        Double.isNaN(computeNsPerOpAfter) ? "null" : String.format(Locale.ROOT, "%.3f", computeNsPerOpAfter));
+        jsonString(cpu),
+        cpus,
+        memoryMb,
+        jsonString(kernel),
+        jsonString(jvm),
+        virtualized,
+        handoffRoundTripUs,
+        handoffRoundTripP99Us,
+        loopbackRoundTripUs,
+        computeNsPerOp,
+        Double.isNaN(computeNsPerOpAfter)
+            ? "null"
+            : String.format(Locale.ROOT, "%.3f", computeNsPerOpAfter));
   }
 
   /**
@@ -145,15 +208,18 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
   private static long[] pingPong(int n) {
     Baton baton = new Baton();
     Thread main = Thread.currentThread();
-    Thread echo = new Thread(() -> {
-      for (long want = 1; want < 2L * n; want += 2) {
-        while (baton.turn != want) {
-          LockSupport.park(baton);
-        }
-        baton.turn = want + 1;
-        LockSupport.unpark(main);
-      }
-    }, "bench-machine-echo");
+    Thread echo =
+        new Thread(
+            () -> {
+              for (long want = 1; want < 2L * n; want += 2) {
+                while (baton.turn != want) {
+                  LockSupport.park(baton);
+                }
+                baton.turn = want + 1;
+                LockSupport.unpark(main);
+              }
+            },
+            "bench-machine-echo");
     echo.setDaemon(true);
     echo.start();
     long[] ns = new long[n];
@@ -181,19 +247,22 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
    */
   static double loopbackRoundTripUs(int rounds, int n) {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread echo = new Thread(() -> {
-        try (Socket s = server.accept()) {
-          s.setTcpNoDelay(true);
-          InputStream in = s.getInputStream();
-          OutputStream out = s.getOutputStream();
-          byte[] b = new byte[64];
-          while (in.readNBytes(b, 0, b.length) == b.length) {
-            out.write(b);
-          }
-        } catch (IOException e) {
-          // the measuring side closed or failed: it reports that
-        }
-      }, "bench-machine-tcp-echo");
+      Thread echo =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  s.setTcpNoDelay(true);
+                  InputStream in = s.getInputStream();
+                  OutputStream out = s.getOutputStream();
+                  byte[] b = new byte[64];
+                  while (in.readNBytes(b, 0, b.length) == b.length) {
+                    out.write(b);
+                  }
+                } catch (IOException e) {
+                  // the measuring side closed or failed: it reports that
+                }
+              },
+              "bench-machine-tcp-echo");
       echo.setDaemon(true);
       echo.start();
       try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
@@ -223,7 +292,10 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     }
   }
 
-  /** Nanoseconds per iteration of a fixed loop (arithmetic and scattered reads of a 16-MB table): the best of {@code rounds}. */
+  /**
+   * Nanoseconds per iteration of a fixed loop (arithmetic and scattered reads of a 16-MB table):
+   * the best of {@code rounds}.
+   */
   static double computeNsPerOp(int rounds, int iterations) {
     int[] table = new int[1 << 22];
     for (int i = 0; i < table.length; i++) {
@@ -277,7 +349,10 @@ record Machine(String cpu, int cpus, long memoryMb, String kernel, String jvm, b
     }
   }
 
-  /** {@code s} as a JSON string literal (quoted, backslashes and quotes escaped; our strings have no control characters). */
+  /**
+   * {@code s} as a JSON string literal (quoted, backslashes and quotes escaped; our strings have no
+   * control characters).
+   */
   static String jsonString(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }

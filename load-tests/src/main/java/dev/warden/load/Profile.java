@@ -1,9 +1,9 @@
 package dev.warden.load;
 
 /**
- * Traffic shapes: the rate multiplier and live-stream share at a point of a run (0..1).
- * Steady is flat; a flash sale bursts to 5x the base rate for the middle fifth of the run; a
- * live-stream spike triples the rate for the middle fifth with most of it live-stream moments.
+ * Traffic shapes: the rate multiplier and live-stream share at a point of a run (0..1). Steady is
+ * flat; a flash sale bursts to 5x the base rate for the middle fifth of the run; a live-stream
+ * spike triples the rate for the middle fifth with most of it live-stream moments.
  */
 public enum Profile {
   STEADY,

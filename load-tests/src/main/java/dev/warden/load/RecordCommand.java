@@ -20,23 +20,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./warden load record}: captures the input topic of a running system into a load file. */
-@Command(name = "record", mixinStandardHelpOptions = true,
-    description = "Captures the input topic of a running system, with its timestamps and keys, into a load file "
-        + "(from now, or --from-beginning), until --duration passes or Ctrl-C.")
+@Command(
+    name = "record",
+    mixinStandardHelpOptions = true,
+    description =
+        "Captures the input topic of a running system, with its timestamps and keys, into a load file "
+            + "(from now, or --from-beginning), until --duration passes or Ctrl-C.")
 final class RecordCommand implements Callable<Integer> {
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file (.gz for gzip).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Output file (.gz for gzip).")
   Path out;
 
-  @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
+  @Option(
+      names = "--bootstrap",
+      description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
   String bootstrap;
 
-  @Option(names = "--topic", defaultValue = "warden.events", description = "Topic to capture (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topic",
+      defaultValue = "warden.events",
+      description = "Topic to capture (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long (default: until Ctrl-C).")
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description = "Stop after this long (default: until Ctrl-C).")
   Integer duration;
 
-  @Option(names = "--from-beginning", description = "Start at the beginning of the topic instead of now.")
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the beginning of the topic instead of now.")
   boolean fromBeginning;
 
   @Override
@@ -48,17 +65,24 @@ final class RecordCommand implements Callable<Integer> {
     p.put("enable.auto.commit", "false");
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.set(true);
-      try {
-        done.await();
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.set(true);
+                  try {
+                    done.await();
+                  } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                  }
+                }));
     long n = 0;
-    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + Duration.ofSeconds(duration).toNanos();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p); OutputStream o = LoadFiles.create(out)) {
+    long deadline =
+        duration == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + Duration.ofSeconds(duration).toNanos();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
+        OutputStream o = LoadFiles.create(out)) {
       var infos = c.partitionsFor(topic, Duration.ofSeconds(15));
       if (infos == null || infos.isEmpty()) {
         System.err.println("warden load record: topic " + topic + " does not exist");
@@ -73,7 +97,12 @@ final class RecordCommand implements Callable<Integer> {
         c.seekToEnd(parts);
       }
       long first = -1;
-      System.err.println("warden load record: recording " + topic + " to " + out + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
+      System.err.println(
+          "warden load record: recording "
+              + topic
+              + " to "
+              + out
+              + (duration == null ? " until Ctrl-C" : " for " + duration + " s"));
       while (!stop.get() && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
           if (first < 0) {
@@ -88,10 +117,14 @@ final class RecordCommand implements Callable<Integer> {
           } catch (Exception ignored) {
             // a malformed record is recorded as it is
           }
-          LoadRecord.newBuilder().setAtNanos(Math.max(0, r.timestamp() - first) * 1_000_000L)
+          LoadRecord.newBuilder()
+              .setAtNanos(Math.max(0, r.timestamp() - first) * 1_000_000L)
               .setKey(r.key() == null ? ByteString.EMPTY : ByteString.copyFrom(r.key()))
               .setValue(r.value() == null ? ByteString.EMPTY : ByteString.copyFrom(r.value()))
-              .setScored(scored).setEventId(id).build().writeDelimitedTo(o);
+              .setScored(scored)
+              .setEventId(id)
+              .build()
+              .writeDelimitedTo(o);
           n++;
         }
       }

@@ -11,7 +11,10 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark setup builds its registry and events, and scoring returns verdicts. Runs no benchmark. */
+/**
+ * The benchmark setup builds its registry and events, and scoring returns verdicts. Runs no
+ * benchmark.
+ */
 class BenchmarkSetupTest {
 
   @Test
@@ -28,7 +31,10 @@ class BenchmarkSetupTest {
       assertNotNull(r.verdict());
       seen.add(r.verdict().decision());
     }
-    assertEquals(EnumSet.allOf(Decision.class), seen, "the mix should produce PASS, HOLD and BLOCK verdicts");
+    assertEquals(
+        EnumSet.allOf(Decision.class),
+        seen,
+        "the mix should produce PASS, HOLD and BLOCK verdicts");
     assertTrue(b.textScan() >= 0);
     assertNotNull(b.imageLookup());
   }
@@ -41,7 +47,9 @@ class BenchmarkSetupTest {
     b.mix = "COUNTERFEIT_IMAGE";
     b.setup();
     Verdict v = b.scoreListing().verdict();
-    assertTrue(java.util.Arrays.stream(v.reasons()).anyMatch(r -> r.signal().equals("ipr.counterfeit_image")),
+    assertTrue(
+        java.util.Arrays.stream(v.reasons())
+            .anyMatch(r -> r.signal().equals("ipr.counterfeit_image")),
         "a near-duplicate image should hit the bank: " + java.util.Arrays.toString(v.reasons()));
   }
 }

@@ -64,7 +64,8 @@ class WardenClientIT {
     p.put("linger.ms", "0");
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c); KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       consumer.subscribe(List.of("c.events"));
       while (running) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
@@ -75,8 +76,13 @@ class WardenClientIT {
           if (id.startsWith("late-")) {
             Thread.sleep(1_500);
           }
-          byte[] v = Verdict.newBuilder().setEventId(id).setDecision(Verdict.Decision.PASS).setPolicyVersion("p").build()
-              .toByteArray();
+          byte[] v =
+              Verdict.newBuilder()
+                  .setEventId(id)
+                  .setDecision(Verdict.Decision.PASS)
+                  .setPolicyVersion("p")
+                  .build()
+                  .toByteArray();
           producer.send(new ProducerRecord<>("c.verdicts", r.key(), v));
           if (id.startsWith("dup-")) {
             producer.send(new ProducerRecord<>("c.verdicts", r.key(), v));
@@ -91,23 +97,48 @@ class WardenClientIT {
   }
 
   private static Event event(String id) {
-    return Event.newBuilder().setEventId(id).setRegion("GB")
-        .setListingCreated(ListingUpsert.newBuilder().setListingId("l-" + id).setSellerId("s")).build();
+    return Event.newBuilder()
+        .setEventId(id)
+        .setRegion("GB")
+        .setListingCreated(ListingUpsert.newBuilder().setListingId("l-" + id).setSellerId("s"))
+        .build();
   }
 
   private static WardenClient client(Duration deadline) {
-    return WardenClient.builder().bootstrap(kafka.bootstrapServers()).eventsTopic("c.events").verdictsTopic("c.verdicts")
-        .deadline(deadline).build();
+    return WardenClient.builder()
+        .bootstrap(kafka.bootstrapServers())
+        .eventsTopic("c.events")
+        .verdictsTopic("c.verdicts")
+        .deadline(deadline)
+        .build();
   }
 
   @Test
   void aMissingTopicIsRefusedWhenTheClientIsBuiltNotLeftToTimeOut() {
-    IllegalStateException events = assertThrows(IllegalStateException.class, () -> WardenClient.builder()
-        .bootstrap(kafka.bootstrapServers()).eventsTopic("c.no-such-events").verdictsTopic("c.verdicts").build());
-    assertTrue(events.getMessage().contains("events topic c.no-such-events does not exist"), events.getMessage());
-    IllegalStateException verdicts = assertThrows(IllegalStateException.class, () -> WardenClient.builder()
-        .bootstrap(kafka.bootstrapServers()).eventsTopic("c.events").verdictsTopic("c.no-such-verdicts").build());
-    assertTrue(verdicts.getMessage().contains("verdict topic c.no-such-verdicts does not exist"), verdicts.getMessage());
+    IllegalStateException events =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                WardenClient.builder()
+                    .bootstrap(kafka.bootstrapServers())
+                    .eventsTopic("c.no-such-events")
+                    .verdictsTopic("c.verdicts")
+                    .build());
+    assertTrue(
+        events.getMessage().contains("events topic c.no-such-events does not exist"),
+        events.getMessage());
+    IllegalStateException verdicts =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                WardenClient.builder()
+                    .bootstrap(kafka.bootstrapServers())
+                    .eventsTopic("c.events")
+                    .verdictsTopic("c.no-such-verdicts")
+                    .build());
+    assertTrue(
+        verdicts.getMessage().contains("verdict topic c.no-such-verdicts does not exist"),
+        verdicts.getMessage());
   }
 
   @Test
@@ -145,7 +176,8 @@ class WardenClientIT {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try (WardenClient c = client(Duration.ofSeconds(5))) {
       List<CompletableFuture<ClientVerdict>> all = new ArrayList<>();
-      List<java.util.concurrent.Future<CompletableFuture<ClientVerdict>>> submitted = new ArrayList<>();
+      List<java.util.concurrent.Future<CompletableFuture<ClientVerdict>>> submitted =
+          new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {
         String id = "ok-many-" + i;
         submitted.add(pool.submit(() -> c.submit("s" + (id.hashCode() & 7), event(id))));

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** The embedded job's parallelism: one pipeline where the whole bench shares two CPUs, two above. */
+/**
+ * The embedded job's parallelism: one pipeline where the whole bench shares two CPUs, two above.
+ */
 class BenchParallelismTest {
   @Test
   void onePipelineOnTwoCpusOrFewerTwoAbove() {

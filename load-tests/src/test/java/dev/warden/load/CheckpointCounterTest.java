@@ -10,7 +10,10 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
-/** The bench's checkpoint counter: finds a job's completed-checkpoint gauge by job name and tells new ones apart. */
+/**
+ * The bench's checkpoint counter: finds a job's completed-checkpoint gauge by job name and tells
+ * new ones apart.
+ */
 class CheckpointCounterTest {
   private static UnregisteredMetricsGroup jobGroup(String job) {
     return new UnregisteredMetricsGroup() {
@@ -29,9 +32,11 @@ class CheckpointCounterTest {
     Gauge<Long> gauge = completed::get;
     Gauge<Long> otherGauge = other::get;
     reporter.notifyOfAddedMetric(gauge, CheckpointCounter.METRIC, jobGroup("counter-test-job"));
-    reporter.notifyOfAddedMetric(otherGauge, CheckpointCounter.METRIC, jobGroup("counter-test-other"));
+    reporter.notifyOfAddedMetric(
+        otherGauge, CheckpointCounter.METRIC, jobGroup("counter-test-other"));
     // Another metric of the same job is not the counter.
-    reporter.notifyOfAddedMetric((Gauge<Long>) () -> 99L, "lastCheckpointDuration", jobGroup("counter-test-job"));
+    reporter.notifyOfAddedMetric(
+        (Gauge<Long>) () -> 99L, "lastCheckpointDuration", jobGroup("counter-test-job"));
     assertEquals(3, CheckpointCounter.completed("counter-test-job"));
 
     CheckpointCounter.Watch watch = new CheckpointCounter.Watch("counter-test-job");
@@ -44,8 +49,10 @@ class CheckpointCounterTest {
     assertTrue(watch.completedSinceLastLook(), "two more in one look are one checkpoint second");
 
     reporter.notifyOfRemovedMetric(gauge, CheckpointCounter.METRIC, jobGroup("counter-test-job"));
-    assertEquals(-1, CheckpointCounter.completed("counter-test-job"), "a job whose metrics are gone");
-    assertEquals(7, CheckpointCounter.completed("counter-test-other"), "the other job's counter is its own");
+    assertEquals(
+        -1, CheckpointCounter.completed("counter-test-job"), "a job whose metrics are gone");
+    assertEquals(
+        7, CheckpointCounter.completed("counter-test-other"), "the other job's counter is its own");
   }
 
   @Test
@@ -54,9 +61,12 @@ class CheckpointCounterTest {
     assertFalse(watch.completedSinceLastLook(), "no such job yet");
     assertFalse(watch.known(), "a job this JVM does not run");
     AtomicLong completed = new AtomicLong(5);
-    new CheckpointCounter().notifyOfAddedMetric((Gauge<Long>) completed::get, CheckpointCounter.METRIC,
-        jobGroup("counter-test-late"));
-    assertFalse(watch.completedSinceLastLook(), "the first look at a registered job cannot tell when its checkpoints were");
+    new CheckpointCounter()
+        .notifyOfAddedMetric(
+            (Gauge<Long>) completed::get, CheckpointCounter.METRIC, jobGroup("counter-test-late"));
+    assertFalse(
+        watch.completedSinceLastLook(),
+        "the first look at a registered job cannot tell when its checkpoints were");
     assertTrue(watch.known());
     completed.set(6);
     assertTrue(watch.completedSinceLastLook());

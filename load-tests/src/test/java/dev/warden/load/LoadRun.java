@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One {@code warden load ...} command run in this JVM, with what it printed on stdout and stderr. */
+/**
+ * One {@code warden load ...} command run in this JVM, with what it printed on stdout and stderr.
+ */
 record LoadRun(int exit, String out, String err) {
   static LoadRun of(String... args) {
     PrintStream out = System.out;
@@ -15,7 +17,8 @@ record LoadRun(int exit, String out, String err) {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
       int exit = LoadMain.commandLine().execute(args);
-      return new LoadRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+      return new LoadRun(
+          exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);

@@ -4,13 +4,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code ./warden} command line. */
-@Command(name = "warden", mixinStandardHelpOptions = true, version = "warden 0.1.0",
+@Command(
+    name = "warden",
+    mixinStandardHelpOptions = true,
+    version = "warden 0.1.0",
     description = "Real-time risk scoring for marketplace listings and live streams.",
-    subcommands = {DemoCommand.class, ScoreCommand.class, EvalCommand.class, PolicyCommand.class, RunCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      ScoreCommand.class,
+      EvalCommand.class,
+      PolicyCommand.class,
+      RunCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine(new Main()).execute(args));
@@ -19,19 +27,22 @@ public final class Main implements Runnable {
   /**
    * A Warden command line ({@code ./warden ...}, and {@code ./warden load ...} from the load-tests
    * module): an option value it cannot even parse ({@code --parallelism abc}) is refused like any
-   * other bad value, with one line naming the command and exit code 2, not the whole usage text;
-   * a mistyped subcommand also gets picocli's "Did you mean".
+   * other bad value, with one line naming the command and exit code 2, not the whole usage text; a
+   * mistyped subcommand also gets picocli's "Did you mean".
    */
   public static CommandLine commandLine(Object command) {
     CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine cmd = ex.getCommandLine();
-      cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
-      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-        CommandLine.UnmatchedArgumentException.printSuggestions(u, cmd.getErr());
-      }
-      return cmd.getCommandSpec().exitCodeOnInvalidInput();
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          cmd.getErr()
+              .println(
+                  cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");
+          if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(u, cmd.getErr());
+          }
+          return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
     return cl;
   }
 

@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The on-call CLI's view of the policy topics: reads the config, status and audit topics from
- * the beginning (without joining a consumer group) and publishes to the config topic.
+ * The on-call CLI's view of the policy topics: reads the config, status and audit topics from the
+ * beginning (without joining a consumer group) and publishes to the config topic.
  */
 final class PolicyChannel implements AutoCloseable {
   private final WardenOptions o;
@@ -85,12 +85,17 @@ final class PolicyChannel implements AutoCloseable {
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       producer = new KafkaProducer<>(p);
     }
-    producer.send(new ProducerRecord<>(o.get(WardenOptions.TOPIC_CONFIG), role.getBytes(StandardCharsets.UTF_8), value))
+    producer
+        .send(
+            new ProducerRecord<>(
+                o.get(WardenOptions.TOPIC_CONFIG), role.getBytes(StandardCharsets.UTF_8), value))
         .get();
   }
 
   /** The first audit record after {@code from} that matches, or null after {@code timeout}. */
-  PolicyAudit awaitAudit(Map<TopicPartition, Long> from, Predicate<PolicyAudit> match, Duration timeout) throws Exception {
+  PolicyAudit awaitAudit(
+      Map<TopicPartition, Long> from, Predicate<PolicyAudit> match, Duration timeout)
+      throws Exception {
     try (KafkaConsumer<byte[], byte[]> c = consumer()) {
       c.assign(from.keySet());
       from.forEach(c::seek);
@@ -139,7 +144,8 @@ final class PolicyChannel implements AutoCloseable {
   private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
     List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist (is this the right --bootstrap?)");
+      throw new IllegalStateException(
+          "topic " + topic + " does not exist (is this the right --bootstrap?)");
     }
     return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }

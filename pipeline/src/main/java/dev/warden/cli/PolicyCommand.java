@@ -1,12 +1,12 @@
 package dev.warden.cli;
 
+import dev.warden.core.io.EventCodec;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyBundles;
 import dev.warden.core.policy.PolicyDiff;
 import dev.warden.core.policy.PolicyException;
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
-import dev.warden.core.io.EventCodec;
 import dev.warden.job.WardenOptions;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;
@@ -33,25 +33,35 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ./warden policy ...}: the on-call tool for live policy changes. Every command prints a
- * clear error and exits non-zero on failure: 1 for a rejected or invalid bundle, 2 for bad
- * usage or an unreachable cluster, 3 when the job did not answer in time.
+ * clear error and exits non-zero on failure: 1 for a rejected or invalid bundle, 2 for bad usage or
+ * an unreachable cluster, 3 when the job did not answer in time.
  */
-@Command(name = "policy", mixinStandardHelpOptions = true,
-    description = {"Validate, compare, publish, promote, discard and roll back policy bundles on the config topic, "
-        + "and show what the running job has in force.",
-        "Connection: --bootstrap, --set kafka.*=...; signing key: --key-file, $WARDEN_POLICY_KEY_FILE or "
-        + "$WARDEN_POLICY_KEY. While ./warden demo runs, both default to the demo's."},
-    subcommands = {PolicyCommand.Validate.class, PolicyCommand.Diff.class, PolicyCommand.Publish.class,
-        PolicyCommand.Status.class, PolicyCommand.Promote.class, PolicyCommand.Discard.class,
-        PolicyCommand.Rollback.class, PolicyCommand.ShowDefault.class})
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate, compare, publish, promote, discard and roll back policy bundles on the config topic, "
+          + "and show what the running job has in force.",
+      "Connection: --bootstrap, --set kafka.*=...; signing key: --key-file, $WARDEN_POLICY_KEY_FILE or "
+          + "$WARDEN_POLICY_KEY. While ./warden demo runs, both default to the demo's."
+    },
+    subcommands = {
+      PolicyCommand.Validate.class,
+      PolicyCommand.Diff.class,
+      PolicyCommand.Publish.class,
+      PolicyCommand.Status.class,
+      PolicyCommand.Promote.class,
+      PolicyCommand.Discard.class,
+      PolicyCommand.Rollback.class,
+      PolicyCommand.ShowDefault.class
+    })
 public final class PolicyCommand implements Runnable {
   static final int REJECTED = 1;
   static final int USAGE = 2;
   static final int NO_ANSWER = 3;
   static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -60,13 +70,22 @@ public final class PolicyCommand implements Runnable {
 
   /** Connection and key options shared by the commands that talk to Kafka. */
   static final class Conn {
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
+    @Option(
+        names = "--bootstrap",
+        paramLabel = "HOST:PORT",
+        description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
     String bootstrap;
 
-    @Option(names = "--key-file", paramLabel = "FILE", description = "Policy signing key file (hex).")
+    @Option(
+        names = "--key-file",
+        paramLabel = "FILE",
+        description = "Policy signing key file (hex).")
     String keyFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Job options for topic names and kafka.* client settings.")
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Job options for topic names and kafka.* client settings.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     private Properties demo() {
@@ -95,8 +114,11 @@ public final class PolicyCommand implements Runnable {
       String f = keyFile != null ? keyFile : demo().getProperty("policy.key-file");
       PolicyKey k = PolicyKey.resolve(f, System.getenv());
       if (k == null) {
-        throw new IllegalArgumentException("no policy signing key: pass --key-file FILE or set $" + PolicyKey.ENV_FILE
-            + " or $" + PolicyKey.ENV_KEY);
+        throw new IllegalArgumentException(
+            "no policy signing key: pass --key-file FILE or set $"
+                + PolicyKey.ENV_FILE
+                + " or $"
+                + PolicyKey.ENV_KEY);
       }
       return k;
     }
@@ -121,10 +143,15 @@ public final class PolicyCommand implements Runnable {
   }
 
   /**
-   * What is in force, from the job's own reports (status and audit topics) rather than the
-   * config topic, whose latest record may be a bundle the job rejected.
+   * What is in force, from the job's own reports (status and audit topics) rather than the config
+   * topic, whose latest record may be a bundle the job rejected.
    */
-  record Truth(PolicyStatus status, Policy active, boolean activeKnown, SignedPolicy candidate, long maxRevision,
+  record Truth(
+      PolicyStatus status,
+      Policy active,
+      boolean activeKnown,
+      SignedPolicy candidate,
+      long maxRevision,
       List<PolicyAudit> acceptedActives) {}
 
   static Truth truth(PolicyChannel ch) throws Exception {
@@ -177,7 +204,12 @@ public final class PolicyCommand implements Runnable {
 
   static int unreachable(Conn conn, RuntimeException e) {
     String bs = conn.options().get(WardenOptions.BOOTSTRAP);
-    return err(e.getMessage() + " (Kafka at " + bs + "; is ./warden demo running? otherwise pass --bootstrap)", USAGE);
+    return err(
+        e.getMessage()
+            + " (Kafka at "
+            + bs
+            + "; is ./warden demo running? otherwise pass --bootstrap)",
+        USAGE);
   }
 
   static int err(String msg, int code) {
@@ -186,32 +218,55 @@ public final class PolicyCommand implements Runnable {
   }
 
   /** Publishes and waits for the job's audit record about it. */
-  static int publishAndAwait(PolicyChannel ch, String role, byte[] value, String version, long revision) throws Exception {
+  static int publishAndAwait(
+      PolicyChannel ch, String role, byte[] value, String version, long revision) throws Exception {
     var from = ch.auditEnd();
     long t0 = System.nanoTime();
     ch.publish(role + "/" + revision, value);
-    System.out.println("published " + (value == null ? "discard of the candidate" : role + " " + version
-        + " (revision " + revision + ")") + "; waiting for the job ...");
+    System.out.println(
+        "published "
+            + (value == null
+                ? "discard of the candidate"
+                : role + " " + version + " (revision " + revision + ")")
+            + "; waiting for the job ...");
     String auditRole = value == null ? "discard" : role;
-    PolicyAudit a = ch.awaitAudit(from, x -> x.getRole().equals(auditRole)
-        && (value == null || (x.getVersion().equals(version) && x.getRevision() == revision)), ANSWER_TIMEOUT);
+    PolicyAudit a =
+        ch.awaitAudit(
+            from,
+            x ->
+                x.getRole().equals(auditRole)
+                    && (value == null
+                        || (x.getVersion().equals(version) && x.getRevision() == revision)),
+            ANSWER_TIMEOUT);
     if (a == null) {
-      return err("the job did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s: is it running and reading "
-          + "this config topic? The bundle stays on the topic and will be judged when the job reads it.", NO_ANSWER);
+      return err(
+          "the job did not answer within "
+              + ANSWER_TIMEOUT.toSeconds()
+              + " s: is it running and reading "
+              + "this config topic? The bundle stays on the topic and will be judged when the job reads it.",
+          NO_ANSWER);
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (!a.getAccepted()) {
-      System.out.println("REJECTED by the job after " + ms + " ms; the previous policy stays in force:");
+      System.out.println(
+          "REJECTED by the job after " + ms + " ms; the previous policy stays in force:");
       a.getProblemsList().forEach(p -> System.out.println("  - " + p));
       return REJECTED;
     }
-    System.out.println("accepted by the job after " + ms + " ms" + (role.equals("active") && value != null
-        ? "; in force for every following event" : "") + ":");
+    System.out.println(
+        "accepted by the job after "
+            + ms
+            + " ms"
+            + (role.equals("active") && value != null ? "; in force for every following event" : "")
+            + ":");
     a.getChangesList().forEach(c -> System.out.println("  - " + c));
     return 0;
   }
 
-  @Command(name = "validate", mixinStandardHelpOptions = true, description = "Checks a policy file (JSON or YAML) as the job would.")
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description = "Checks a policy file (JSON or YAML) as the job would.")
   static final class Validate implements Callable<Integer> {
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -231,23 +286,46 @@ public final class PolicyCommand implements Runnable {
         return REJECTED;
       }
       CompiledPolicy.compile(p);
-      System.out.println(file + ": valid — version " + p.getVersion() + ", revision " + p.getRevision() + ", by "
-          + p.getAuthor() + ": " + p.getReason());
-      System.out.println("  thresholds hold " + p.getThresholds().getHold() + " / block " + p.getThresholds().getBlock()
-          + ", " + p.getWeightsCount() + " weights, " + p.getTermListsCount() + " term lists, "
-          + p.getOverridesCount() + " overrides, kill switches: " + (p.getDisabledFamiliesCount() == 0 ? "none"
-          : String.join(", ", p.getDisabledFamiliesList())) + ", force holds: " + p.getForceHoldsCount());
+      System.out.println(
+          file
+              + ": valid — version "
+              + p.getVersion()
+              + ", revision "
+              + p.getRevision()
+              + ", by "
+              + p.getAuthor()
+              + ": "
+              + p.getReason());
+      System.out.println(
+          "  thresholds hold "
+              + p.getThresholds().getHold()
+              + " / block "
+              + p.getThresholds().getBlock()
+              + ", "
+              + p.getWeightsCount()
+              + " weights, "
+              + p.getTermListsCount()
+              + " term lists, "
+              + p.getOverridesCount()
+              + " overrides, kill switches: "
+              + (p.getDisabledFamiliesCount() == 0
+                  ? "none"
+                  : String.join(", ", p.getDisabledFamiliesList()))
+              + ", force holds: "
+              + p.getForceHoldsCount());
       return 0;
     }
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true, description = "What FILE changes against the active policy on the topic.")
+  @Command(
+      name = "diff",
+      mixinStandardHelpOptions = true,
+      description = "What FILE changes against the active policy on the topic.")
   static final class Diff implements Callable<Integer> {
     @Parameters(paramLabel = "FILE")
     Path file;
 
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
@@ -260,18 +338,32 @@ public final class PolicyCommand implements Runnable {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
         if (t.status() == null) {
-          System.out.println("(the job has reported no policy yet: comparing with the built-in default policy)");
+          System.out.println(
+              "(the job has reported no policy yet: comparing with the built-in default policy)");
         }
         if (!t.activeKnown()) {
-          return err("the active policy " + t.status().getActive().getVersion() + " is not in the audit trail "
-              + "(audit topic retention?): cannot compare", USAGE);
+          return err(
+              "the active policy "
+                  + t.status().getActive().getVersion()
+                  + " is not in the audit trail "
+                  + "(audit topic retention?): cannot compare",
+              USAGE);
         }
         Policy active = t.active();
-        System.out.println(file + " against active " + active.getVersion() + " (revision " + active.getRevision() + "):");
+        System.out.println(
+            file
+                + " against active "
+                + active.getVersion()
+                + " (revision "
+                + active.getRevision()
+                + "):");
         PolicyDiff.changes(active, p).forEach(c -> System.out.println("  - " + c));
         if (p.getRevision() <= t.maxRevision()) {
-          System.out.println("note: revision " + p.getRevision() + " is already used; publish it as revision "
-              + (t.maxRevision() + 1));
+          System.out.println(
+              "note: revision "
+                  + p.getRevision()
+                  + " is already used; publish it as revision "
+                  + (t.maxRevision() + 1));
         }
         return 0;
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
@@ -280,23 +372,31 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  @Command(name = "publish", mixinStandardHelpOptions = true,
-      description = "Validates, signs and publishes FILE as the active policy (or the candidate), then waits for the job's answer.")
+  @Command(
+      name = "publish",
+      mixinStandardHelpOptions = true,
+      description =
+          "Validates, signs and publishes FILE as the active policy (or the candidate), then waits for the job's answer.")
   static final class Publish implements Callable<Integer> {
     @Parameters(paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--candidate", description = "Publish as the candidate: shadow-scored, not in force.")
+    @Option(
+        names = "--candidate",
+        description = "Publish as the candidate: shadow-scored, not in force.")
     boolean candidate;
 
-    @Option(names = "--author", description = "Who is responsible for this change (default: the file's author).")
+    @Option(
+        names = "--author",
+        description = "Who is responsible for this change (default: the file's author).")
     String author;
 
-    @Option(names = "--reason", description = "Why (default: the file's reason). Shown in status and the audit trail.")
+    @Option(
+        names = "--reason",
+        description = "Why (default: the file's reason). Shown in status and the audit trail.")
     String reason;
 
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
@@ -317,48 +417,79 @@ public final class PolicyCommand implements Runnable {
         return REJECTED;
       }
       if (author != null || reason != null) {
-        p = p.toBuilder().setAuthor(author != null ? author : p.getAuthor()).setReason(reason != null ? reason : p.getReason())
-            .build();
+        p =
+            p.toBuilder()
+                .setAuthor(author != null ? author : p.getAuthor())
+                .setReason(reason != null ? reason : p.getReason())
+                .build();
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
         for (PolicyAudit a : t.acceptedActives()) {
           if (a.getVersion().equals(p.getVersion())) {
-            return err("version " + p.getVersion() + " was already published (revision " + a.getRevision() + "): every "
-                + "verdict names its policy version, so give this bundle a new \"version\"", REJECTED);
+            return err(
+                "version "
+                    + p.getVersion()
+                    + " was already published (revision "
+                    + a.getRevision()
+                    + "): every "
+                    + "verdict names its policy version, so give this bundle a new \"version\"",
+                REJECTED);
           }
         }
-        String inForce = t.status() == null ? PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion()
-            : t.status().getActive().getVersion();
+        String inForce =
+            t.status() == null
+                ? PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion()
+                : t.status().getActive().getVersion();
         if (p.getVersion().equals(inForce)) {
-          return err("version " + p.getVersion() + " is the name of the policy in force: every verdict names its policy "
-              + "version, so give this bundle a new \"version\"", REJECTED);
+          return err(
+              "version "
+                  + p.getVersion()
+                  + " is the name of the policy in force: every verdict names its policy "
+                  + "version, so give this bundle a new \"version\"",
+              REJECTED);
         }
         if (p.getRevision() <= t.maxRevision()) {
-          return err("revision " + p.getRevision() + " does not move forward: the active policy has revision "
-              + activeRevision(t) + " and the highest revision published is " + t.maxRevision() + "; set \"revision\": "
-              + (t.maxRevision() + 1), REJECTED);
+          return err(
+              "revision "
+                  + p.getRevision()
+                  + " does not move forward: the active policy has revision "
+                  + activeRevision(t)
+                  + " and the highest revision published is "
+                  + t.maxRevision()
+                  + "; set \"revision\": "
+                  + (t.maxRevision() + 1),
+              REJECTED);
         }
         SignedPolicy s = PolicyBundles.sign(p, key, who(), System.currentTimeMillis());
-        return publishAndAwait(ch, candidate ? "candidate" : "active", s.toByteArray(), p.getVersion(), p.getRevision());
+        return publishAndAwait(
+            ch,
+            candidate ? "candidate" : "active",
+            s.toByteArray(),
+            p.getVersion(),
+            p.getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
         return unreachable(conn, e);
       }
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "The job's active and candidate policy and its last rejection.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "The job's active and candidate policy and its last rejection.")
   static final class Status implements Callable<Integer> {
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         PolicyStatus st = ch.status();
         if (st == null) {
-          System.out.println("no status reported yet: the job has seen no bundle and runs its start-up policy (the built-in "
-              + PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion() + " unless started with policy.file)");
+          System.out.println(
+              "no status reported yet: the job has seen no bundle and runs its start-up policy (the built-in "
+                  + PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion()
+                  + " unless started with policy.file)");
           return 0;
         }
         System.out.println("as of " + at(st.getUpdatedAt()));
@@ -366,8 +497,16 @@ public final class PolicyCommand implements Runnable {
         System.out.println("candidate: " + (st.hasCandidate() ? ref(st.getCandidate()) : "none"));
         if (st.hasLastRejection()) {
           PolicyAudit r = st.getLastRejection();
-          System.out.println("last rejection: " + (r.getVersion().isEmpty() ? "(unreadable bundle)" : r.getVersion()
-              + " (revision " + r.getRevision() + ")") + " as " + r.getRole() + " at " + at(r.getAt()) + ":");
+          System.out.println(
+              "last rejection: "
+                  + (r.getVersion().isEmpty()
+                      ? "(unreadable bundle)"
+                      : r.getVersion() + " (revision " + r.getRevision() + ")")
+                  + " as "
+                  + r.getRole()
+                  + " at "
+                  + at(r.getAt())
+                  + ":");
           r.getProblemsList().forEach(p -> System.out.println("  - " + p));
         } else {
           System.out.println("last rejection: none");
@@ -379,8 +518,15 @@ public final class PolicyCommand implements Runnable {
     }
 
     private static String ref(PolicyRef r) {
-      return r.getVersion() + " (revision " + r.getRevision() + ") by " + r.getAuthor() + " since "
-          + (r.getSince().getSeconds() == 0 ? "start-up" : at(r.getSince())) + " — " + r.getReason();
+      return r.getVersion()
+          + " (revision "
+          + r.getRevision()
+          + ") by "
+          + r.getAuthor()
+          + " since "
+          + (r.getSince().getSeconds() == 0 ? "start-up" : at(r.getSince()))
+          + " — "
+          + r.getReason();
     }
   }
 
@@ -388,10 +534,12 @@ public final class PolicyCommand implements Runnable {
     return Instant.ofEpochMilli(EventCodec.millis(t)).toString();
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Makes the candidate the active policy.")
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
+      description = "Makes the candidate the active policy.")
   static final class Promote implements Callable<Integer> {
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
@@ -409,10 +557,12 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  @Command(name = "discard", mixinStandardHelpOptions = true, description = "Discards the candidate policy.")
+  @Command(
+      name = "discard",
+      mixinStandardHelpOptions = true,
+      description = "Discards the candidate policy.")
   static final class Discard implements Callable<Integer> {
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
@@ -428,18 +578,24 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true,
-      description = {"Re-publishes an earlier accepted active policy as a new revision (the previous one, or --to VERSION).",
-          "The revision still moves forward; the audit trail keeps every bundle, so any accepted version can be restored."})
+  @Command(
+      name = "rollback",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Re-publishes an earlier accepted active policy as a new revision (the previous one, or --to VERSION).",
+        "The revision still moves forward; the audit trail keeps every bundle, so any accepted version can be restored."
+      })
   static final class Rollback implements Callable<Integer> {
-    @Option(names = "--to", paramLabel = "VERSION", description = "The version to restore (default: the one before the active).")
+    @Option(
+        names = "--to",
+        paramLabel = "VERSION",
+        description = "The version to restore (default: the one before the active).")
     String to;
 
     @Option(names = "--reason", description = "Why (recorded in the bundle and the audit trail).")
     String reason = "";
 
-    @Mixin
-    Conn conn;
+    @Mixin Conn conn;
 
     @Override
     public Integer call() throws Exception {
@@ -452,7 +608,8 @@ public final class PolicyCommand implements Runnable {
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
         Policy builtIn = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
-        String current = t.status() == null ? builtIn.getVersion() : t.status().getActive().getVersion();
+        String current =
+            t.status() == null ? builtIn.getVersion() : t.status().getActive().getVersion();
         Policy target = null;
         if (to != null) {
           for (PolicyAudit a : t.acceptedActives()) {
@@ -464,7 +621,8 @@ public final class PolicyCommand implements Runnable {
             target = builtIn;
           }
           if (target == null) {
-            return err("no accepted active policy with version " + to + " in the audit trail", USAGE);
+            return err(
+                "no accepted active policy with version " + to + " in the audit trail", USAGE);
           }
         } else {
           // The accepted active policy before the current one, in the order the job accepted them.
@@ -475,7 +633,9 @@ public final class PolicyCommand implements Runnable {
             }
           }
           if (last < 0 && current.equals(builtIn.getVersion())) {
-            return err("the built-in policy is in force and nothing earlier was accepted: nothing to roll back", USAGE);
+            return err(
+                "the built-in policy is in force and nothing earlier was accepted: nothing to roll back",
+                USAGE);
           }
           for (int i = last - 1; i >= 0 && target == null; i--) {
             if (!t.acceptedActives().get(i).getVersion().equals(current)) {
@@ -484,17 +644,22 @@ public final class PolicyCommand implements Runnable {
           }
           if (target == null) {
             target = builtIn;
-            System.out.println("(no earlier published policy: rolling back to the built-in policy " + builtIn.getVersion() + ")");
+            System.out.println(
+                "(no earlier published policy: rolling back to the built-in policy "
+                    + builtIn.getVersion()
+                    + ")");
           }
         }
         long revision = t.maxRevision() + 1;
-        Policy p = target.toBuilder()
-            .setRevision(revision)
-            .setVersion(target.getVersion() + "+rollback." + revision)
-            .setAuthor(who())
-            .setReason("rollback to " + target.getVersion() + (reason.isBlank() ? "" : ": " + reason))
-            .setCreatedAt(EventCodec.timestamp(System.currentTimeMillis()))
-            .build();
+        Policy p =
+            target.toBuilder()
+                .setRevision(revision)
+                .setVersion(target.getVersion() + "+rollback." + revision)
+                .setAuthor(who())
+                .setReason(
+                    "rollback to " + target.getVersion() + (reason.isBlank() ? "" : ": " + reason))
+                .setCreatedAt(EventCodec.timestamp(System.currentTimeMillis()))
+                .build();
         SignedPolicy s = PolicyBundles.sign(p, key, who(), System.currentTimeMillis());
         return publishAndAwait(ch, "active", s.toByteArray(), p.getVersion(), p.getRevision());
       } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
@@ -503,7 +668,10 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  @Command(name = "show-default", mixinStandardHelpOptions = true, description = "Prints the built-in default policy (JSON).")
+  @Command(
+      name = "show-default",
+      mixinStandardHelpOptions = true,
+      description = "Prints the built-in default policy (JSON).")
   static final class ShowDefault implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -1,14 +1,14 @@
 package dev.warden.cli;
 
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.io.VerdictCodec;
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.offline.OfflineScorer;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyException;
 import dev.warden.core.policy.PolicyLoader;
 import dev.warden.core.scoring.Verdict;
-import dev.warden.core.io.EventCodec;
-import dev.warden.core.io.InvalidEventException;
-import dev.warden.core.io.VerdictCodec;
-import dev.warden.core.offline.OfflineScorer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -24,16 +24,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./warden score}: the offline scorer of the contract. */
-@Command(name = "score", mixinStandardHelpOptions = true,
-    description = {"Scores a JSONL file of warden.v1.Event (proto field names) in file order and writes one verdict "
-        + "per scored event to stdout as JSONL. Bad lines are reported on stderr with their line number and "
-        + "do not stop the run.", "Exit status: 0 when every line was read (bad lines included), 1 when the "
-        + "input or policy cannot be read."})
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a JSONL file of warden.v1.Event (proto field names) in file order and writes one verdict "
+          + "per scored event to stdout as JSONL. Bad lines are reported on stderr with their line number and "
+          + "do not stop the run.",
+      "Exit status: 0 when every line was read (bad lines included), 1 when the "
+          + "input or policy cannot be read."
+    })
 public final class ScoreCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE", description = "JSONL events, or - for stdin.")
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "FILE",
+      description = "JSONL events, or - for stdin.")
   String input;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Policy JSON (default: the built-in policy).")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Policy JSON (default: the built-in policy).")
   String policyFile;
 
   @Override
@@ -48,9 +60,10 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     BufferedReader in;
     try {
-      in = "-".equals(input)
-          ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-          : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+      in =
+          "-".equals(input)
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       err.println("warden score: no such input file: " + input);
       return 1;
@@ -59,7 +72,10 @@ public final class ScoreCommand implements Callable<Integer> {
     int lineNo = 0;
     int bad = 0;
     int verdicts = 0;
-    try (in; BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
+    try (in;
+        BufferedWriter out =
+            new BufferedWriter(
+                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
       String line;
       while ((line = in.readLine()) != null) {
         lineNo++;
@@ -82,8 +98,14 @@ public final class ScoreCommand implements Callable<Integer> {
         }
       }
     }
-    err.println("warden score: " + lineNo + (lineNo == 1 ? " line, " : " lines, ") + verdicts
-        + (verdicts == 1 ? " verdict, " : " verdicts, ") + bad + " rejected");
+    err.println(
+        "warden score: "
+            + lineNo
+            + (lineNo == 1 ? " line, " : " lines, ")
+            + verdicts
+            + (verdicts == 1 ? " verdict, " : " verdicts, ")
+            + bad
+            + " rejected");
     return 0;
   }
 }

@@ -34,12 +34,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The embedded default, end to end: a real KRaft broker in a child JVM, the real job on a local
- * MiniCluster with RocksDB and checkpoints, a paced producer of generated traffic, and a
- * verdict consumer that measures produce-to-verdict latency.
+ * MiniCluster with RocksDB and checkpoints, a paced producer of generated traffic, and a verdict
+ * consumer that measures produce-to-verdict latency.
  */
 public final class DemoRunner {
-  public record Settings(long events, int rate, int parallelism, double violations, double malformed, long seed,
-      String policyJson, int timeoutSeconds, boolean quiet) {}
+  public record Settings(
+      long events,
+      int rate,
+      int parallelism,
+      double violations,
+      double malformed,
+      long seed,
+      String policyJson,
+      int timeoutSeconds,
+      boolean quiet) {}
 
   private static final String EVENTS = "warden.events";
   private static final String VERDICTS = "warden.verdicts";
@@ -63,14 +71,17 @@ public final class DemoRunner {
     long t0 = System.nanoTime();
     // Ctrl-C: the loops below check `stop` every few milliseconds; the hook then waits for the
     // clean-up (job cancelled, broker stopped, files removed) before the JVM exits.
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        cleanedUp.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "warden-demo-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                cleanedUp.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "warden-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
     Path work = Files.createTempDirectory("warden-demo-");
@@ -83,8 +94,18 @@ public final class DemoRunner {
       out.println("warden demo: starting Kafka (KRaft, single node) on 127.0.0.1 ...");
       kafka = EmbeddedKafka.builder().dataDir(work.resolve("kafka")).start();
       kafka.createTopics(Topics.all(WardenOptions.defaults(), 4));
-      out.println("warden demo: Kafka ready at " + kafka.bootstrapServers() + " in " + kafka.startupTime().toMillis()
-          + " ms; topics created: " + EVENTS + " (4 partitions), " + VERDICTS + " (4), " + DLQ + ", policy topics");
+      out.println(
+          "warden demo: Kafka ready at "
+              + kafka.bootstrapServers()
+              + " in "
+              + kafka.startupTime().toMillis()
+              + " ms; topics created: "
+              + EVENTS
+              + " (4 partitions), "
+              + VERDICTS
+              + " (4), "
+              + DLQ
+              + ", policy topics");
 
       // The demo signs its own policy bundles: a fresh key, shared with `./warden policy` in
       // other terminals through .warden/demo.properties (removed on exit).
@@ -92,25 +113,47 @@ public final class DemoRunner {
       PolicyKey.generate(keyFile);
       demoProps = Path.of(System.getProperty("warden.home", "."), ".warden", "demo.properties");
       Files.createDirectories(demoProps.getParent());
-      Files.writeString(demoProps, "# written by ./warden demo while it runs\nbootstrap.servers=" + kafka.bootstrapServers()
-          + "\npolicy.key-file=" + keyFile.toAbsolutePath() + "\n");
-      WardenOptions o = WardenOptions.defaults()
-          .with(WardenOptions.POLICY_KEY_FILE.key(), keyFile.toAbsolutePath().toString())
-          .with(WardenOptions.BOOTSTRAP.key(), kafka.bootstrapServers())
-          .with(WardenOptions.PARALLELISM.key(), String.valueOf(s.parallelism()))
-          .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");
+      Files.writeString(
+          demoProps,
+          "# written by ./warden demo while it runs\nbootstrap.servers="
+              + kafka.bootstrapServers()
+              + "\npolicy.key-file="
+              + keyFile.toAbsolutePath()
+              + "\n");
+      WardenOptions o =
+          WardenOptions.defaults()
+              .with(WardenOptions.POLICY_KEY_FILE.key(), keyFile.toAbsolutePath().toString())
+              .with(WardenOptions.BOOTSTRAP.key(), kafka.bootstrapServers())
+              .with(WardenOptions.PARALLELISM.key(), String.valueOf(s.parallelism()))
+              .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");
       String checkpoints = work.resolve("checkpoints").toUri().toString();
-      var env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), WardenJob.flinkConfig(o, checkpoints));
+      var env =
+          StreamExecutionEnvironment.createLocalEnvironment(
+              s.parallelism(), WardenJob.flinkConfig(o, checkpoints));
       WardenJob.build(env, o, s.policyJson(), WardenJob.Io.kafka(o));
       job = env.executeAsync("warden-demo");
-      out.println("warden demo: job " + job.getJobID() + " running on a local MiniCluster, parallelism "
-          + s.parallelism() + ", RocksDB state, checkpoints every 10 s");
-      out.println("warden demo: policy " + dev.warden.core.policy.CompiledPolicy.compileShared(s.policyJson()).version()
-          + " in force; from another terminal: ./warden policy status | ./warden policy publish FILE [--candidate]");
+      out.println(
+          "warden demo: job "
+              + job.getJobID()
+              + " running on a local MiniCluster, parallelism "
+              + s.parallelism()
+              + ", RocksDB state, checkpoints every 10 s");
+      out.println(
+          "warden demo: policy "
+              + dev.warden.core.policy.CompiledPolicy.compileShared(s.policyJson()).version()
+              + " in force; from another terminal: ./warden policy status | ./warden policy publish FILE [--candidate]");
 
       Map<String, Long> sent = new ConcurrentHashMap<>();
-      watcher = new VerdictWatcher(kafka.bootstrapServers(), new Properties(), VERDICTS, DLQ,
-          o.get(WardenOptions.TOPIC_POLICY_AUDIT), sent, this::show, this::showPolicy);
+      watcher =
+          new VerdictWatcher(
+              kafka.bootstrapServers(),
+              new Properties(),
+              VERDICTS,
+              DLQ,
+              o.get(WardenOptions.TOPIC_POLICY_AUDIT),
+              sent,
+              this::show,
+              this::showPolicy);
       watcherThread = new Thread(watcher, "warden-demo-verdicts");
       watcherThread.setDaemon(true);
       watcherThread.start();
@@ -159,10 +202,12 @@ public final class DemoRunner {
     return exit;
   }
 
-  private int produceAndWait(String bootstrap, VerdictWatcher watcher, Map<String, Long> sent, long t0)
+  private int produceAndWait(
+      String bootstrap, VerdictWatcher watcher, Map<String, Long> sent, long t0)
       throws InterruptedException {
     long total = s.events();
-    TrafficGenerator gen = new TrafficGenerator(s.seed(), total > 0 ? total : 50_000, s.violations(), s.malformed());
+    TrafficGenerator gen =
+        new TrafficGenerator(s.seed(), total > 0 ? total : 50_000, s.violations(), s.malformed());
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -180,9 +225,13 @@ public final class DemoRunner {
         produced++;
       }
       producer.flush();
-      out.println("warden demo: registered brands, sellers and creators (" + setup + " records); waiting for the "
-          + "pipeline's first verdict ...");
-      // One scored record alone, to know the pipeline is up before paced traffic (its latency includes start-up).
+      out.println(
+          "warden demo: registered brands, sellers and creators ("
+              + setup
+              + " records); waiting for the "
+              + "pipeline's first verdict ...");
+      // One scored record alone, to know the pipeline is up before paced traffic (its latency
+      // includes start-up).
       if (total == 0 || produced < total) {
         TrafficGenerator.Generated first;
         do {
@@ -194,16 +243,22 @@ public final class DemoRunner {
         } while (first.kind() != TrafficGenerator.Kind.SCORED && (total == 0 || produced < total));
         producer.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (first.kind() == TrafficGenerator.Kind.SCORED && !watcher.hasVerdict(first.eventId())) {
+        while (first.kind() == TrafficGenerator.Kind.SCORED
+            && !watcher.hasVerdict(first.eventId())) {
           if (System.nanoTime() > deadline) {
-            System.err.println("warden demo: no verdict within 120 s of the first scored event; is the job running?");
+            System.err.println(
+                "warden demo: no verdict within 120 s of the first scored event; is the job running?");
             return 1;
           }
           Thread.sleep(20);
         }
-        out.printf(Locale.ROOT, "warden demo: pipeline up after %.1f s; sending traffic, ramping up to %d records/s over "
-            + "10 s%s%n",
-            (System.nanoTime() - t0) / 1e9, s.rate(), total > 0 ? " (" + total + " records in all)" : " until Ctrl-C");
+        out.printf(
+            Locale.ROOT,
+            "warden demo: pipeline up after %.1f s; sending traffic, ramping up to %d records/s over "
+                + "10 s%s%n",
+            (System.nanoTime() - t0) / 1e9,
+            s.rate(),
+            total > 0 ? " (" + total + " records in all)" : " until Ctrl-C");
       }
       long start = System.nanoTime();
       long sentTraffic = 0;
@@ -266,17 +321,23 @@ public final class DemoRunner {
     summary.put("policy_version", watcher.lastPolicyVersion);
     summary.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
     if (missing > 0 || missingDlq > 0) {
-      System.err.println("warden demo: " + missing + " scored events without a verdict and " + missingDlq
-          + " malformed records without a dead letter after " + s.timeoutSeconds() + " s");
+      System.err.println(
+          "warden demo: "
+              + missing
+              + " scored events without a verdict and "
+              + missingDlq
+              + " malformed records without a dead letter after "
+              + s.timeoutSeconds()
+              + " s");
     }
     summaryLine = json(summary); // printed after clean-up, as the very last line
     return missing > 0 || missingDlq > 0 ? 1 : 0;
   }
 
   /**
-   * How many traffic records may have been sent {@code t} seconds in: the rate ramps up
-   * linearly from a tenth over the first {@link #WARMUP_SECONDS}, so a cold JVM (JIT, RocksDB,
-   * Kafka clients) is not measured as if it were a slow engine; full rate after that.
+   * How many traffic records may have been sent {@code t} seconds in: the rate ramps up linearly
+   * from a tenth over the first {@link #WARMUP_SECONDS}, so a cold JVM (JIT, RocksDB, Kafka
+   * clients) is not measured as if it were a slow engine; full rate after that.
    */
   private double allowed(double t) {
     double r = s.rate();
@@ -288,31 +349,62 @@ public final class DemoRunner {
     return r0 * w + (r - r0) * w / 2 + r * (t - w) + 1;
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, TrafficGenerator.Generated g, Map<String, Long> sent,
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer,
+      TrafficGenerator.Generated g,
+      Map<String, Long> sent,
       List<String> scoredIds) {
     if (g.kind() == TrafficGenerator.Kind.SCORED) {
       scoredIds.add(g.eventId());
       sent.put(g.eventId(), System.nanoTime());
     }
-    producer.send(new ProducerRecord<>(EVENTS, g.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), g.value()));
+    producer.send(
+        new ProducerRecord<>(
+            EVENTS, g.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), g.value()));
   }
 
   private void status(VerdictWatcher w, long produced, long total, long t0) {
     Histogram h = w.interval();
-    out.printf(Locale.ROOT,
+    out.printf(
+        Locale.ROOT,
         "[%5.1fs] sent %d%s | verdicts %d (pass %d, hold %d, block %d) | dlq %d | p50 %.1f ms p99 %.1f ms | policy %s%n",
-        (System.nanoTime() - t0) / 1e9, produced, total > 0 ? "/" + total : "", w.verdicts.get(), w.pass.get(),
-        w.hold.get(), w.block.get(), w.dlq.get(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+        (System.nanoTime() - t0) / 1e9,
+        produced,
+        total > 0 ? "/" + total : "",
+        w.verdicts.get(),
+        w.pass.get(),
+        w.hold.get(),
+        w.block.get(),
+        w.dlq.get(),
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(99)),
         w.lastPolicyVersion);
   }
 
-  /** Prints every policy bundle the job judged: on-call sees at once whether a change took effect. */
+  /**
+   * Prints every policy bundle the job judged: on-call sees at once whether a change took effect.
+   */
   private void showPolicy(dev.warden.proto.v1.PolicyAudit a) {
     if (a.getAccepted()) {
-      out.println("  POLICY " + a.getRole() + " " + a.getVersion() + " (revision " + a.getRevision() + ") accepted"
-          + (a.getAuthor().isEmpty() ? "" : " from " + a.getAuthor()) + ": " + String.join("; ", a.getChangesList()));
+      out.println(
+          "  POLICY "
+              + a.getRole()
+              + " "
+              + a.getVersion()
+              + " (revision "
+              + a.getRevision()
+              + ") accepted"
+              + (a.getAuthor().isEmpty() ? "" : " from " + a.getAuthor())
+              + ": "
+              + String.join("; ", a.getChangesList()));
     } else {
-      out.println("  POLICY " + a.getRole() + " " + a.getVersion() + " REJECTED: " + String.join("; ", a.getProblemsList()));
+      out.println(
+          "  POLICY "
+              + a.getRole()
+              + " "
+              + a.getVersion()
+              + " REJECTED: "
+              + String.join("; ", a.getProblemsList()));
     }
   }
 
@@ -329,9 +421,15 @@ public final class DemoRunner {
       return;
     }
     var top = v.getReasonsList().isEmpty() ? null : v.getReasons(0);
-    out.printf(Locale.ROOT, "  %-5s %-11s %-12s seller %-7s %s score %.2f  %s%n", v.getDecision(),
-        v.getSubjectType() == Verdict.SubjectType.LISTING ? "listing" : "live-stream", v.getSubjectId(),
-        v.getSellerId().isEmpty() ? "-" : v.getSellerId(), v.getRegion(), v.getScore(),
+    out.printf(
+        Locale.ROOT,
+        "  %-5s %-11s %-12s seller %-7s %s score %.2f  %s%n",
+        v.getDecision(),
+        v.getSubjectType() == Verdict.SubjectType.LISTING ? "listing" : "live-stream",
+        v.getSubjectId(),
+        v.getSellerId().isEmpty() ? "-" : v.getSellerId(),
+        v.getRegion(),
+        v.getScore(),
         top == null ? "" : top.getSignal() + ": " + truncate(top.getEvidence(), 90));
   }
 

@@ -17,11 +17,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Realistic synthetic marketplace traffic, deterministic for a seed: brand registrations
- * (real brand names; floor prices and counterfeit image hashes are made up here), seller and
- * creator profiles first, then a mix of listing creates and edits, live-stream moments,
- * complaints and outcomes, some of them violating, and a few malformed records. Event times
- * are the time {@link #next} is called, so event-to-verdict latency means something.
+ * Realistic synthetic marketplace traffic, deterministic for a seed: brand registrations (real
+ * brand names; floor prices and counterfeit image hashes are made up here), seller and creator
+ * profiles first, then a mix of listing creates and edits, live-stream moments, complaints and
+ * outcomes, some of them violating, and a few malformed records. Event times are the time {@link
+ * #next} is called, so event-to-verdict latency means something.
  *
  * <p>Seller activity is Zipf-distributed. Profiles (steady, flash sale, live-stream spike) are
  * shaped by the load tools around this generator ({@code ./warden load generate}).
@@ -43,7 +43,8 @@ public final class TrafficGenerator {
    * asked for (the load bench hands the event to the publish-path client, which serializes it
    * itself); malformed ones carry only their raw bytes.
    */
-  public record Generated(String key, Event event, byte[] raw, String eventId, Kind kind, String label) {
+  public record Generated(
+      String key, Event event, byte[] raw, String eventId, Kind kind, String label) {
     static Generated of(String key, Event e, Kind kind, String label) {
       return new Generated(key, e, null, e.getEventId(), kind, label);
     }
@@ -55,29 +56,88 @@ public final class TrafficGenerator {
   }
 
   private static final String[] REGIONS = {"GB", "GB", "GB", "DE", "DE", "FR", "US", "SG"};
-  private static final String[] CURRENCIES = {"GBP", "GBP", "GBP", "EUR", "EUR", "EUR", "USD", "SGD"};
-  private static final String[] PRODUCTS = {"watch", "chronograph", "handbag", "tote bag", "backpack", "sneakers",
-      "trainers", "hoodie", "jacket", "sunglasses", "wireless earbuds", "headphones", "smartwatch", "wallet", "perfume",
-      "belt", "t-shirt", "cap"};
-  private static final String[] GENERIC = {"Vintage oak side table", "Handmade ceramic mug set", "Kids wooden train set",
-      "Kitchen knife set, stainless steel", "Ivory coloured wedding dress, size 12", "Cardboard box set of 20",
-      "Boxing gloves 12oz", "Phone case compatible with iPhone 15", "Canvas weekend bag", "Fake fur throw blanket",
-      "Scale replica model of a Spitfire", "AAA batteries, pack of 24", "Garden hose 30m", "Cotton bed sheets, king",
-      "Yoga mat with carry strap", "LED desk lamp", "Children's picture books bundle", "Cast iron skillet 28cm",
-      "Handgestrickter Wollschal", "Lampe de chevet en laiton", "Mountain bike helmet", "Dog bed, washable cover"};
-  private static final String[] PROHIBITED = {"Automatic switchblade knife, spring assisted", "Brass knuckles duster, solid",
-      "Genuine elephant ivory carving, antique", "Pangolin scales, 100g", "Springmesser mit Automatik-Öffnung",
-      "Pepper spray for self defence, 50ml", "Fake passport, any country", "Liquid mercury 1kg flask",
-      "Crystal meth pipe, glass"};
-  private static final String[] COUNTERFEIT = {"AAA replica", "super copy 1:1", "mirror quality", "same factory",
-      "inspired by", "high copy", "Replik"};
-  private static final String[] TRANSCRIPT_LEGIT = {"welcome everyone, today we have great deals on home goods",
-      "this lamp is solid brass and the shipping is free", "thanks for joining, drop a comment with your size",
-      "these mugs are handmade in Stoke-on-Trent"};
+  private static final String[] CURRENCIES = {
+    "GBP", "GBP", "GBP", "EUR", "EUR", "EUR", "USD", "SGD"
+  };
+  private static final String[] PRODUCTS = {
+    "watch",
+    "chronograph",
+    "handbag",
+    "tote bag",
+    "backpack",
+    "sneakers",
+    "trainers",
+    "hoodie",
+    "jacket",
+    "sunglasses",
+    "wireless earbuds",
+    "headphones",
+    "smartwatch",
+    "wallet",
+    "perfume",
+    "belt",
+    "t-shirt",
+    "cap"
+  };
+  private static final String[] GENERIC = {
+    "Vintage oak side table",
+    "Handmade ceramic mug set",
+    "Kids wooden train set",
+    "Kitchen knife set, stainless steel",
+    "Ivory coloured wedding dress, size 12",
+    "Cardboard box set of 20",
+    "Boxing gloves 12oz",
+    "Phone case compatible with iPhone 15",
+    "Canvas weekend bag",
+    "Fake fur throw blanket",
+    "Scale replica model of a Spitfire",
+    "AAA batteries, pack of 24",
+    "Garden hose 30m",
+    "Cotton bed sheets, king",
+    "Yoga mat with carry strap",
+    "LED desk lamp",
+    "Children's picture books bundle",
+    "Cast iron skillet 28cm",
+    "Handgestrickter Wollschal",
+    "Lampe de chevet en laiton",
+    "Mountain bike helmet",
+    "Dog bed, washable cover"
+  };
+  private static final String[] PROHIBITED = {
+    "Automatic switchblade knife, spring assisted",
+    "Brass knuckles duster, solid",
+    "Genuine elephant ivory carving, antique",
+    "Pangolin scales, 100g",
+    "Springmesser mit Automatik-Öffnung",
+    "Pepper spray for self defence, 50ml",
+    "Fake passport, any country",
+    "Liquid mercury 1kg flask",
+    "Crystal meth pipe, glass"
+  };
+  private static final String[] COUNTERFEIT = {
+    "AAA replica",
+    "super copy 1:1",
+    "mirror quality",
+    "same factory",
+    "inspired by",
+    "high copy",
+    "Replik"
+  };
+  private static final String[] TRANSCRIPT_LEGIT = {
+    "welcome everyone, today we have great deals on home goods",
+    "this lamp is solid brass and the shipping is free",
+    "thanks for joining, drop a comment with your size",
+    "these mugs are handmade in Stoke-on-Trent"
+  };
 
   private final SplittableRandom rnd;
-  /** The bank's filler hashes come from their own stream, so the traffic is the same whatever the bank's size. */
+
+  /**
+   * The bank's filler hashes come from their own stream, so the traffic is the same whatever the
+   * bank's size.
+   */
   private final SplittableRandom bankRnd;
+
   private final int bankHashes;
   private final List<BrandCatalog.Entry> catalog;
   private final int brandCount;
@@ -93,8 +153,13 @@ public final class TrafficGenerator {
   private int setupCursor;
   private long seq;
   private long listingSeq;
-  /** Recently created listings and their sellers: an edit is made by the listing's own seller, mostly soon after. */
+
+  /**
+   * Recently created listings and their sellers: an edit is made by the listing's own seller,
+   * mostly soon after.
+   */
   private final long[] recentListing = new long[RECENT];
+
   private final int[] recentSeller = new int[RECENT];
   private long streamSeq;
 
@@ -111,7 +176,8 @@ public final class TrafficGenerator {
    *     counterfeit-image violations are near duplicates of, the rest are spread evenly over the
    *     brands. The traffic after the setup records does not depend on it.
    */
-  public TrafficGenerator(long seed, long totalHint, double violationShare, double malformedShare, int bankHashes) {
+  public TrafficGenerator(
+      long seed, long totalHint, double violationShare, double malformedShare, int bankHashes) {
     if (bankHashes < 0) {
       throw new IllegalArgumentException("bankHashes must be 0 or more, got " + bankHashes);
     }
@@ -145,7 +211,10 @@ public final class TrafficGenerator {
     return next(nowMillis, 0.09);
   }
 
-  /** The next record, with {@code liveShare} of the traffic being live-stream moments (about 0.09 normally). */
+  /**
+   * The next record, with {@code liveShare} of the traffic being live-stream moments (about 0.09
+   * normally).
+   */
   public Generated next(long nowMillis, double liveShare) {
     if (setupCursor < setupSize()) {
       return setupRecord(setupCursor++, nowMillis);
@@ -175,10 +244,13 @@ public final class TrafficGenerator {
       BrandCatalog.Entry b = catalog.get(i);
       brandHashes[i] = rnd.nextLong();
       brandFloors[i] = 2_000 + rnd.nextInt(200_000);
-      var reg = BrandRegistration.newBuilder().setBrand(b.brand()).addAllAliases(b.aliases())
-          .setMinPrice(money(brandFloors[i], "GBP"))
-          .addCounterfeitImagePhashes(hex64(brandHashes[i]))
-          .setRightsOwner(b.brand() + " Rights Ltd");
+      var reg =
+          BrandRegistration.newBuilder()
+              .setBrand(b.brand())
+              .addAllAliases(b.aliases())
+              .setMinPrice(money(brandFloors[i], "GBP"))
+              .addCounterfeitImagePhashes(hex64(brandHashes[i]))
+              .setRightsOwner(b.brand() + " Rights Ltd");
       int extra = bankHashes - brandCount;
       for (int k = extra / brandCount + (i < extra % brandCount ? 1 : 0); k > 0; k--) {
         reg.addCounterfeitImagePhashes(hex64(bankRnd.nextLong()));
@@ -189,19 +261,28 @@ public final class TrafficGenerator {
     if (i < sellerCount) {
       boolean established = rnd.nextDouble() < 0.8;
       sellerEstablished[i] = established;
-      sellerAuthorizedBrand[i] = established && rnd.nextDouble() < 0.3 ? rnd.nextInt(brandCount) : -1;
-      long age = established ? (200 + rnd.nextInt(2_000)) * 86_400_000L : rnd.nextInt(5) * 86_400_000L + 3_600_000L;
-      var p = SellerProfile.newBuilder().setSellerId(sellerId(i)).setRegisteredAt(EventCodec.timestamp(now - age))
-          .setKycVerified(established || rnd.nextDouble() < 0.3);
+      sellerAuthorizedBrand[i] =
+          established && rnd.nextDouble() < 0.3 ? rnd.nextInt(brandCount) : -1;
+      long age =
+          established
+              ? (200 + rnd.nextInt(2_000)) * 86_400_000L
+              : rnd.nextInt(5) * 86_400_000L + 3_600_000L;
+      var p =
+          SellerProfile.newBuilder()
+              .setSellerId(sellerId(i))
+              .setRegisteredAt(EventCodec.timestamp(now - age))
+              .setKycVerified(established || rnd.nextDouble() < 0.3);
       if (sellerAuthorizedBrand[i] >= 0) {
         p.addAuthorizedBrands(catalog.get(sellerAuthorizedBrand[i]).brand());
       }
       return state(sellerId(i), envelope("seller", now, "GB").setSellerUpdated(p).build());
     }
     i -= sellerCount;
-    var c = CreatorProfile.newBuilder().setCreatorId(creatorId(i))
-        .setRegisteredAt(EventCodec.timestamp(now - (30 + rnd.nextInt(900)) * 86_400_000L))
-        .setFollowers(rnd.nextInt(500_000));
+    var c =
+        CreatorProfile.newBuilder()
+            .setCreatorId(creatorId(i))
+            .setRegisteredAt(EventCodec.timestamp(now - (30 + rnd.nextInt(900)) * 86_400_000L))
+            .setFollowers(rnd.nextInt(500_000));
     return state(creatorId(i), envelope("creator", now, "GB").setCreatorUpdated(c).build());
   }
 
@@ -233,41 +314,51 @@ public final class TrafficGenerator {
         case 0 -> { // counterfeit: brand + vocabulary + implausible price
           label = "counterfeit";
           l.setTitle(brandName + " " + product + " " + COUNTERFEIT[rnd.nextInt(COUNTERFEIT.length)])
-              .setPrice(money(brandFloors[brand] / 10 + 100, "GBP")).setCategory("fashion");
+              .setPrice(money(brandFloors[brand] / 10 + 100, "GBP"))
+              .setCategory("fashion");
           region = "GB";
         }
         case 1 -> { // obfuscated brand, below floor
           label = "counterfeit_obfuscated";
-          l.setTitle(obfuscate(brandName) + " " + product + " AAA").setPrice(money(brandFloors[brand] / 20 + 50, "GBP"))
+          l.setTitle(obfuscate(brandName) + " " + product + " AAA")
+              .setPrice(money(brandFloors[brand] / 20 + 50, "GBP"))
               .setCategory("fashion");
           region = "GB";
         }
         case 2 -> { // prohibited product
           label = "prohibited";
-          l.setTitle(PROHIBITED[rnd.nextInt(PROHIBITED.length)]).setPrice(money(1_000 + rnd.nextInt(20_000), currency))
+          l.setTitle(PROHIBITED[rnd.nextInt(PROHIBITED.length)])
+              .setPrice(money(1_000 + rnd.nextInt(20_000), currency))
               .setCategory("misc");
         }
         case 3 -> { // known counterfeit image, a couple of bits off
           label = "counterfeit_image";
           long h = brandHashes[brand] ^ (1L << rnd.nextInt(64)) ^ (1L << rnd.nextInt(64));
-          l.setTitle(product + " new with tags").setPrice(money(3_000 + rnd.nextInt(10_000), currency))
-              .setCategory("fashion").addImagePhashes(hex64(h));
+          l.setTitle(product + " new with tags")
+              .setPrice(money(3_000 + rnd.nextInt(10_000), currency))
+              .setCategory("fashion")
+              .addImagePhashes(hex64(h));
         }
         default -> { // unauthorized brand resale far below the floor
           label = "below_floor";
-          l.setTitle(brandName + " " + product + ", brand new").setDeclaredBrand(brandName)
-              .setPrice(money(Math.max(100, brandFloors[brand] / 5), "GBP")).setCategory("fashion");
+          l.setTitle(brandName + " " + product + ", brand new")
+              .setDeclaredBrand(brandName)
+              .setPrice(money(Math.max(100, brandFloors[brand] / 5), "GBP"))
+              .setCategory("fashion");
           region = "GB";
         }
       }
     } else if (sellerAuthorizedBrand[seller] >= 0 && rnd.nextDouble() < 0.5) {
       int b = sellerAuthorizedBrand[seller];
       BrandCatalog.Entry e = catalog.get(b);
-      l.setTitle(e.brand() + " " + product + ", authentic, full set").setDeclaredBrand(e.brand())
-          .setPrice(money(brandFloors[b] + rnd.nextInt(100_000), "GBP")).setCategory("fashion");
+      l.setTitle(e.brand() + " " + product + ", authentic, full set")
+          .setDeclaredBrand(e.brand())
+          .setPrice(money(brandFloors[b] + rnd.nextInt(100_000), "GBP"))
+          .setCategory("fashion");
       region = "GB";
     } else {
-      l.setTitle(GENERIC[rnd.nextInt(GENERIC.length)]).setPrice(money(500 + rnd.nextInt(30_000), currency))
+      l.setTitle(GENERIC[rnd.nextInt(GENERIC.length)])
+          .setPrice(money(500 + rnd.nextInt(30_000), currency))
           .setCategory("home");
       if (rnd.nextDouble() < 0.5) {
         l.addImagePhashes(hex64(rnd.nextLong()));
@@ -291,7 +382,8 @@ public final class TrafficGenerator {
       s.setKind(LiveStreamEvent.Kind.STARTED);
       streamSeq++;
     } else if (x < 0.2) {
-      s.setKind(LiveStreamEvent.Kind.PRODUCT_PINNED).setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq)))
+      s.setKind(LiveStreamEvent.Kind.PRODUCT_PINNED)
+          .setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq)))
           .setSellerId(sellerId(skewedSeller()));
     } else if (x < 0.25) {
       s.setKind(LiveStreamEvent.Kind.ENDED);
@@ -311,16 +403,26 @@ public final class TrafficGenerator {
 
   private Generated complaint(long now) {
     int seller = skewedSeller();
-    var c = IprComplaint.newBuilder().setComplaintId("c-" + seq).setBrand(catalog.get(rnd.nextInt(brandCount)).brand())
-        .setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq))).setSellerId(sellerId(seller)).setRightsOwner("rights owner");
+    var c =
+        IprComplaint.newBuilder()
+            .setComplaintId("c-" + seq)
+            .setBrand(catalog.get(rnd.nextInt(brandCount)).brand())
+            .setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq)))
+            .setSellerId(sellerId(seller))
+            .setRightsOwner("rights owner");
     return state(sellerId(seller), envelope("e", now, "GB").setIprComplaint(c).build());
   }
 
   private Generated outcome(long now) {
     int seller = skewedSeller();
-    var o = EnforcementOutcome.newBuilder().setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq)))
-        .setSellerId(sellerId(seller))
-        .setOutcome(rnd.nextDouble() < 0.7 ? EnforcementOutcome.Outcome.UPHELD : EnforcementOutcome.Outcome.OVERTURNED);
+    var o =
+        EnforcementOutcome.newBuilder()
+            .setListingId("l-" + rnd.nextLong(Math.max(1, listingSeq)))
+            .setSellerId(sellerId(seller))
+            .setOutcome(
+                rnd.nextDouble() < 0.7
+                    ? EnforcementOutcome.Outcome.UPHELD
+                    : EnforcementOutcome.Outcome.OVERTURNED);
     return state(sellerId(seller), envelope("e", now, "GB").setEnforcementOutcome(o).build());
   }
 
@@ -331,9 +433,15 @@ public final class TrafficGenerator {
       value = ("not protobuf at all: " + id).getBytes(StandardCharsets.UTF_8);
     } else {
       // Well-formed protobuf that fails validation: a listing without a seller.
-      value = Event.newBuilder().setEventId(id).setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
-          .setRegion("GB").setListingCreated(ListingUpsert.newBuilder().setListingId("l-x").setTitle("no seller"))
-          .build().toByteArray();
+      value =
+          Event.newBuilder()
+              .setEventId(id)
+              .setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
+              .setRegion("GB")
+              .setListingCreated(
+                  ListingUpsert.newBuilder().setListingId("l-x").setTitle("no seller"))
+              .build()
+              .toByteArray();
     }
     return new Generated("malformed", null, value, id, Kind.MALFORMED, "malformed");
   }
@@ -343,13 +451,16 @@ public final class TrafficGenerator {
   }
 
   private Event.Builder envelope(String prefix, long now, String region) {
-    return Event.newBuilder().setEventId(prefix + "-" + (seq++)).setEventTime(EventCodec.timestamp(now)).setRegion(region);
+    return Event.newBuilder()
+        .setEventId(prefix + "-" + (seq++))
+        .setEventTime(EventCodec.timestamp(now))
+        .setRegion(region);
   }
 
   /**
    * Zipf-distributed seller activity: a few sellers post many listings, most post a few. The
-   * exponent is mild because demo and load runs compress hours of a marketplace into seconds:
-   * a steeper one would put every hot seller over the velocity allowance.
+   * exponent is mild because demo and load runs compress hours of a marketplace into seconds: a
+   * steeper one would put every hot seller over the velocity allowance.
    */
   private int skewedSeller() {
     if (zipfCdf == null) {
@@ -378,10 +489,21 @@ public final class TrafficGenerator {
     return switch (rnd.nextInt(4)) {
       case 0 -> String.join(".", brand.split("")); // G.u.c.c.i
       case 1 -> brand.replace('o', '0').replace('O', '0').replace('i', '1').replace('e', '3');
-      case 2 -> brand.replace('a', '\u0430').replace('o', '\u043e').replace('e', '\u0435'); // Cyrillic look-alikes
-      default -> brand.toUpperCase(Locale.ROOT).chars()
-          .mapToObj(ch -> ch >= 'A' && ch <= 'Z' ? String.valueOf((char) (ch - 'A' + '\uFF21')) : String.valueOf((char) ch))
-          .reduce("", String::concat); // fullwidth
+      case 2 ->
+          brand
+              .replace('a', '\u0430')
+              .replace('o', '\u043e')
+              .replace('e', '\u0435'); // Cyrillic look-alikes
+      default ->
+          brand
+              .toUpperCase(Locale.ROOT)
+              .chars()
+              .mapToObj(
+                  ch ->
+                      ch >= 'A' && ch <= 'Z'
+                          ? String.valueOf((char) (ch - 'A' + '\uFF21'))
+                          : String.valueOf((char) ch))
+              .reduce("", String::concat); // fullwidth
     };
   }
 

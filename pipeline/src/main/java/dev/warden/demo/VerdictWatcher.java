@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,8 +42,15 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
   volatile String lastPolicyVersion = "";
   private volatile boolean running = true;
 
-  public VerdictWatcher(String bootstrap, Properties extra, String verdictTopic, String dlqTopic, String auditTopic,
-      Map<String, Long> sentNanos, Consumer<Verdict> onVerdict, Consumer<dev.warden.proto.v1.PolicyAudit> onAudit) {
+  public VerdictWatcher(
+      String bootstrap,
+      Properties extra,
+      String verdictTopic,
+      String dlqTopic,
+      String auditTopic,
+      Map<String, Long> sentNanos,
+      Consumer<Verdict> onVerdict,
+      Consumer<dev.warden.proto.v1.PolicyAudit> onAudit) {
     Properties p = new Properties();
     p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -75,12 +82,19 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
               onAudit.accept(dev.warden.proto.v1.PolicyAudit.parseFrom(r.value()));
             } else {
               DeadLetter d = DeadLetter.parseFrom(r.value());
-              if (dlqSeen.add(d.getSourceTopic() + "/" + d.getSourcePartition() + "/" + d.getSourceOffset())) {
+              if (dlqSeen.add(
+                  d.getSourceTopic() + "/" + d.getSourcePartition() + "/" + d.getSourceOffset())) {
                 dlq.incrementAndGet();
               }
             }
           } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            System.err.println("demo: unreadable record on " + r.topic() + " at offset " + r.offset() + ": " + e.getMessage());
+            System.err.println(
+                "demo: unreadable record on "
+                    + r.topic()
+                    + " at offset "
+                    + r.offset()
+                    + ": "
+                    + e.getMessage());
           }
         }
       }
@@ -101,7 +115,7 @@ public final class VerdictWatcher implements Runnable, AutoCloseable {
       case PASS -> pass.incrementAndGet();
       case HOLD -> hold.incrementAndGet();
       case BLOCK -> block.incrementAndGet();
-      default -> { }
+      default -> {}
     }
     lastPolicyVersion = v.getPolicyVersion();
     Long sent = sentNanos.remove(v.getEventId());

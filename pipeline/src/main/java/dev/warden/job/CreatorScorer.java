@@ -1,14 +1,13 @@
 package dev.warden.job;
 
-import dev.warden.job.state.StateCache;
-import dev.warden.core.routing.EventRouter;
-import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.LiveResult;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.StreamMemo;
+import dev.warden.job.state.StateCache;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -16,10 +15,11 @@ import org.apache.flink.util.Collector;
 
 /**
  * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
- * accumulated risk lives under its creator's key, one point read per event. Shadow evaluation
- * as in {@link SellerScorer}.
+ * accumulated risk lives under its creator's key, one point read per event. Shadow evaluation as in
+ * {@link SellerScorer}.
  */
-public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
+public final class CreatorScorer
+    extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
   private static final long serialVersionUID = 1L;
 
   private final String policyJson;
@@ -33,8 +33,16 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  /** {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0 disables either. */
-  public CreatorScorer(String policyJson, Duration creatorTtl, Duration streamTtl, int cacheEntries, int memoCacheEntries) {
+  /**
+   * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
+   * disables either.
+   */
+  public CreatorScorer(
+      String policyJson,
+      Duration creatorTtl,
+      Duration streamTtl,
+      int cacheEntries,
+      int memoCacheEntries) {
     this.policyJson = policyJson;
     this.creatorTtl = creatorTtl;
     this.streamTtl = streamTtl;
@@ -44,18 +52,32 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
 
   @Override
   public void open(OpenContext ctx) {
-    creator = new StateCache.CachedValue<>(getRuntimeContext().getState(Names.creatorState(creatorTtl)), cacheEntries,
-        creatorTtl, getRuntimeContext().getMetricGroup(), "creatorCache");
-    streams = new StateCache.CachedEntries<>(getRuntimeContext().getMapState(Names.streamMemos(streamTtl)),
-        memoCacheEntries, streamTtl, getRuntimeContext().getMetricGroup(), "streamCache");
+    creator =
+        new StateCache.CachedValue<>(
+            getRuntimeContext().getState(Names.creatorState(creatorTtl)),
+            cacheEntries,
+            creatorTtl,
+            getRuntimeContext().getMetricGroup(),
+            "creatorCache");
+    streams =
+        new StateCache.CachedEntries<>(
+            getRuntimeContext().getMapState(Names.streamMemos(streamTtl)),
+            memoCacheEntries,
+            streamTtl,
+            getRuntimeContext().getMetricGroup(),
+            "streamCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
   }
 
   @Override
-  public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
-    Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+  public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
+      throws Exception {
+    Evaluator evaluator =
+        scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
     CreatorState c = creator.get(key);
     if (!EventRouter.scored(e)) {
@@ -83,12 +105,18 @@ public final class CreatorScorer extends KeyedBroadcastProcessFunction<String, W
 
     Evaluator candidate = scoring.candidate();
     if (candidate != null) {
-      ShadowSupport.compare(r.verdict(), () -> candidate.scoreLive(e, c, prev, now).verdict(), metrics, o -> ctx.output(Names.SHADOW, o));
+      ShadowSupport.compare(
+          r.verdict(),
+          () -> candidate.scoreLive(e, c, prev, now).verdict(),
+          metrics,
+          o -> ctx.output(Names.SHADOW, o));
     }
   }
 
   @Override
-  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out) throws Exception {
-    scoring.onBroadcast(u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
+      throws Exception {
+    scoring.onBroadcast(
+        u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
   }
 }

@@ -7,7 +7,8 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Dead letters as warden.v1.DeadLetter, keyed like the record that failed. */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetterRecord> {
+public final class DeadLetterSerializer
+    implements KafkaRecordSerializationSchema<DeadLetterRecord> {
   private static final long serialVersionUID = 1L;
   private final String topic;
 
@@ -16,8 +17,10 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(DeadLetterRecord d, KafkaSinkContext ctx, Long timestamp) {
-    return new ProducerRecord<>(topic, null, d.receivedAtMillis(), d.rawKey(), toProto(d).toByteArray());
+  public ProducerRecord<byte[], byte[]> serialize(
+      DeadLetterRecord d, KafkaSinkContext ctx, Long timestamp) {
+    return new ProducerRecord<>(
+        topic, null, d.receivedAtMillis(), d.rawKey(), toProto(d).toByteArray());
   }
 
   public static DeadLetter toProto(DeadLetterRecord d) {

@@ -1,9 +1,9 @@
 package dev.warden.job;
 
-import dev.warden.core.model.WardenEvent;
-import dev.warden.core.routing.EventRouter;
 import dev.warden.core.io.EventCodec;
 import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.model.WardenEvent;
+import dev.warden.core.routing.EventRouter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -33,14 +33,34 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
       e = EventCodec.decode(r.value());
     } catch (InvalidEventException ex) {
       deadLetters.inc();
-      ctx.output(Names.DEAD_LETTERS, new DeadLetterRecord(ex.code().name(), ex.getMessage(), ex.eventId(),
-          r.topic(), r.partition(), r.offset(), System.currentTimeMillis(), r.key(), r.value()));
+      ctx.output(
+          Names.DEAD_LETTERS,
+          new DeadLetterRecord(
+              ex.code().name(),
+              ex.getMessage(),
+              ex.eventId(),
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              System.currentTimeMillis(),
+              r.key(),
+              r.value()));
       return;
     } catch (RuntimeException ex) {
       // A decoder bug must not crash-loop the job: dead-letter the record and keep going.
       deadLetters.inc();
-      ctx.output(Names.DEAD_LETTERS, new DeadLetterRecord("DECODER_ERROR", String.valueOf(ex), "",
-          r.topic(), r.partition(), r.offset(), System.currentTimeMillis(), r.key(), r.value()));
+      ctx.output(
+          Names.DEAD_LETTERS,
+          new DeadLetterRecord(
+              "DECODER_ERROR",
+              String.valueOf(ex),
+              "",
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              System.currentTimeMillis(),
+              r.key(),
+              r.value()));
       return;
     }
     decoded.inc();

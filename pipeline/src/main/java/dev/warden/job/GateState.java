@@ -1,8 +1,8 @@
 package dev.warden.job;
 
 /**
- * The policy gate's memory (keyed state, one key): the active and candidate bundles as JSON and
- * the last rejection. Empty candidate/rejection fields mean none.
+ * The policy gate's memory (keyed state, one key): the active and candidate bundles as JSON and the
+ * last rejection. Empty candidate/rejection fields mean none.
  */
 public record GateState(
     String activeJson,

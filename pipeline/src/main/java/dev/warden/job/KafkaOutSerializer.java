@@ -13,7 +13,8 @@ public final class KafkaOutSerializer implements KafkaRecordSerializationSchema<
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(KafkaOut r, KafkaSinkContext ctx, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      KafkaOut r, KafkaSinkContext ctx, Long timestamp) {
     return new ProducerRecord<>(topic, r.key(), r.value());
   }
 }

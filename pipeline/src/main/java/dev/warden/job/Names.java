@@ -5,9 +5,9 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
-import dev.warden.job.state.SellerEntry;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
+import dev.warden.job.state.SellerEntry;
 import java.time.Duration;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -39,14 +39,24 @@ public final class Names {
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
 
   // Keyed state names.
-  /** The seller's long-lived archive (and, in the layout before {@link #STATE_SELLER_ENTRIES}, its only state). */
+  /**
+   * The seller's long-lived archive (and, in the layout before {@link #STATE_SELLER_ENTRIES}, its
+   * only state).
+   */
   public static final String STATE_SELLER = "seller";
-  /** Listing memos as the layout before {@link #STATE_SELLER_ENTRIES} wrote them: read only, until they expire. */
+
+  /**
+   * Listing memos as the layout before {@link #STATE_SELLER_ENTRIES} wrote them: read only, until
+   * they expire.
+   */
   public static final String STATE_LISTINGS = "listings";
+
   /** The seller's head and its listings' memos, in one map state (one RocksDB column family). */
   public static final String STATE_SELLER_ENTRIES = "seller-entries";
+
   /** Operator (union list) state: until when legacy {@link #STATE_LISTINGS} memos may be alive. */
   public static final String STATE_LEGACY_MEMOS_UNTIL = "legacy-listings-until";
+
   public static final String STATE_CREATOR = "creator";
   public static final String STATE_STREAMS = "streams";
   public static final String STATE_LISTING_STATUS = "listing-status";
@@ -63,8 +73,12 @@ public final class Names {
   public static final OutputTag<WardenEvent> CREATOR_EVENTS =
       new OutputTag<>("creator-events", TypeInformation.of(WardenEvent.class));
 
-  /** PRODUCT_PINNED moments, which visit the pin enricher (keyed by listing) before the creator scorer. */
-  public static final OutputTag<WardenEvent> PINS = new OutputTag<>("pins", TypeInformation.of(WardenEvent.class));
+  /**
+   * PRODUCT_PINNED moments, which visit the pin enricher (keyed by listing) before the creator
+   * scorer.
+   */
+  public static final OutputTag<WardenEvent> PINS =
+      new OutputTag<>("pins", TypeInformation.of(WardenEvent.class));
 
   /** Each scored listing's latest status, from the seller side to the pin enricher. */
   public static final OutputTag<ListingStatus> LISTING_STATUS =
@@ -79,7 +93,8 @@ public final class Names {
       new MapStateDescriptor<>("policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
 
   /** Shadow verdicts: where the candidate policy decides differently. */
-  public static final OutputTag<KafkaOut> SHADOW = new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
+  public static final OutputTag<KafkaOut> SHADOW =
+      new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
 
   public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
     var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
@@ -88,14 +103,21 @@ public final class Names {
   }
 
   public static MapStateDescriptor<String, ListingMemo> listingMemos(Duration ttl) {
-    var d = new MapStateDescriptor<>(STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
+    var d =
+        new MapStateDescriptor<>(
+            STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
 
-  /** With the listing memos' TTL: a seller idle for longer is read back from its archive ({@link #sellerState}). */
+  /**
+   * With the listing memos' TTL: a seller idle for longer is read back from its archive ({@link
+   * #sellerState}).
+   */
   public static MapStateDescriptor<String, SellerEntry> sellerEntries(Duration ttl) {
-    var d = new MapStateDescriptor<>(STATE_SELLER_ENTRIES, Types.STRING, TypeInformation.of(SellerEntry.class));
+    var d =
+        new MapStateDescriptor<>(
+            STATE_SELLER_ENTRIES, Types.STRING, TypeInformation.of(SellerEntry.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
@@ -107,13 +129,15 @@ public final class Names {
   }
 
   public static ValueStateDescriptor<ListingStatus> listingStatus(Duration ttl) {
-    var d = new ValueStateDescriptor<>(STATE_LISTING_STATUS, TypeInformation.of(ListingStatus.class));
+    var d =
+        new ValueStateDescriptor<>(STATE_LISTING_STATUS, TypeInformation.of(ListingStatus.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
 
   public static MapStateDescriptor<String, StreamMemo> streamMemos(Duration ttl) {
-    var d = new MapStateDescriptor<>(STATE_STREAMS, Types.STRING, TypeInformation.of(StreamMemo.class));
+    var d =
+        new MapStateDescriptor<>(STATE_STREAMS, Types.STRING, TypeInformation.of(StreamMemo.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }

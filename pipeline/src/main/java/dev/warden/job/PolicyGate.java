@@ -2,12 +2,12 @@ package dev.warden.job;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.warden.core.io.EventCodec;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyDiff;
 import dev.warden.core.policy.PolicyException;
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
-import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;
 import dev.warden.proto.v1.PolicyRef;
@@ -27,18 +27,20 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The one place policy bundles from the config topic are judged: signature, schema and ranges,
- * and a revision that moves forward. Accepted bundles go to every scorer on the broadcast
- * stream; every bundle, accepted or not, gets an audit record; the job's policy status is
- * republished after each one. A bad bundle never fails the job: the last good policy stays.
+ * The one place policy bundles from the config topic are judged: signature, schema and ranges, and
+ * a revision that moves forward. Accepted bundles go to every scorer on the broadcast stream; every
+ * bundle, accepted or not, gets an audit record; the job's policy status is republished after each
+ * one. A bad bundle never fails the job: the last good policy stays.
  *
  * <p>Runs as a single keyed instance (one constant key), so decisions are totally ordered.
  */
 public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, RefUpdate> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<KafkaOut> AUDIT = new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
-  public static final OutputTag<KafkaOut> STATUS = new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
+  public static final OutputTag<KafkaOut> AUDIT =
+      new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
+  public static final OutputTag<KafkaOut> STATUS =
+      new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
   public static final String STATE = "policy-gate";
   private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames();
 
@@ -67,11 +69,19 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
 
   @Override
   public void open(OpenContext ctx) {
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class)));
+    state =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class)));
     try {
       key = PolicyKey.resolve(keyFile, System.getenv());
-      keyProblem = key == null ? "no policy signing key is configured in the job (policy.key-file, $"
-          + PolicyKey.ENV_FILE + " or $" + PolicyKey.ENV_KEY + "): every bundle is rejected" : null;
+      keyProblem =
+          key == null
+              ? "no policy signing key is configured in the job (policy.key-file, $"
+                  + PolicyKey.ENV_FILE
+                  + " or $"
+                  + PolicyKey.ENV_KEY
+                  + "): every bundle is rejected"
+              : null;
     } catch (IllegalArgumentException e) {
       key = null;
       keyProblem = "the job's policy key is unusable: " + e.getMessage();
@@ -101,28 +111,63 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       }
     }
     String source = r.topic() + "/" + r.partition() + "@" + r.offset();
-    PolicyAudit.Builder audit = PolicyAudit.newBuilder().setRole(role).setAt(EventCodec.timestamp(now)).setSource(source);
+    PolicyAudit.Builder audit =
+        PolicyAudit.newBuilder().setRole(role).setAt(EventCodec.timestamp(now)).setSource(source);
 
-    if ((!role.equals(PolicyUpdate.ACTIVE) && !role.equals(PolicyUpdate.CANDIDATE)) || keyRevision == -2) {
-      s = reject(s, audit, List.of("record key must be 'active/<revision>' or 'candidate/<revision>', got '" + key + "'"),
-          ctx, now);
+    if ((!role.equals(PolicyUpdate.ACTIVE) && !role.equals(PolicyUpdate.CANDIDATE))
+        || keyRevision == -2) {
+      s =
+          reject(
+              s,
+              audit,
+              List.of(
+                  "record key must be 'active/<revision>' or 'candidate/<revision>', got '"
+                      + key
+                      + "'"),
+              ctx,
+              now);
     } else if (r.value() == null) {
       if (role.equals(PolicyUpdate.CANDIDATE)) {
         audit.setRole("discard").setAccepted(true);
         if (s.candidateJson().isEmpty()
-            || (keyRevision >= 0 && PolicyLoader.parse(s.candidateJson()).getRevision() != keyRevision)) {
-          audit.addChanges("no candidate" + (keyRevision >= 0 ? " with revision " + keyRevision : "") + " to discard");
+            || (keyRevision >= 0
+                && PolicyLoader.parse(s.candidateJson()).getRevision() != keyRevision)) {
+          audit.addChanges(
+              "no candidate"
+                  + (keyRevision >= 0 ? " with revision " + keyRevision : "")
+                  + " to discard");
         } else {
           Policy c = PolicyLoader.parse(s.candidateJson());
-          audit.setVersion(c.getVersion()).setRevision(c.getRevision()).addChanges("candidate " + c.getVersion() + " discarded");
-          out.collect(RefUpdate.of(new PolicyUpdate(PolicyUpdate.CANDIDATE, true, "", c.getVersion(), c.getRevision())));
-          s = new GateState(s.activeJson(), s.activeSinceMillis(), "", 0L, s.rejectedRole(), s.rejectedVersion(),
-              s.rejectedRevision(), s.rejectedProblems(), s.rejectedAtMillis());
+          audit
+              .setVersion(c.getVersion())
+              .setRevision(c.getRevision())
+              .addChanges("candidate " + c.getVersion() + " discarded");
+          out.collect(
+              RefUpdate.of(
+                  new PolicyUpdate(
+                      PolicyUpdate.CANDIDATE, true, "", c.getVersion(), c.getRevision())));
+          s =
+              new GateState(
+                  s.activeJson(),
+                  s.activeSinceMillis(),
+                  "",
+                  0L,
+                  s.rejectedRole(),
+                  s.rejectedVersion(),
+                  s.rejectedRevision(),
+                  s.rejectedProblems(),
+                  s.rejectedAtMillis());
         }
         accepted.inc();
         ctx.output(AUDIT, out(audit.build()));
       } else {
-        s = reject(s, audit, List.of("the active policy cannot be deleted: publish a new bundle (or roll back)"), ctx, now);
+        s =
+            reject(
+                s,
+                audit,
+                List.of("the active policy cannot be deleted: publish a new bundle (or roll back)"),
+                ctx,
+                now);
       }
     } else {
       s = judge(s, r, role, keyRevision, audit, ctx, out, now);
@@ -131,8 +176,15 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     ctx.output(STATUS, status(s, now));
   }
 
-  private GateState judge(GateState s, RawRecord r, String role, long keyRevision, PolicyAudit.Builder audit, Context ctx,
-      Collector<RefUpdate> out, long now) {
+  private GateState judge(
+      GateState s,
+      RawRecord r,
+      String role,
+      long keyRevision,
+      PolicyAudit.Builder audit,
+      Context ctx,
+      Collector<RefUpdate> out,
+      long now) {
     SignedPolicy signed;
     try {
       signed = SignedPolicy.parseFrom(r.value());
@@ -144,9 +196,18 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     try {
       p = Policy.parseFrom(signed.getPolicy());
     } catch (InvalidProtocolBufferException e) {
-      return reject(s, audit, List.of("the signed bytes are not a warden.v1.Policy: " + e.getMessage()), ctx, now);
+      return reject(
+          s,
+          audit,
+          List.of("the signed bytes are not a warden.v1.Policy: " + e.getMessage()),
+          ctx,
+          now);
     }
-    audit.setVersion(p.getVersion()).setRevision(p.getRevision()).setAuthor(p.getAuthor()).setReason(p.getReason());
+    audit
+        .setVersion(p.getVersion())
+        .setRevision(p.getRevision())
+        .setAuthor(p.getAuthor())
+        .setReason(p.getReason());
     if (keyProblem != null) {
       return reject(s, audit, List.of(keyProblem), ctx, now);
     }
@@ -154,17 +215,35 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       return reject(s, audit, List.of("unsigned bundle"), ctx, now);
     }
     if (!key.verify(signed.getPolicy().toByteArray(), signed.getHmacSha256().toByteArray())) {
-      return reject(s, audit, List.of("bad signature (signed with key " + signed.getKeyId() + ", the job has key "
-          + key.id() + ")"), ctx, now);
+      return reject(
+          s,
+          audit,
+          List.of(
+              "bad signature (signed with key "
+                  + signed.getKeyId()
+                  + ", the job has key "
+                  + key.id()
+                  + ")"),
+          ctx,
+          now);
     }
     List<String> problems = new ArrayList<>(CompiledPolicy.validate(p));
     if (keyRevision >= 0 && keyRevision != p.getRevision()) {
-      problems.add("the record key says revision " + keyRevision + " but the bundle has revision " + p.getRevision());
+      problems.add(
+          "the record key says revision "
+              + keyRevision
+              + " but the bundle has revision "
+              + p.getRevision());
     }
     Policy active = PolicyLoader.parse(s.activeJson());
     if (p.getRevision() <= active.getRevision()) {
-      problems.add("revision " + p.getRevision() + " does not move forward: the active policy " + active.getVersion()
-          + " has revision " + active.getRevision());
+      problems.add(
+          "revision "
+              + p.getRevision()
+              + " does not move forward: the active policy "
+              + active.getVersion()
+              + " has revision "
+              + active.getRevision());
     }
     if (problems.isEmpty()) {
       try {
@@ -184,7 +263,8 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     ctx.output(AUDIT, out(audit.build()));
     out.collect(RefUpdate.of(new PolicyUpdate(role, false, json, p.getVersion(), p.getRevision())));
     if (role.equals(PolicyUpdate.ACTIVE)) {
-      // A candidate at or below the new active revision is superseded (this is also how promote ends).
+      // A candidate at or below the new active revision is superseded (this is also how promote
+      // ends).
       String candidate = s.candidateJson();
       long candidateSince = s.candidateSinceMillis();
       if (!candidate.isEmpty() && PolicyLoader.parse(candidate).getRevision() <= p.getRevision()) {
@@ -192,39 +272,75 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
         candidate = "";
         candidateSince = 0L;
       }
-      return new GateState(json, now, candidate, candidateSince, s.rejectedRole(), s.rejectedVersion(),
-          s.rejectedRevision(), s.rejectedProblems(), s.rejectedAtMillis());
+      return new GateState(
+          json,
+          now,
+          candidate,
+          candidateSince,
+          s.rejectedRole(),
+          s.rejectedVersion(),
+          s.rejectedRevision(),
+          s.rejectedProblems(),
+          s.rejectedAtMillis());
     }
-    return new GateState(s.activeJson(), s.activeSinceMillis(), json, now, s.rejectedRole(), s.rejectedVersion(),
-        s.rejectedRevision(), s.rejectedProblems(), s.rejectedAtMillis());
+    return new GateState(
+        s.activeJson(),
+        s.activeSinceMillis(),
+        json,
+        now,
+        s.rejectedRole(),
+        s.rejectedVersion(),
+        s.rejectedRevision(),
+        s.rejectedProblems(),
+        s.rejectedAtMillis());
   }
 
-  private GateState reject(GateState s, PolicyAudit.Builder audit, List<String> problems, Context ctx, long now) {
+  private GateState reject(
+      GateState s, PolicyAudit.Builder audit, List<String> problems, Context ctx, long now) {
     rejected.inc();
     audit.setAccepted(false).addAllProblems(problems);
     ctx.output(AUDIT, out(audit.build()));
-    return new GateState(s.activeJson(), s.activeSinceMillis(), s.candidateJson(), s.candidateSinceMillis(),
-        audit.getRole(), audit.getVersion(), audit.getRevision(), problems.toArray(new String[0]), now);
+    return new GateState(
+        s.activeJson(),
+        s.activeSinceMillis(),
+        s.candidateJson(),
+        s.candidateSinceMillis(),
+        audit.getRole(),
+        audit.getVersion(),
+        audit.getRevision(),
+        problems.toArray(new String[0]),
+        now);
   }
 
   private static KafkaOut status(GateState s, long now) {
-    PolicyStatus.Builder b = PolicyStatus.newBuilder().setUpdatedAt(EventCodec.timestamp(now))
-        .setActive(ref(s.activeJson(), s.activeSinceMillis()));
+    PolicyStatus.Builder b =
+        PolicyStatus.newBuilder()
+            .setUpdatedAt(EventCodec.timestamp(now))
+            .setActive(ref(s.activeJson(), s.activeSinceMillis()));
     if (!s.candidateJson().isEmpty()) {
       b.setCandidate(ref(s.candidateJson(), s.candidateSinceMillis()));
     }
     if (s.rejectedAtMillis() > 0) {
-      b.setLastRejection(PolicyAudit.newBuilder().setRole(s.rejectedRole()).setVersion(s.rejectedVersion())
-          .setRevision(s.rejectedRevision()).addAllProblems(List.of(s.rejectedProblems()))
-          .setAt(EventCodec.timestamp(s.rejectedAtMillis())));
+      b.setLastRejection(
+          PolicyAudit.newBuilder()
+              .setRole(s.rejectedRole())
+              .setVersion(s.rejectedVersion())
+              .setRevision(s.rejectedRevision())
+              .addAllProblems(List.of(s.rejectedProblems()))
+              .setAt(EventCodec.timestamp(s.rejectedAtMillis())));
     }
     return new KafkaOut("status".getBytes(StandardCharsets.UTF_8), b.build().toByteArray());
   }
 
   private static PolicyRef ref(String json, long since) {
     Policy p = PolicyLoader.parse(json);
-    return PolicyRef.newBuilder().setVersion(p.getVersion()).setRevision(p.getRevision()).setAuthor(p.getAuthor())
-        .setReason(p.getReason()).setSince(EventCodec.timestamp(since)).build();
+    return PolicyRef.newBuilder()
+        .setVersion(p.getVersion())
+        .setRevision(p.getRevision())
+        .setAuthor(p.getAuthor())
+        .setReason(p.getReason())
+        .setSince(EventCodec.timestamp(since))
+        .build();
   }
 
   private static KafkaOut out(PolicyAudit a) {
@@ -239,5 +355,4 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -5,7 +5,8 @@ package dev.warden.job;
  * "candidate"), or the discarding of the candidate. Carries the policy as JSON so every task
  * compiles it (once per JVM, shared) and state holds no protobuf type.
  */
-public record PolicyUpdate(String role, boolean discard, String policyJson, String version, long revision) {
+public record PolicyUpdate(
+    String role, boolean discard, String policyJson, String version, long revision) {
   public static final String ACTIVE = "active";
   public static final String CANDIDATE = "candidate";
 }

@@ -10,10 +10,10 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 
 /**
  * A scorer task's view of what it judges with: the active policy, the candidate (for shadow
- * evaluation), and the brand registry, all from broadcast state and compiled into shared
- * immutable matchers. Policy switches happen in {@link #onBroadcast}, between two events, so
- * every event is judged by exactly one policy version. After a restore, the first event reloads
- * everything from the (checkpointed) broadcast state.
+ * evaluation), and the brand registry, all from broadcast state and compiled into shared immutable
+ * matchers. Policy switches happen in {@link #onBroadcast}, between two events, so every event is
+ * judged by exactly one policy version. After a restore, the first event reloads everything from
+ * the (checkpointed) broadcast state.
  */
 final class ScoringContext {
   private final String initialPolicyJson;
@@ -30,7 +30,10 @@ final class ScoringContext {
   }
 
   /** Applies one broadcast element to broadcast state and to this task's compiled view. */
-  void onBroadcast(RefUpdate u, BroadcastState<String, BrandRecord> brands, BroadcastState<String, PolicyUpdate> policies)
+  void onBroadcast(
+      RefUpdate u,
+      BroadcastState<String, BrandRecord> brands,
+      BroadcastState<String, PolicyUpdate> policies)
       throws Exception {
     if (u.brand() != null) {
       brands.put(BrandKeys.key(u.brand().brand()), u.brand());
@@ -47,22 +50,32 @@ final class ScoringContext {
   }
 
   /** The evaluator for the active policy, with reference data brought up to date. */
-  Evaluator active(ReadOnlyBroadcastState<String, BrandRecord> brands, ReadOnlyBroadcastState<String, PolicyUpdate> policies)
+  Evaluator active(
+      ReadOnlyBroadcastState<String, BrandRecord> brands,
+      ReadOnlyBroadcastState<String, PolicyUpdate> policies)
       throws Exception {
     if (!policiesLoaded) {
       loadPolicies(policies);
     }
     ReferenceData ref = refs.current(brands, active.phashMaxDistance(), active.pdqMaxDistance());
-    if (activeEvaluator == null || activeEvaluator.references() != ref || activeEvaluator.policy() != active) {
+    if (activeEvaluator == null
+        || activeEvaluator.references() != ref
+        || activeEvaluator.policy() != active) {
       activeEvaluator = new Evaluator(active, ref);
     }
     if (candidate == null) {
       candidateEvaluator = null;
-    } else if (candidateEvaluator == null || candidateEvaluator.policy() != candidate
+    } else if (candidateEvaluator == null
+        || candidateEvaluator.policy() != candidate
         || candidateEvaluator.references().fingerprint() != ref.fingerprint()) {
-      candidateEvaluator = new Evaluator(candidate,
-          candidate.phashMaxDistance() == active.phashMaxDistance() && candidate.pdqMaxDistance() == active.pdqMaxDistance()
-              ? ref : refs.recompileFor(brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()));
+      candidateEvaluator =
+          new Evaluator(
+              candidate,
+              candidate.phashMaxDistance() == active.phashMaxDistance()
+                      && candidate.pdqMaxDistance() == active.pdqMaxDistance()
+                  ? ref
+                  : refs.recompileFor(
+                      brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()));
     }
     return activeEvaluator;
   }
@@ -80,7 +93,8 @@ final class ScoringContext {
     return refs.lastCompileMillis();
   }
 
-  private void loadPolicies(ReadOnlyBroadcastState<String, PolicyUpdate> policies) throws Exception {
+  private void loadPolicies(ReadOnlyBroadcastState<String, PolicyUpdate> policies)
+      throws Exception {
     PolicyUpdate a = policies.get(PolicyUpdate.ACTIVE);
     PolicyUpdate c = policies.get(PolicyUpdate.CANDIDATE);
     active = CompiledPolicy.compileShared(a == null ? initialPolicyJson : a.policyJson());

@@ -1,16 +1,13 @@
 package dev.warden.job;
 
-import dev.warden.job.state.SellerStore;
-import dev.warden.job.state.StateCache;
-import dev.warden.job.state.SellerHead;
-import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.core.scoring.Decision;
+import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.job.state.SellerHead;
+import dev.warden.job.state.SellerStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,14 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the
- * seller's state and the listing's fingerprint (two point reads in one map state: {@link
- * SellerStore}), hands them to the pure {@link Evaluator}, stores what it returns. If evaluation
- * itself fails, the verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a candidate policy
- * exists, the event is scored with it too, after the live verdict is out, and differences go
- * to the shadow output; the candidate never changes state or the live verdict.
+ * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the seller's
+ * state and the listing's fingerprint (two point reads in one map state: {@link SellerStore}),
+ * hands them to the pure {@link Evaluator}, stores what it returns. If evaluation itself fails, the
+ * verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a
+ * candidate policy exists, the event is scored with it too, after the live verdict is out, and
+ * differences go to the shadow output; the candidate never changes state or the live verdict.
  */
-public final class SellerScorer extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
+public final class SellerScorer
+    extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
     implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SellerScorer.class);
@@ -46,14 +44,27 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   private final int memoCacheEntries;
 
   private transient SellerStore store;
-  /** Until when memos written by a version before {@link SellerStore}'s layout may be alive; 0: none. */
+
+  /**
+   * Until when memos written by a version before {@link SellerStore}'s layout may be alive; 0:
+   * none.
+   */
   private transient long legacyUntilMillis;
+
   private transient ListState<Long> legacyUntilState;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
 
-  /** {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0 disables either. */
-  public SellerScorer(String policyJson, Duration sellerTtl, Duration listingTtl, int cacheEntries, int memoCacheEntries) {
+  /**
+   * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
+   * disables either.
+   */
+  public SellerScorer(
+      String policyJson,
+      Duration sellerTtl,
+      Duration listingTtl,
+      int cacheEntries,
+      int memoCacheEntries) {
     this.policyJson = policyJson;
     this.sellerTtl = sellerTtl;
     this.listingTtl = listingTtl;
@@ -63,15 +74,20 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
   @Override
   public void open(OpenContext ctx) {
-    store = new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
+    store =
+        new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    getRuntimeContext().getMetricGroup().gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
+    getRuntimeContext()
+        .getMetricGroup()
+        .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
   }
 
   @Override
-  public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out) throws Exception {
-    Evaluator evaluator = scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+  public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
+      throws Exception {
+    Evaluator evaluator =
+        scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
     String key = ctx.getCurrentKey();
     long now = System.currentTimeMillis();
     SellerHead head = store.head(key, now, legacyUntilMillis);
@@ -104,20 +120,26 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
 
     Evaluator candidate = scoring.candidate();
     if (candidate != null) {
-      ShadowSupport.compare(r.verdict(), () -> candidate.scoreListing(e, s, prev, now).verdict(), metrics, o -> ctx.output(Names.SHADOW, o));
+      ShadowSupport.compare(
+          r.verdict(),
+          () -> candidate.scoreListing(e, s, prev, now).verdict(),
+          metrics,
+          o -> ctx.output(Names.SHADOW, o));
     }
   }
 
   /**
    * A job restored from a snapshot without this operator's marker was written by a version before
-   * {@link SellerStore}'s layout: its {@code listings} memos stay alive for one listing TTL from now
-   * at most, and that bound is kept in checkpoints (union list state, so any parallelism sees it).
-   * A job started empty has no such memos.
+   * {@link SellerStore}'s layout: its {@code listings} memos stay alive for one listing TTL from
+   * now at most, and that bound is kept in checkpoints (union list state, so any parallelism sees
+   * it). A job started empty has no such memos.
    */
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
-    legacyUntilState = ctx.getOperatorStateStore().getUnionListState(
-        new ListStateDescriptor<>(Names.STATE_LEGACY_MEMOS_UNTIL, Types.LONG));
+    legacyUntilState =
+        ctx.getOperatorStateStore()
+            .getUnionListState(
+                new ListStateDescriptor<>(Names.STATE_LEGACY_MEMOS_UNTIL, Types.LONG));
     long until = -1;
     for (Long v : legacyUntilState.get()) {
       until = Math.max(until, v);
@@ -125,8 +147,11 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
     if (until < 0) {
       until = ctx.isRestored() ? System.currentTimeMillis() + listingTtl.toMillis() : 0L;
       if (until > 0) {
-        LOG.info("seller scorer restored from state without '{}' (a version before the seller-entries layout): listing "
-            + "memos are also looked up in '{}' until {}", Names.STATE_LEGACY_MEMOS_UNTIL, Names.STATE_LISTINGS,
+        LOG.info(
+            "seller scorer restored from state without '{}' (a version before the seller-entries layout): listing "
+                + "memos are also looked up in '{}' until {}",
+            Names.STATE_LEGACY_MEMOS_UNTIL,
+            Names.STATE_LISTINGS,
             Instant.ofEpochMilli(until));
       }
     }
@@ -144,7 +169,9 @@ public final class SellerScorer extends KeyedBroadcastProcessFunction<String, Wa
   }
 
   @Override
-  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out) throws Exception {
-    scoring.onBroadcast(u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+  public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
+      throws Exception {
+    scoring.onBroadcast(
+        u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
   }
 }

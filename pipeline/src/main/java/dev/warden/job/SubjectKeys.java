@@ -1,7 +1,7 @@
 package dev.warden.job;
 
-import dev.warden.core.routing.EventRouter;
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.routing.EventRouter;
 import org.apache.flink.api.java.functions.KeySelector;
 
 /**

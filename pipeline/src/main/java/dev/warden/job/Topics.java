@@ -23,7 +23,9 @@ public final class Topics {
     t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_VERDICTS), partitions));
     t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_DLQ), 1));
     t.add(new TopicSpec(o.get(WardenOptions.TOPIC_CONFIG), 1, Map.of("cleanup.policy", "compact")));
-    t.add(new TopicSpec(o.get(WardenOptions.TOPIC_POLICY_STATUS), 1, Map.of("cleanup.policy", "compact")));
+    t.add(
+        new TopicSpec(
+            o.get(WardenOptions.TOPIC_POLICY_STATUS), 1, Map.of("cleanup.policy", "compact")));
     t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_POLICY_AUDIT), 1));
     t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_SHADOW), 1));
     return t;

@@ -20,7 +20,8 @@ final class VerdictMetrics {
   final Counter shadowErrors;
 
   VerdictMetrics(MetricGroup group) {
-    eventToVerdictMs = group.histogram("eventToVerdictMs", new DescriptiveStatisticsHistogram(10_000));
+    eventToVerdictMs =
+        group.histogram("eventToVerdictMs", new DescriptiveStatisticsHistogram(10_000));
     pass = group.counter("verdictsPass");
     hold = group.counter("verdictsHold");
     block = group.counter("verdictsBlock");
@@ -30,7 +31,10 @@ final class VerdictMetrics {
     shadowErrors = group.counter("shadowErrors");
   }
 
-  /** The fail-closed HOLD for an event the engine could not evaluate, counted as an engine error and a verdict. */
+  /**
+   * The fail-closed HOLD for an event the engine could not evaluate, counted as an engine error and
+   * a verdict.
+   */
   Verdict failClosed(WardenEvent e, String policyVersion, RuntimeException cause, long nowMillis) {
     engineErrors.inc();
     Verdict v = Evaluator.failClosed(e, policyVersion, cause, nowMillis);

@@ -29,9 +29,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The Warden streaming job. {@link #build} assembles the topology from whatever source and
- * sinks it is handed (real Kafka in production and the demo; the same in integration tests);
- * {@link #flinkConfig} holds the guard rails and the low-latency settings.
+ * The Warden streaming job. {@link #build} assembles the topology from whatever source and sinks it
+ * is handed (real Kafka in production and the demo; the same in integration tests); {@link
+ * #flinkConfig} holds the guard rails and the low-latency settings.
  *
  * <pre>
  *  events ─▶ decode+validate ─┬─▶ keyBy(seller)  ─▶ SellerScorer ──────────────┬─▶ verdicts
@@ -58,14 +58,16 @@ public final class WardenJob {
     c.set(PipelineOptions.OBJECT_REUSE, true);
     String backend = o.get(WardenOptions.STATE_BACKEND);
     if (!backend.equals("rocksdb") && !backend.equals("hashmap")) {
-      throw new IllegalArgumentException(WardenOptions.STATE_BACKEND.key() + " must be rocksdb or hashmap, got '" + backend + "'");
+      throw new IllegalArgumentException(
+          WardenOptions.STATE_BACKEND.key() + " must be rocksdb or hashmap, got '" + backend + "'");
     }
     c.set(StateBackendOptions.STATE_BACKEND, backend);
     c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     // Every RocksDB checkpoint flushes the memtables inside the checkpoint's synchronous phase, and
     // all RocksDB instances of a JVM share one flush thread: while it runs, the scorers process
     // nothing. Our values are small records, so compression saves little space and costs most of
-    // the flush's CPU; without it the synchronous phase under load fell from 180-300 ms to 60-160 ms
+    // the flush's CPU; without it the synchronous phase under load fell from 180-300 ms to 60-160
+    // ms
     // (docs/performance.md).
     c.setString("state.backend.rocksdb.compression.per.level", "NO_COMPRESSION");
     // A listing create looks up a memo that does not exist yet; without a bloom filter that miss
@@ -73,28 +75,38 @@ public final class WardenJob {
     // one (10 bits per key, ~1.2 bytes of memory per stored entry; docs/performance.md).
     c.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
     // RocksDB's block cache (index, filter and data blocks) is carved out of managed memory, which
-    // an embedded MiniCluster sizes at 128 MB for all its slots. Once the listing memos had grown by
-    // a few million entries, SST reads missed that cache and the seller scorer needed ~40 % more CPU
-    // per event; with 512 MB, the same as on a fresh job (docs/performance.md). On a real cluster the
+    // an embedded MiniCluster sizes at 128 MB for all its slots. Once the listing memos had grown
+    // by
+    // a few million entries, SST reads missed that cache and the seller scorer needed ~40 % more
+    // CPU
+    // per event; with 512 MB, the same as on a fresh job (docs/performance.md). On a real cluster
+    // the
     // TaskManagers' own configuration decides and this key is ignored.
     c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-    c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, o.getMillis(WardenOptions.CHECKPOINT_INTERVAL_MS));
+    c.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        o.getMillis(WardenOptions.CHECKPOINT_INTERVAL_MS));
     if (checkpointDir != null && !checkpointDir.isEmpty()) {
       c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
     }
-    if (o.getBoolean(WardenOptions.STATE_CHANGELOG) && checkpointDir != null && !checkpointDir.isEmpty()) {
-      // Checkpoints write the state changes since the last one to the log (asynchronously) instead of
+    if (o.getBoolean(WardenOptions.STATE_CHANGELOG)
+        && checkpointDir != null
+        && !checkpointDir.isEmpty()) {
+      // Checkpoints write the state changes since the last one to the log (asynchronously) instead
+      // of
       // taking a RocksDB native checkpoint, whose memtable flush runs inside the synchronous phase.
       c.setString("state.changelog.enabled", "true");
       c.setString("state.changelog.storage", "filesystem");
       c.setString("state.changelog.dstl.dfs.base-path", stripSlash(checkpointDir) + "/changelog");
     }
     // Keep the last checkpoint when the job is cancelled, so it can be restarted from it.
-    c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    c.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     // 0 = flush each record as soon as it is written: a verdict never waits for a buffer to fill.
     c.set(ExecutionOptions.BUFFER_TIMEOUT, o.getMillis(WardenOptions.BUFFER_TIMEOUT_MS));
-    // Operators' own Flink settings last (flink.<key>=<value>), so any of the above can be overridden.
+    // Operators' own Flink settings last (flink.<key>=<value>), so any of the above can be
+    // overridden.
     c.addAll(Configuration.fromMap(o.flinkOverrides()));
     return c;
   }
@@ -115,80 +127,125 @@ public final class WardenJob {
       Sink<KafkaOut> shadow) {
 
     public static Io kafka(WardenOptions o) {
-      return new Io(kafkaSource(o), configSource(o), verdictSink(o), verdictSink(o), deadLetterSink(o),
-          outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)), outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
+      return new Io(
+          kafkaSource(o),
+          configSource(o),
+          verdictSink(o),
+          verdictSink(o),
+          deadLetterSink(o),
+          outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)),
+          outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
           outSink(o, o.get(WardenOptions.TOPIC_SHADOW)));
     }
   }
 
   /** Assembles the topology on {@code env} from the given sources and sinks. */
-  public static void build(StreamExecutionEnvironment env, WardenOptions o, String policyJson, Io io) {
+  public static void build(
+      StreamExecutionEnvironment env, WardenOptions o, String policyJson, Io io) {
     env.setParallelism(o.getInt(WardenOptions.PARALLELISM));
 
-    DataStream<RawRecord> raw = env.fromSource(io.events(), WatermarkStrategy.noWatermarks(), "warden-events")
-        .uid(Names.UID_SOURCE);
+    DataStream<RawRecord> raw =
+        env.fromSource(io.events(), WatermarkStrategy.noWatermarks(), "warden-events")
+            .uid(Names.UID_SOURCE);
 
-    SingleOutputStreamOperator<WardenEvent> decoded = raw
-        .process(new DecodeFunction(), TypeInformation.of(WardenEvent.class))
-        .uid(Names.UID_DECODE)
-        .name("decode-validate");
+    SingleOutputStreamOperator<WardenEvent> decoded =
+        raw.process(new DecodeFunction(), TypeInformation.of(WardenEvent.class))
+            .uid(Names.UID_DECODE)
+            .name("decode-validate");
 
     // Policy bundles: one ordered gate judges them; accepted ones join the brand registrations
     // on the broadcast stream every scorer task receives.
-    SingleOutputStreamOperator<RefUpdate> policies = env
-        .fromSource(io.config(), WatermarkStrategy.noWatermarks(), "warden-config")
-        .uid(Names.UID_CONFIG_SOURCE)
-        .setParallelism(1)
-        .keyBy(new PolicyGate.OneKey())
-        .process(new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE)), TypeInformation.of(RefUpdate.class))
-        .uid(Names.UID_POLICY_GATE)
-        .name("policy-gate")
+    SingleOutputStreamOperator<RefUpdate> policies =
+        env.fromSource(io.config(), WatermarkStrategy.noWatermarks(), "warden-config")
+            .uid(Names.UID_CONFIG_SOURCE)
+            .setParallelism(1)
+            .keyBy(new PolicyGate.OneKey())
+            .process(
+                new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE)),
+                TypeInformation.of(RefUpdate.class))
+            .uid(Names.UID_POLICY_GATE)
+            .name("policy-gate")
+            .setParallelism(1);
+    policies
+        .getSideOutput(PolicyGate.AUDIT)
+        .sinkTo(io.policyAudit())
+        .uid(Names.UID_POLICY_AUDIT_SINK)
+        .name("policy-audit-sink")
         .setParallelism(1);
-    policies.getSideOutput(PolicyGate.AUDIT).sinkTo(io.policyAudit()).uid(Names.UID_POLICY_AUDIT_SINK)
-        .name("policy-audit-sink").setParallelism(1);
-    policies.getSideOutput(PolicyGate.STATUS).sinkTo(io.policyStatus()).uid(Names.UID_POLICY_STATUS_SINK)
-        .name("policy-status-sink").setParallelism(1);
+    policies
+        .getSideOutput(PolicyGate.STATUS)
+        .sinkTo(io.policyStatus())
+        .uid(Names.UID_POLICY_STATUS_SINK)
+        .name("policy-status-sink")
+        .setParallelism(1);
 
-    BroadcastStream<RefUpdate> reference = decoded.getSideOutput(Names.BRAND_REGISTRATIONS)
-        .union(policies)
-        .broadcast(Names.BRANDS, Names.POLICIES);
+    BroadcastStream<RefUpdate> reference =
+        decoded
+            .getSideOutput(Names.BRAND_REGISTRATIONS)
+            .union(policies)
+            .broadcast(Names.BRANDS, Names.POLICIES);
 
     Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
     Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
     int cacheEntries = cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     int memoCacheEntries = cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
-    SingleOutputStreamOperator<Verdict> sellerVerdicts = decoded
-        .keyBy(new SubjectKeys.BySeller())
-        .connect(reference)
-        .process(new SellerScorer(policyJson, subjectTtl, listingTtl, cacheEntries, memoCacheEntries), TypeInformation.of(Verdict.class))
-        .uid(Names.UID_SELLER_SCORER)
-        .name("seller-scorer");
+    SingleOutputStreamOperator<Verdict> sellerVerdicts =
+        decoded
+            .keyBy(new SubjectKeys.BySeller())
+            .connect(reference)
+            .process(
+                new SellerScorer(
+                    policyJson, subjectTtl, listingTtl, cacheEntries, memoCacheEntries),
+                TypeInformation.of(Verdict.class))
+            .uid(Names.UID_SELLER_SCORER)
+            .name("seller-scorer");
 
-    // Pins take a detour through the listing-keyed enricher, which knows each listing's latest status.
-    DataStream<WardenEvent> enrichedPins = sellerVerdicts.getSideOutput(Names.LISTING_STATUS)
-        .keyBy(new PinEnricher.StatusKey())
-        .connect(decoded.getSideOutput(Names.PINS).keyBy(new PinEnricher.PinKey()))
-        .process(new PinEnricher(listingTtl), TypeInformation.of(WardenEvent.class))
-        .uid(Names.UID_PIN_ENRICHER)
-        .name("pin-enricher");
+    // Pins take a detour through the listing-keyed enricher, which knows each listing's latest
+    // status.
+    DataStream<WardenEvent> enrichedPins =
+        sellerVerdicts
+            .getSideOutput(Names.LISTING_STATUS)
+            .keyBy(new PinEnricher.StatusKey())
+            .connect(decoded.getSideOutput(Names.PINS).keyBy(new PinEnricher.PinKey()))
+            .process(new PinEnricher(listingTtl), TypeInformation.of(WardenEvent.class))
+            .uid(Names.UID_PIN_ENRICHER)
+            .name("pin-enricher");
 
-    SingleOutputStreamOperator<Verdict> creatorVerdicts = decoded.getSideOutput(Names.CREATOR_EVENTS)
-        .union(enrichedPins)
-        .keyBy(new SubjectKeys.ByCreator())
-        .connect(reference)
-        .process(new CreatorScorer(policyJson, subjectTtl, Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
-            cacheEntries, memoCacheEntries),
-            TypeInformation.of(Verdict.class))
-        .uid(Names.UID_CREATOR_SCORER)
-        .name("creator-scorer");
+    SingleOutputStreamOperator<Verdict> creatorVerdicts =
+        decoded
+            .getSideOutput(Names.CREATOR_EVENTS)
+            .union(enrichedPins)
+            .keyBy(new SubjectKeys.ByCreator())
+            .connect(reference)
+            .process(
+                new CreatorScorer(
+                    policyJson,
+                    subjectTtl,
+                    Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
+                    cacheEntries,
+                    memoCacheEntries),
+                TypeInformation.of(Verdict.class))
+            .uid(Names.UID_CREATOR_SCORER)
+            .name("creator-scorer");
 
     // One verdict sink per scorer rather than one after a union: each chains to its scorer, so a
     // verdict goes to Kafka from the thread that decided it (no hand-off, no re-serialization).
     sellerVerdicts.sinkTo(io.verdicts()).uid(Names.UID_VERDICT_SINK).name("verdict-sink");
-    creatorVerdicts.sinkTo(io.liveVerdicts()).uid(Names.UID_LIVE_VERDICT_SINK).name("live-verdict-sink");
-    sellerVerdicts.getSideOutput(Names.SHADOW).union(creatorVerdicts.getSideOutput(Names.SHADOW))
-        .sinkTo(io.shadow()).uid(Names.UID_SHADOW_SINK).name("shadow-sink");
-    decoded.getSideOutput(Names.DEAD_LETTERS).sinkTo(io.deadLetters()).uid(Names.UID_DLQ_SINK).name("dlq-sink");
+    creatorVerdicts
+        .sinkTo(io.liveVerdicts())
+        .uid(Names.UID_LIVE_VERDICT_SINK)
+        .name("live-verdict-sink");
+    sellerVerdicts
+        .getSideOutput(Names.SHADOW)
+        .union(creatorVerdicts.getSideOutput(Names.SHADOW))
+        .sinkTo(io.shadow())
+        .uid(Names.UID_SHADOW_SINK)
+        .name("shadow-sink");
+    decoded
+        .getSideOutput(Names.DEAD_LETTERS)
+        .sinkTo(io.deadLetters())
+        .uid(Names.UID_DLQ_SINK)
+        .name("dlq-sink");
   }
 
   private static int cacheSize(WardenOptions o, WardenOptions.Option option) {
@@ -201,8 +258,8 @@ public final class WardenJob {
   }
 
   /**
-   * The config topic, always read from the beginning when there is no checkpoint (it is
-   * compacted: the latest bundle per role survives), with its own consumer group.
+   * The config topic, always read from the beginning when there is no checkpoint (it is compacted:
+   * the latest bundle per role survives), with its own consumer group.
    */
   public static KafkaSource<RawRecord> configSource(WardenOptions o) {
     Properties props = o.kafkaProperties();
@@ -228,15 +285,23 @@ public final class WardenJob {
 
   /** The Kafka source of raw input records; offsets are committed on checkpoints. */
   public static KafkaSource<RawRecord> kafkaSource(WardenOptions o) {
-    List<String> topics = Arrays.stream(o.get(WardenOptions.TOPIC_EVENTS).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    OffsetsInitializer start = switch (o.get(WardenOptions.STARTING_OFFSETS)) {
-      case "earliest" -> OffsetsInitializer.earliest();
-      case "latest" -> OffsetsInitializer.latest();
-      case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-      default -> throw new IllegalArgumentException(WardenOptions.STARTING_OFFSETS.key()
-          + " must be committed, earliest or latest, got '" + o.get(WardenOptions.STARTING_OFFSETS) + "'");
-    };
+    List<String> topics =
+        Arrays.stream(o.get(WardenOptions.TOPIC_EVENTS).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    OffsetsInitializer start =
+        switch (o.get(WardenOptions.STARTING_OFFSETS)) {
+          case "earliest" -> OffsetsInitializer.earliest();
+          case "latest" -> OffsetsInitializer.latest();
+          case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+          default ->
+              throw new IllegalArgumentException(
+                  WardenOptions.STARTING_OFFSETS.key()
+                      + " must be committed, earliest or latest, got '"
+                      + o.get(WardenOptions.STARTING_OFFSETS)
+                      + "'");
+        };
     Properties props = o.kafkaProperties();
     // Fetch as soon as any byte is there: latency over batching.
     props.putIfAbsent("fetch.max.wait.ms", "500");
@@ -252,8 +317,8 @@ public final class WardenJob {
 
   /**
    * At-least-once verdict sink. Exactly-once would make verdicts visible only when a checkpoint
-   * commits (seconds), which the waiting publish path cannot afford; instead each verdict
-   * carries its event id and consumers drop duplicates after a replay. See docs/performance.md.
+   * commits (seconds), which the waiting publish path cannot afford; instead each verdict carries
+   * its event id and consumers drop duplicates after a replay. See docs/performance.md.
    */
   public static KafkaSink<Verdict> verdictSink(WardenOptions o) {
     return KafkaSink.<Verdict>builder()
@@ -281,12 +346,15 @@ public final class WardenJob {
     return p;
   }
 
-  /** Refuses option values the job would only trip over once running (then failing over and over). */
+  /**
+   * Refuses option values the job would only trip over once running (then failing over and over).
+   */
   public static void checkOptions(WardenOptions o) {
     putLatencyProducerSettings(o, new Properties());
     cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
-    flinkConfig(o, null); // the state backend and RocksDB settings, as the task managers will read them
+    flinkConfig(
+        o, null); // the state backend and RocksDB settings, as the task managers will read them
   }
 
   /**
@@ -299,12 +367,14 @@ public final class WardenJob {
   public static void putLatencyProducerSettings(WardenOptions o, Properties p) {
     int linger = o.getInt(WardenOptions.PRODUCER_LINGER_MS);
     if (linger < 0) {
-      throw new IllegalArgumentException(WardenOptions.PRODUCER_LINGER_MS.key() + " must be 0 or more, got " + linger);
+      throw new IllegalArgumentException(
+          WardenOptions.PRODUCER_LINGER_MS.key() + " must be 0 or more, got " + linger);
     }
     int inFlight = o.getInt(WardenOptions.PRODUCER_MAX_IN_FLIGHT);
     if (inFlight < 1 || inFlight > 5) {
       // Idempotent producers (ours) allow at most 5.
-      throw new IllegalArgumentException(WardenOptions.PRODUCER_MAX_IN_FLIGHT.key() + " must be 1 to 5, got " + inFlight);
+      throw new IllegalArgumentException(
+          WardenOptions.PRODUCER_MAX_IN_FLIGHT.key() + " must be 1 to 5, got " + inFlight);
     }
     p.putIfAbsent("linger.ms", String.valueOf(linger));
     p.putIfAbsent("max.in.flight.requests.per.connection", String.valueOf(inFlight));

@@ -12,11 +12,12 @@ import java.util.Properties;
 
 /**
  * Every job option, with its key, default and meaning declared in one place. Values come from
- * {@code --set key=value} on the command line (or a properties map in tests); anything under
- * {@code kafka.} is passed to every Kafka client the job creates (security settings live there:
- * {@code kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location}, ...);
- * anything under {@code flink.} is set, prefix removed, on the job's Flink configuration after
- * Warden's own settings (for example {@code flink.execution.checkpointing.unaligned.enabled=true}).
+ * {@code --set key=value} on the command line (or a properties map in tests); anything under {@code
+ * kafka.} is passed to every Kafka client the job creates (security settings live there: {@code
+ * kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location},
+ * ...); anything under {@code flink.} is set, prefix removed, on the job's Flink configuration
+ * after Warden's own settings (for example {@code
+ * flink.execution.checkpointing.unaligned.enabled=true}).
  *
  * <p>The low-latency defaults are deliberate; see docs/performance.md for the trade-offs.
  */
@@ -34,71 +35,147 @@ public final class WardenOptions implements Serializable {
     return o;
   }
 
-  public static final Option BOOTSTRAP = option("bootstrap.servers", "127.0.0.1:9092",
-      "Kafka bootstrap servers for every topic below.");
-  public static final Option TOPIC_EVENTS = option("topic.events", "warden.events",
-      "Input topic(s) of warden.v1.Event records, comma-separated. Key: the subject's partitioning id.");
-  public static final Option TOPIC_VERDICTS = option("topic.verdicts", "warden.verdicts",
-      "The enforcement topic: one warden.v1.Verdict per scored event, keyed by subject id.");
-  public static final Option TOPIC_DLQ = option("topic.dlq", "warden.dlq",
-      "Dead-letter topic: warden.v1.DeadLetter with the raw bytes, reason and source offset.");
-  public static final Option TOPIC_CONFIG = option("topic.config", "warden.policy",
-      "Config topic (compacted): signed policy bundles keyed 'active/<revision>' or 'candidate/<revision>'; read from the beginning.");
-  public static final Option TOPIC_POLICY_STATUS = option("topic.policy-status", "warden.policy-status",
-      "Where the job reports its active and candidate policy and the last rejection (compacted, key 'status').");
-  public static final Option TOPIC_POLICY_AUDIT = option("topic.policy-audit", "warden.policy-audit",
-      "One warden.v1.PolicyAudit per bundle seen: accepted or rejected, why, and what it changes.");
-  public static final Option TOPIC_SHADOW = option("topic.shadow", "warden.shadow",
-      "Verdicts the candidate policy would decide differently (warden.v1.ShadowVerdict).");
-  public static final Option POLICY_KEY_FILE = option("policy.key-file", "",
-      "File with the policy signing key (hex). Empty: $WARDEN_POLICY_KEY_FILE, then $WARDEN_POLICY_KEY. Never the topic.");
-  public static final Option GROUP_ID = option("group.id", "warden",
-      "Consumer group id of the job's Kafka source (offsets are committed on checkpoints).");
-  public static final Option STARTING_OFFSETS = option("source.starting-offsets", "committed",
-      "Where a job without a checkpoint starts: committed (falling back to earliest), earliest or latest.");
-  public static final Option PARALLELISM = option("parallelism", "2",
-      "Default operator parallelism.");
-  public static final Option MAX_PARALLELISM = option("max-parallelism", "256",
-      "Key-group count: the most parallelism state can ever be rescaled to. Changing it breaks savepoint compatibility.");
-  public static final Option CHECKPOINT_INTERVAL_MS = option("checkpoint.interval-ms", "10000",
-      "Checkpoint interval. Also bounds how much input is replayed after a failure.");
-  public static final Option CHECKPOINT_DIR = option("checkpoint.dir", "",
-      "Durable checkpoint directory URI (file:///..., s3://...). Empty: the launcher picks a local directory.");
-  public static final Option BUFFER_TIMEOUT_MS = option("buffer-timeout-ms", "0",
-      "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
-  public static final Option PRODUCER_LINGER_MS = option("producer.linger-ms", "0",
-      "Verdict producer linger. Kafka 4 defaults to 5 ms. 0 (with producer.max-in-flight=1): a verdict goes out at once "
-          + "when no request is outstanding, and verdicts decided meanwhile share the next request (docs/performance.md).");
-  public static final Option PRODUCER_MAX_IN_FLIGHT = option("producer.max-in-flight", "1",
-      "Unacknowledged produce requests per broker connection, 1 to 5 (Kafka's default: 5). 1 batches by itself under load: "
-          + "while one request is out, the next verdicts wait for it instead of each going out in a request of its own.");
-  public static final Option STATE_BACKEND = option("state.backend", "rocksdb",
-      "Keyed-state backend: rocksdb (state larger than memory, incremental checkpoints) or hashmap (on-heap; for comparisons).");
-  public static final Option STATE_CHANGELOG = option("state.changelog", "true",
-      "Changelog state backend over RocksDB (true/false). A checkpoint then uploads the log of state changes instead of "
-          + "flushing RocksDB, which stops the scorers for 60-300 ms on a busy machine; RocksDB itself is materialized "
-          + "every 10 min (flink.state.changelog.periodic-materialize.interval). The log lives under the checkpoint "
-          + "directory (<checkpoint.dir>/changelog); without a checkpoint directory it is off.");
-  public static final Option STATE_CACHE_ENTRIES = option("state.cache-entries", "0",
-      "Per scorer task, how many deserialized seller/creator states to keep in memory in front of RocksDB "
-          + "(write-through, expiring with the state's TTL); 0 (the default): none. With RocksDB's block cache and "
-          + "bloom filters a cache saved no CPU here, and its entries made young collections three times as frequent "
-          + "(docs/performance.md); worth trying when state outgrows memory and RocksDB reads go to disk.");
-  public static final Option STATE_MEMO_CACHE_ENTRIES = option("state.memo-cache-entries", "0",
-      "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
-          + "0 (the default): none, as for state.cache-entries.");
-  public static final Option POLICY_FILE = option("policy.file", "",
-      "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
-  public static final Option LISTING_TTL_DAYS = option("state.listing-ttl-days", "30",
-      "How long a listing's fingerprint is kept after its last event.");
-  public static final Option SELLER_TTL_DAYS = option("state.seller-ttl-days", "400",
-      "How long a seller's or creator's state is kept after its last event.");
-  public static final Option STREAM_TTL_HOURS = option("state.stream-ttl-hours", "24",
-      "How long a live stream's accumulated risk is kept after its last event.");
+  public static final Option BOOTSTRAP =
+      option(
+          "bootstrap.servers", "127.0.0.1:9092", "Kafka bootstrap servers for every topic below.");
+  public static final Option TOPIC_EVENTS =
+      option(
+          "topic.events",
+          "warden.events",
+          "Input topic(s) of warden.v1.Event records, comma-separated. Key: the subject's partitioning id.");
+  public static final Option TOPIC_VERDICTS =
+      option(
+          "topic.verdicts",
+          "warden.verdicts",
+          "The enforcement topic: one warden.v1.Verdict per scored event, keyed by subject id.");
+  public static final Option TOPIC_DLQ =
+      option(
+          "topic.dlq",
+          "warden.dlq",
+          "Dead-letter topic: warden.v1.DeadLetter with the raw bytes, reason and source offset.");
+  public static final Option TOPIC_CONFIG =
+      option(
+          "topic.config",
+          "warden.policy",
+          "Config topic (compacted): signed policy bundles keyed 'active/<revision>' or 'candidate/<revision>'; read from the beginning.");
+  public static final Option TOPIC_POLICY_STATUS =
+      option(
+          "topic.policy-status",
+          "warden.policy-status",
+          "Where the job reports its active and candidate policy and the last rejection (compacted, key 'status').");
+  public static final Option TOPIC_POLICY_AUDIT =
+      option(
+          "topic.policy-audit",
+          "warden.policy-audit",
+          "One warden.v1.PolicyAudit per bundle seen: accepted or rejected, why, and what it changes.");
+  public static final Option TOPIC_SHADOW =
+      option(
+          "topic.shadow",
+          "warden.shadow",
+          "Verdicts the candidate policy would decide differently (warden.v1.ShadowVerdict).");
+  public static final Option POLICY_KEY_FILE =
+      option(
+          "policy.key-file",
+          "",
+          "File with the policy signing key (hex). Empty: $WARDEN_POLICY_KEY_FILE, then $WARDEN_POLICY_KEY. Never the topic.");
+  public static final Option GROUP_ID =
+      option(
+          "group.id",
+          "warden",
+          "Consumer group id of the job's Kafka source (offsets are committed on checkpoints).");
+  public static final Option STARTING_OFFSETS =
+      option(
+          "source.starting-offsets",
+          "committed",
+          "Where a job without a checkpoint starts: committed (falling back to earliest), earliest or latest.");
+  public static final Option PARALLELISM =
+      option("parallelism", "2", "Default operator parallelism.");
+  public static final Option MAX_PARALLELISM =
+      option(
+          "max-parallelism",
+          "256",
+          "Key-group count: the most parallelism state can ever be rescaled to. Changing it breaks savepoint compatibility.");
+  public static final Option CHECKPOINT_INTERVAL_MS =
+      option(
+          "checkpoint.interval-ms",
+          "10000",
+          "Checkpoint interval. Also bounds how much input is replayed after a failure.");
+  public static final Option CHECKPOINT_DIR =
+      option(
+          "checkpoint.dir",
+          "",
+          "Durable checkpoint directory URI (file:///..., s3://...). Empty: the launcher picks a local directory.");
+  public static final Option BUFFER_TIMEOUT_MS =
+      option(
+          "buffer-timeout-ms",
+          "0",
+          "Network buffer flush timeout. 0 flushes every record: lowest latency, more CPU per record.");
+  public static final Option PRODUCER_LINGER_MS =
+      option(
+          "producer.linger-ms",
+          "0",
+          "Verdict producer linger. Kafka 4 defaults to 5 ms. 0 (with producer.max-in-flight=1): a verdict goes out at once "
+              + "when no request is outstanding, and verdicts decided meanwhile share the next request (docs/performance.md).");
+  public static final Option PRODUCER_MAX_IN_FLIGHT =
+      option(
+          "producer.max-in-flight",
+          "1",
+          "Unacknowledged produce requests per broker connection, 1 to 5 (Kafka's default: 5). 1 batches by itself under load: "
+              + "while one request is out, the next verdicts wait for it instead of each going out in a request of its own.");
+  public static final Option STATE_BACKEND =
+      option(
+          "state.backend",
+          "rocksdb",
+          "Keyed-state backend: rocksdb (state larger than memory, incremental checkpoints) or hashmap (on-heap; for comparisons).");
+  public static final Option STATE_CHANGELOG =
+      option(
+          "state.changelog",
+          "true",
+          "Changelog state backend over RocksDB (true/false). A checkpoint then uploads the log of state changes instead of "
+              + "flushing RocksDB, which stops the scorers for 60-300 ms on a busy machine; RocksDB itself is materialized "
+              + "every 10 min (flink.state.changelog.periodic-materialize.interval). The log lives under the checkpoint "
+              + "directory (<checkpoint.dir>/changelog); without a checkpoint directory it is off.");
+  public static final Option STATE_CACHE_ENTRIES =
+      option(
+          "state.cache-entries",
+          "0",
+          "Per scorer task, how many deserialized seller/creator states to keep in memory in front of RocksDB "
+              + "(write-through, expiring with the state's TTL); 0 (the default): none. With RocksDB's block cache and "
+              + "bloom filters a cache saved no CPU here, and its entries made young collections three times as frequent "
+              + "(docs/performance.md); worth trying when state outgrows memory and RocksDB reads go to disk.");
+  public static final Option STATE_MEMO_CACHE_ENTRIES =
+      option(
+          "state.memo-cache-entries",
+          "0",
+          "Per scorer task, how many listing/stream memos to keep in memory in front of RocksDB (write-through); "
+              + "0 (the default): none, as for state.cache-entries.");
+  public static final Option POLICY_FILE =
+      option(
+          "policy.file",
+          "",
+          "Policy file (protobuf JSON of warden.v1.Policy). Empty: the built-in default policy.");
+  public static final Option LISTING_TTL_DAYS =
+      option(
+          "state.listing-ttl-days",
+          "30",
+          "How long a listing's fingerprint is kept after its last event.");
+  public static final Option SELLER_TTL_DAYS =
+      option(
+          "state.seller-ttl-days",
+          "400",
+          "How long a seller's or creator's state is kept after its last event.");
+  public static final Option STREAM_TTL_HOURS =
+      option(
+          "state.stream-ttl-hours",
+          "24",
+          "How long a live stream's accumulated risk is kept after its last event.");
 
   /** Flink settings a {@code flink.*} override must not change. */
-  private static final java.util.Set<String> GUARD_RAILS = java.util.Set.of("flink.pipeline.generic-types",
-      "flink.pipeline.auto-generate-uids", "flink.pipeline.max-parallelism");
+  private static final java.util.Set<String> GUARD_RAILS =
+      java.util.Set.of(
+          "flink.pipeline.generic-types",
+          "flink.pipeline.auto-generate-uids",
+          "flink.pipeline.max-parallelism");
 
   private final Map<String, String> values;
 
@@ -106,13 +183,19 @@ public final class WardenOptions implements Serializable {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     for (String k : values.keySet()) {
       if (GUARD_RAILS.contains(k)) {
-        throw new IllegalArgumentException("option '" + k + "' cannot be overridden: it is one of the job's guard rails"
-            + " (no generic Kryo types, explicit uids; the key-group count is the max-parallelism option)");
+        throw new IllegalArgumentException(
+            "option '"
+                + k
+                + "' cannot be overridden: it is one of the job's guard rails"
+                + " (no generic Kryo types, explicit uids; the key-group count is the max-parallelism option)");
       }
       if (k.equals("kafka.") || k.equals("flink.")) {
-        throw new IllegalArgumentException("option '" + k + "' names no setting: write " + k + "<key>=<value>");
+        throw new IllegalArgumentException(
+            "option '" + k + "' names no setting: write " + k + "<key>=<value>");
       }
-      if (!k.startsWith("kafka.") && !k.startsWith("flink.") && ALL.stream().noneMatch(o -> o.key().equals(k))) {
+      if (!k.startsWith("kafka.")
+          && !k.startsWith("flink.")
+          && ALL.stream().noneMatch(o -> o.key().equals(k))) {
         throw new IllegalArgumentException(unknownOption(k));
       }
     }
@@ -137,12 +220,25 @@ public final class WardenOptions implements Serializable {
    * all, and the two open prefixes.
    */
   static String unknownOption(String k) {
-    List<String> close = ALL.stream().map(Option::key)
-        .filter(known -> distance(k, known) <= Math.max(2, known.length() / 5) || lastSegment(known).equals(lastSegment(k)))
-        .sorted(Comparator.comparingInt(known -> distance(k, known)))
-        .limit(3).toList();
-    return "unknown option '" + k + "'" + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream()
-        .map(c -> "'" + c + "'").toList()) + "?") + " (`./warden run --list-options` lists every key; kafka.<key> and "
+    List<String> close =
+        ALL.stream()
+            .map(Option::key)
+            .filter(
+                known ->
+                    distance(k, known) <= Math.max(2, known.length() / 5)
+                        || lastSegment(known).equals(lastSegment(k)))
+            .sorted(Comparator.comparingInt(known -> distance(k, known)))
+            .limit(3)
+            .toList();
+    return "unknown option '"
+        + k
+        + "'"
+        + (close.isEmpty()
+            ? ""
+            : "; did you mean "
+                + String.join(" or ", close.stream().map(c -> "'" + c + "'").toList())
+                + "?")
+        + " (`./warden run --list-options` lists every key; kafka.<key> and "
         + "flink.<key> pass any Kafka client or Flink setting through)";
   }
 
@@ -179,7 +275,8 @@ public final class WardenOptions implements Serializable {
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + o.key() + " must be a whole number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "option " + o.key() + " must be a whole number, got '" + v + "'");
     }
   }
 
@@ -208,25 +305,30 @@ public final class WardenOptions implements Serializable {
     return Duration.ofMillis(getInt(o));
   }
 
-  /** The {@code flink.*} options with the prefix removed, applied last to the job's Flink configuration. */
+  /**
+   * The {@code flink.*} options with the prefix removed, applied last to the job's Flink
+   * configuration.
+   */
   public Map<String, String> flinkOverrides() {
     Map<String, String> m = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      if (k.startsWith("flink.")) {
-        m.put(k.substring("flink.".length()), v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith("flink.")) {
+            m.put(k.substring("flink.".length()), v);
+          }
+        });
     return m;
   }
 
   /** The {@code kafka.*} options with the prefix removed, for every Kafka client. */
   public Properties kafkaProperties() {
     Properties p = new Properties();
-    values.forEach((k, v) -> {
-      if (k.startsWith("kafka.")) {
-        p.setProperty(k.substring("kafka.".length()), v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith("kafka.")) {
+            p.setProperty(k.substring("kafka.".length()), v);
+          }
+        });
     return p;
   }
 }

@@ -20,12 +20,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** The on-call CLI against the real broker and a running job: every command, its output and exit code. */
+/**
+ * The on-call CLI against the real broker and a running job: every command, its output and exit
+ * code.
+ */
 class PolicyCliIT {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static EmbeddedKafka kafka;
   private static JobClient job;
@@ -35,15 +36,20 @@ class PolicyCliIT {
 
   @BeforeAll
   static void start() throws Exception {
-    System.setProperty("warden.home", tmp.toString()); // no demo defaults from a developer's checkout
+    System.setProperty(
+        "warden.home", tmp.toString()); // no demo defaults from a developer's checkout
     kafka = EmbeddedKafka.start();
     keyFile = tmp.resolve("policy.key");
     PolicyKey.generate(keyFile);
-    WardenOptions o = WardenOptions.defaults().with("bootstrap.servers", kafka.bootstrapServers())
-        .with("parallelism", "1").with("policy.key-file", keyFile.toString());
+    WardenOptions o =
+        WardenOptions.defaults()
+            .with("bootstrap.servers", kafka.bootstrapServers())
+            .with("parallelism", "1")
+            .with("policy.key-file", keyFile.toString());
     kafka.createTopics(Topics.all(o, 1));
-    var env = StreamExecutionEnvironment.createLocalEnvironment(1,
-        WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString()));
+    var env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            1, WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString()));
     WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
     job = env.executeAsync("policy-cli-it");
   }
@@ -75,8 +81,16 @@ class PolicyCliIT {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    Run r = new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    System.out.println("$ warden policy " + String.join(" ", args) + "  -> exit " + exit + "\n" + r.out() + r.err());
+    Run r =
+        new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    System.out.println(
+        "$ warden policy "
+            + String.join(" ", args)
+            + "  -> exit "
+            + exit
+            + "\n"
+            + r.out()
+            + r.err());
     return r;
   }
 
@@ -88,11 +102,13 @@ class PolicyCliIT {
     return all;
   }
 
-  private static Path policyFile(String name, String version, long revision, double hold) throws Exception {
-    String json = PolicyLoader.defaultPolicyJson()
-        .replaceFirst("\"version\": \"[^\"]+\"", "\"version\": \"" + version + "\"")
-        .replaceFirst("\"revision\": 1,", "\"revision\": " + revision + ",")
-        .replaceFirst("\"hold\": 0.5", "\"hold\": " + hold);
+  private static Path policyFile(String name, String version, long revision, double hold)
+      throws Exception {
+    String json =
+        PolicyLoader.defaultPolicyJson()
+            .replaceFirst("\"version\": \"[^\"]+\"", "\"version\": \"" + version + "\"")
+            .replaceFirst("\"revision\": 1,", "\"revision\": " + revision + ",")
+            .replaceFirst("\"hold\": 0.5", "\"hold\": " + hold);
     Path f = tmp.resolve(name);
     Files.writeString(f, json);
     return f;
@@ -121,29 +137,45 @@ class PolicyCliIT {
     Run promote = policy(conn("promote"));
     assertEquals(0, promote.exit(), promote.out() + promote.err());
     Run afterPromote = policy(conn("status"));
-    assertTrue(afterPromote.out().contains("active:    stricter-2 (revision 2)"), afterPromote.out());
+    assertTrue(
+        afterPromote.out().contains("active:    stricter-2 (revision 2)"), afterPromote.out());
     assertTrue(afterPromote.out().contains("candidate: none"), afterPromote.out());
 
     Run again = policy(conn("publish", stricter.toString()));
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("version stricter-2 was already published"), again.err());
-    Run sameRevision = policy(conn("publish", policyFile("renamed.json", "renamed-2", 2, 0.3).toString()));
+    Run sameRevision =
+        policy(conn("publish", policyFile("renamed.json", "renamed-2", 2, 0.3).toString()));
     assertEquals(1, sameRevision.exit());
-    assertTrue(sameRevision.err().contains("does not move forward") && sameRevision.err().contains("\"revision\": 3"),
+    assertTrue(
+        sameRevision.err().contains("does not move forward")
+            && sameRevision.err().contains("\"revision\": 3"),
         sameRevision.err());
 
     Path forged = tmp.resolve("forged.key");
     PolicyKey.generate(forged);
     Path looser = policyFile("looser.json", "looser-3", 3, 0.8);
-    Run bad = policy("publish", looser.toString(), "--bootstrap", kafka.bootstrapServers(), "--key-file", forged.toString());
+    Run bad =
+        policy(
+            "publish",
+            looser.toString(),
+            "--bootstrap",
+            kafka.bootstrapServers(),
+            "--key-file",
+            forged.toString());
     assertEquals(1, bad.exit());
-    assertTrue(bad.out().contains("REJECTED by the job") && bad.out().contains("bad signature"), bad.out());
+    assertTrue(
+        bad.out().contains("REJECTED by the job") && bad.out().contains("bad signature"),
+        bad.out());
     assertTrue(policy(conn("status")).out().contains("last rejection: looser-3"));
 
     Run rollback = policy(conn("rollback", "--reason", "stricter holds too much"));
     assertEquals(0, rollback.exit(), rollback.out() + rollback.err());
     String defaultVersion = PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).getVersion();
-    assertTrue(policy(conn("status")).out().contains("active:    " + defaultVersion + "+rollback.4 (revision 4)"));
+    assertTrue(
+        policy(conn("status"))
+            .out()
+            .contains("active:    " + defaultVersion + "+rollback.4 (revision 4)"));
 
     Run discard = policy(conn("discard"));
     assertEquals(2, discard.exit());
@@ -153,13 +185,17 @@ class PolicyCliIT {
   @Test
   void invalidAndYamlFilesAreJudgedLocally() throws Exception {
     Path bad = tmp.resolve("bad.json");
-    Files.writeString(bad, "{\"version\":\"x\",\"revision\":5,\"thresholds\":{\"hold\":0.9,\"block\":0.5}}");
+    Files.writeString(
+        bad, "{\"version\":\"x\",\"revision\":5,\"thresholds\":{\"hold\":0.9,\"block\":0.5}}");
     Run v = policy("validate", bad.toString());
     assertEquals(1, v.exit());
-    assertTrue(v.out().contains("INVALID") && v.out().contains("must not be above thresholds.block"), v.out());
+    assertTrue(
+        v.out().contains("INVALID") && v.out().contains("must not be above thresholds.block"),
+        v.out());
 
     Path yaml = tmp.resolve("p.yaml");
-    Files.writeString(yaml, "version: from-yaml\nrevision: 7\nthresholds: {hold: 0.4, block: 0.9}\n");
+    Files.writeString(
+        yaml, "version: from-yaml\nrevision: 7\nthresholds: {hold: 0.4, block: 0.9}\n");
     Run y = policy("validate", yaml.toString());
     assertEquals(1, y.exit(), "YAML is read; this one lacks term lists");
     assertTrue(y.out().contains("term_lists must not be empty"), y.out());

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./warden score} on the contract's sample: shape, order, reasons, error reporting. */
 class ScoreCommandTest {
@@ -55,15 +54,24 @@ class ScoreCommandTest {
     Run r = score("score", "--input", sample().toString());
     assertEquals(0, r.exit(), r.stderr());
     List<String> ids = r.verdicts().stream().map(Verdict::getEventId).toList();
-    assertEquals(List.of("s-003", "s-004", "s-006", "s-008", "s-009", "s-010", "s-014"), ids, "one verdict per scored event, in order");
+    assertEquals(
+        List.of("s-003", "s-004", "s-006", "s-008", "s-009", "s-010", "s-014"),
+        ids,
+        "one verdict per scored event, in order");
     for (Verdict v : r.verdicts()) {
       assertFalse(v.getPolicyVersion().isEmpty());
       if (v.getDecision() != Verdict.Decision.PASS) {
         assertFalse(v.getReasonsList().isEmpty(), "reasons on " + v.getEventId());
       }
     }
-    assertEquals(Verdict.Decision.BLOCK, r.verdicts().get(0).getDecision(), "counterfeit Seamaster from a day-old seller");
-    assertEquals(Verdict.Decision.PASS, r.verdicts().get(2).getDecision(), "authorized reseller above the floor");
+    assertEquals(
+        Verdict.Decision.BLOCK,
+        r.verdicts().get(0).getDecision(),
+        "counterfeit Seamaster from a day-old seller");
+    assertEquals(
+        Verdict.Decision.PASS,
+        r.verdicts().get(2).getDecision(),
+        "authorized reseller above the floor");
     assertEquals(Verdict.Decision.BLOCK, r.verdicts().get(6).getDecision(), "Springmesser in DE");
     assertTrue(r.stderr().contains("line 13: UNPARSEABLE"), r.stderr());
     assertTrue(r.stdout().contains("\"policy_version\""), "proto field names in the JSON");
@@ -90,11 +98,15 @@ class ScoreCommandTest {
   void anOptionValueThatCannotBeParsedIsRefusedInOneLine() throws Exception {
     Run r = score("score", "--input");
     assertEquals(2, r.exit());
-    assertEquals("warden score: Missing required parameter for option '--input' (FILE) (see --help)", r.stderr().strip(),
+    assertEquals(
+        "warden score: Missing required parameter for option '--input' (FILE) (see --help)",
+        r.stderr().strip(),
         "one line, no usage text");
     Run typo = score("scroe");
     assertEquals(2, typo.exit());
-    assertTrue(typo.stderr().startsWith("warden: Unmatched argument at index 0: 'scroe' (see --help)"), typo.stderr());
+    assertTrue(
+        typo.stderr().startsWith("warden: Unmatched argument at index 0: 'scroe' (see --help)"),
+        typo.stderr());
     assertTrue(typo.stderr().contains("Did you mean: warden score"), typo.stderr());
   }
 }

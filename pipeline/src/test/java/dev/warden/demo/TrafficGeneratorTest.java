@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.core.model.EventKind;
-import dev.warden.core.model.WardenEvent;
 import dev.warden.core.io.EventCodec;
 import dev.warden.core.io.InvalidEventException;
+import dev.warden.core.model.EventKind;
+import dev.warden.core.model.WardenEvent;
 import dev.warden.core.offline.OfflineScorer;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.scoring.Decision;
@@ -35,9 +35,12 @@ class TrafficGeneratorTest {
       WardenEvent e = EventCodec.decode(rec.value());
       if (e.kind() == EventKind.LISTING_CREATED) {
         creatorOf.put(e.listing().listingId(), e.listing().sellerId());
-      } else if (e.kind() == EventKind.LISTING_EDITED && creatorOf.containsKey(e.listing().listingId())) {
+      } else if (e.kind() == EventKind.LISTING_EDITED
+          && creatorOf.containsKey(e.listing().listingId())) {
         editsOfKnownListings++;
-        assertEquals(creatorOf.get(e.listing().listingId()), e.listing().sellerId(),
+        assertEquals(
+            creatorOf.get(e.listing().listingId()),
+            e.listing().sellerId(),
             "edit " + e.eventId() + " of " + e.listing().listingId());
         assertEquals(e.listing().sellerId(), rec.key(), "keyed by the seller, like the create");
       }
@@ -56,12 +59,14 @@ class TrafficGeneratorTest {
         malformed++;
         assertNull(rec.event(), "a malformed record has only bytes");
         assertNotNull(rec.value());
-        assertThrows(InvalidEventException.class, () -> EventCodec.decode(rec.value()), rec.eventId());
+        assertThrows(
+            InvalidEventException.class, () -> EventCodec.decode(rec.value()), rec.eventId());
         continue;
       }
       scored += rec.kind() == TrafficGenerator.Kind.SCORED ? 1 : 0;
       assertEquals(rec.eventId(), rec.event().getEventId());
-      assertArrayEquals(rec.event().toByteArray(), rec.value(), "the wire bytes are the carried event's");
+      assertArrayEquals(
+          rec.event().toByteArray(), rec.value(), "the wire bytes are the carried event's");
       assertEquals(rec.event(), dev.warden.proto.v1.Event.parseFrom(rec.value()));
     }
     assertTrue(scored > 15_000, "scored: " + scored);
@@ -89,20 +94,31 @@ class TrafficGeneratorTest {
       hashes += hs.size();
       fewest = Math.min(fewest, hs.size());
       most = Math.max(most, hs.size());
-      assertEquals(1, a.getBrandRegistered().getCounterfeitImagePhashesCount(), "one hash per brand by default");
-      assertEquals(a.getBrandRegistered().getCounterfeitImagePhashes(0), hs.get(0),
+      assertEquals(
+          1,
+          a.getBrandRegistered().getCounterfeitImagePhashesCount(),
+          "one hash per brand by default");
+      assertEquals(
+          a.getBrandRegistered().getCounterfeitImagePhashes(0),
+          hs.get(0),
           "the hash counterfeit-image listings are near duplicates of comes first, as without a bank");
       assertEquals(hs.size(), new java.util.HashSet<>(hs).size(), "no hash twice in one brand");
     }
     assertEquals(5_000, hashes);
     assertEquals(5_000, large.bankHashes());
-    assertTrue(most - fewest <= 1, "spread evenly: " + fewest + ".." + most + " over " + brands + " brands");
+    assertTrue(
+        most - fewest <= 1,
+        "spread evenly: " + fewest + ".." + most + " over " + brands + " brands");
     for (int i = 0; i < 5_000; i++) {
       long now = 1_700_000_100_000L + i;
       assertArrayEquals(small.next(now).value(), large.next(now).value(), "traffic record " + i);
     }
-    assertEquals(brands, new TrafficGenerator(3, 20_000, 0.15, 0.0, 10).bankHashes(), "at least one hash per brand");
-    assertThrows(IllegalArgumentException.class, () -> new TrafficGenerator(3, 20_000, 0.15, 0.0, -1));
+    assertEquals(
+        brands,
+        new TrafficGenerator(3, 20_000, 0.15, 0.0, 10).bankHashes(),
+        "at least one hash per brand");
+    assertThrows(
+        IllegalArgumentException.class, () -> new TrafficGenerator(3, 20_000, 0.15, 0.0, -1));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package dev.warden.job;
 
+import static dev.warden.job.ScorerHarnesses.has;
 import static dev.warden.testing.Fixtures.creator;
 import static dev.warden.testing.Fixtures.live;
 import static dev.warden.testing.Fixtures.omega;
 import static dev.warden.testing.Fixtures.outcome;
 import static dev.warden.testing.Fixtures.transcript;
-import static dev.warden.job.ScorerHarnesses.has;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The creator-keyed scorer in Flink's operator harness: live moments, stream memory, creator penalties. */
+/**
+ * The creator-keyed scorer in Flink's operator harness: live moments, stream memory, creator
+ * penalties.
+ */
 class CreatorScorerHarnessTest {
   private static final Duration STREAM_TTL = Duration.ofHours(24);
 
@@ -44,9 +47,18 @@ class CreatorScorerHarnessTest {
     if (harness != null) {
       harness.close();
     }
-    harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-        new CreatorScorer(PolicyLoader.defaultPolicyJson(), Duration.ofDays(400), STREAM_TTL, cacheEntries, cacheEntries),
-        new SubjectKeys.ByCreator(), Types.STRING, Names.BRANDS, Names.POLICIES);
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+            new CreatorScorer(
+                PolicyLoader.defaultPolicyJson(),
+                Duration.ofDays(400),
+                STREAM_TTL,
+                cacheEntries,
+                cacheEntries),
+            new SubjectKeys.ByCreator(),
+            Types.STRING,
+            Names.BRANDS,
+            Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
     harness.processBroadcastElement(RefUpdate.of(omega()), 0);
   }
@@ -64,11 +76,15 @@ class CreatorScorerHarnessTest {
   @Test
   void everyLiveMomentGetsAVerdictAboutItsStream() throws Exception {
     harness.processElement(live("c-1", "ls-1", LiveStream.LiveKind.STARTED, ""), 0);
-    harness.processElement(transcript("c-1", "ls-1", "this is a mirror copy of the Speedmaster"), 0);
+    harness.processElement(
+        transcript("c-1", "ls-1", "this is a mirror copy of the Speedmaster"), 0);
     harness.processElement(live("c-1", "ls-1", LiveStream.LiveKind.ENDED, ""), 0);
     List<Verdict> out = harness.extractOutputValues();
     assertEquals(3, out.size());
-    assertTrue(out.stream().allMatch(v -> v.subjectType() == SubjectType.LIVE_STREAM && v.subjectId().equals("ls-1")));
+    assertTrue(
+        out.stream()
+            .allMatch(
+                v -> v.subjectType() == SubjectType.LIVE_STREAM && v.subjectId().equals("ls-1")));
     assertEquals(Decision.HOLD, out.get(1).decision(), Arrays.toString(out.get(1).reasons()));
   }
 

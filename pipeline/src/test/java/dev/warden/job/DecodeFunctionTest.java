@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.core.io.EventCodec;
 import dev.warden.core.model.EventKind;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.core.io.EventCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Decoding routes every record somewhere: a keyed side, the broadcast side, or the dead-letter output. */
+/**
+ * Decoding routes every record somewhere: a keyed side, the broadcast side, or the dead-letter
+ * output.
+ */
 class DecodeFunctionTest {
   private OneInputStreamOperatorTestHarness<RawRecord, WardenEvent> harness;
 
@@ -31,8 +34,12 @@ class DecodeFunctionTest {
   }
 
   private void feed(long offset, String json) throws Exception {
-    byte[] value = json == null ? "\u0000garbage".getBytes(StandardCharsets.UTF_8) : EventCodec.parseJson(json).toByteArray();
-    harness.processElement(new RawRecord("events", 3, offset, 0L, "k".getBytes(StandardCharsets.UTF_8), value), 0);
+    byte[] value =
+        json == null
+            ? "\u0000garbage".getBytes(StandardCharsets.UTF_8)
+            : EventCodec.parseJson(json).toByteArray();
+    harness.processElement(
+        new RawRecord("events", 3, offset, 0L, "k".getBytes(StandardCharsets.UTF_8), value), 0);
   }
 
   private static <T> List<T> values(java.util.Collection<StreamRecord<T>> records) {
@@ -41,24 +48,37 @@ class DecodeFunctionTest {
 
   @Test
   void routesEachKindToItsSide() throws Exception {
-    feed(1, "{\"event_id\":\"a\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
-    feed(2, "{\"event_id\":\"b\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"live_stream\":{\"stream_id\":\"ls\",\"creator_id\":\"c\",\"kind\":\"STARTED\"}}");
-    feed(3, "{\"event_id\":\"c\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"brand_registered\":{\"brand\":\"Omega\"}}");
-    feed(4, "{\"event_id\":\"d\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"enforcement_outcome\":{\"seller_id\":\"s\",\"creator_id\":\"c\",\"outcome\":\"UPHELD\"}}");
+    feed(
+        1,
+        "{\"event_id\":\"a\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
+    feed(
+        2,
+        "{\"event_id\":\"b\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"live_stream\":{\"stream_id\":\"ls\",\"creator_id\":\"c\",\"kind\":\"STARTED\"}}");
+    feed(
+        3,
+        "{\"event_id\":\"c\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"brand_registered\":{\"brand\":\"Omega\"}}");
+    feed(
+        4,
+        "{\"event_id\":\"d\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"enforcement_outcome\":{\"seller_id\":\"s\",\"creator_id\":\"c\",\"outcome\":\"UPHELD\"}}");
 
     List<WardenEvent> seller = harness.extractOutputValues();
     assertEquals(List.of("a", "d"), seller.stream().map(WardenEvent::eventId).toList());
     List<WardenEvent> creator = values(harness.getSideOutput(Names.CREATOR_EVENTS));
-    assertEquals(List.of("b", "d"), creator.stream().map(WardenEvent::eventId).toList(),
+    assertEquals(
+        List.of("b", "d"),
+        creator.stream().map(WardenEvent::eventId).toList(),
         "an outcome naming both a seller and a creator reaches both sides");
-    assertEquals("Omega", values(harness.getSideOutput(Names.BRAND_REGISTRATIONS)).get(0).brand().brand());
+    assertEquals(
+        "Omega", values(harness.getSideOutput(Names.BRAND_REGISTRATIONS)).get(0).brand().brand());
     assertEquals(EventKind.LIVE_STREAM, creator.get(0).kind());
   }
 
   @Test
   void badRecordsBecomeDeadLettersWithRawBytesAndOffset() throws Exception {
     feed(7, null);
-    feed(8, "{\"event_id\":\"x\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\"}}");
+    feed(
+        8,
+        "{\"event_id\":\"x\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\"}}");
     assertTrue(harness.extractOutputValues().isEmpty());
     List<DeadLetterRecord> dlq = values(harness.getSideOutput(Names.DEAD_LETTERS));
     assertEquals(2, dlq.size());

@@ -59,9 +59,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming job and the offline scorer ({@code ./warden score}) judge alike: one file of
- * events ({@code parity/events.jsonl}: every event kind, duplicates, malformed lines) goes through
- * {@code ScoreCommand} in-process and, line by line, through the real job (embedded KRaft broker,
+ * The streaming job and the offline scorer ({@code ./warden score}) judge alike: one file of events
+ * ({@code parity/events.jsonl}: every event kind, duplicates, malformed lines) goes through {@code
+ * ScoreCommand} in-process and, line by line, through the real job (embedded KRaft broker,
  * MiniCluster at parallelism 2, RocksDB, checkpoints), and every verdict pair must match field by
  * field and reason by reason; every line the offline scorer rejects must be dead-lettered.
  *
@@ -70,9 +70,10 @@ import org.slf4j.LoggerFactory;
  * creator reaches the creator scorer from the seller's partition, and pins take a detour through
  * the listing-keyed enricher. So the file is sent one line at a time, and the next line only once
  * the last has taken effect everywhere it can matter:
+ *
  * <ul>
- *   <li>a scored event: once its verdict is on the verdict topic (its listing status left the seller
- *       scorer with it, for the pin enricher);
+ *   <li>a scored event: once its verdict is on the verdict topic (its listing status left the
+ *       seller scorer with it, for the pin enricher);
  *   <li>a brand registration: once a probe listing on each seller-scorer subtask and a probe
  *       transcript on each creator-scorer subtask name the brand;
  *   <li>any other valid line (profiles, complaints, outcomes, redelivered duplicates): after a
@@ -80,6 +81,7 @@ import org.slf4j.LoggerFactory;
  *       subtask, behind the line on the same channels) to every subtask of both scorers;
  *   <li>a rejected line: once its dead letter (matched by partition and offset) is there.
  * </ul>
+ *
  * Probes use their own sellers, creators, listings and streams, so they change no state the file's
  * events read; their verdicts are left out of the comparison.
  */
@@ -93,9 +95,11 @@ class JobOfflineParityIT {
   private static final String FILE = "/parity/events.jsonl";
   private static final String PROBE_PREFIX = "probe-";
   private static final Pattern REJECTED = Pattern.compile("^line (\\d+): ([A-Z_]+): (.*)$");
-  private static final JsonFormat.Printer PRINT = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINT =
+      JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
 
-  private static final Duration FIRST_WAIT = Duration.ofSeconds(120); // the job may still be starting
+  private static final Duration FIRST_WAIT =
+      Duration.ofSeconds(120); // the job may still be starting
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   // The offline side, computed before the broker and the job start.
@@ -112,8 +116,7 @@ class JobOfflineParityIT {
   private static KafkaConsumer<byte[], byte[]> consumer;
   private static int maxParallelism;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   @BeforeAll
   static void start() throws Exception {
@@ -125,20 +128,30 @@ class JobOfflineParityIT {
     offlineMillis = (System.nanoTime() - t0) / 1_000_000;
 
     kafka = EmbeddedKafka.start();
-    kafka.createTopics(List.of(TopicSpec.of(EVENTS, 4), TopicSpec.of(VERDICTS, 4), TopicSpec.of(DLQ, 1),
-        new TopicSpec("warden.policy", 1, Map.of("cleanup.policy", "compact")),
-        new TopicSpec("warden.policy-status", 1, Map.of("cleanup.policy", "compact")),
-        TopicSpec.of("warden.policy-audit", 1), TopicSpec.of("warden.shadow", 1)));
-    WardenOptions o = WardenOptions.defaults()
-        .with("bootstrap.servers", kafka.bootstrapServers())
-        .with("topic.events", EVENTS).with("topic.verdicts", VERDICTS).with("topic.dlq", DLQ)
-        .with("group.id", "parity")
-        .with("parallelism", String.valueOf(PARALLELISM)).with("source.starting-offsets", "earliest")
-        .with("state.backend", "rocksdb")
-        .with("checkpoint.interval-ms", "2000");
+    kafka.createTopics(
+        List.of(
+            TopicSpec.of(EVENTS, 4),
+            TopicSpec.of(VERDICTS, 4),
+            TopicSpec.of(DLQ, 1),
+            new TopicSpec("warden.policy", 1, Map.of("cleanup.policy", "compact")),
+            new TopicSpec("warden.policy-status", 1, Map.of("cleanup.policy", "compact")),
+            TopicSpec.of("warden.policy-audit", 1),
+            TopicSpec.of("warden.shadow", 1)));
+    WardenOptions o =
+        WardenOptions.defaults()
+            .with("bootstrap.servers", kafka.bootstrapServers())
+            .with("topic.events", EVENTS)
+            .with("topic.verdicts", VERDICTS)
+            .with("topic.dlq", DLQ)
+            .with("group.id", "parity")
+            .with("parallelism", String.valueOf(PARALLELISM))
+            .with("source.starting-offsets", "earliest")
+            .with("state.backend", "rocksdb")
+            .with("checkpoint.interval-ms", "2000");
     maxParallelism = o.getInt(WardenOptions.MAX_PARALLELISM);
-    var env = StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM,
-        WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString()));
+    var env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            PARALLELISM, WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString()));
     WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
     job = env.executeAsync("warden-parity-it");
 
@@ -155,7 +168,9 @@ class JobOfflineParityIT {
     consumer = new KafkaConsumer<>(c);
     List<TopicPartition> parts = new ArrayList<>();
     for (String topic : List.of(VERDICTS, DLQ)) {
-      consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
     }
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
@@ -211,15 +226,30 @@ class JobOfflineParityIT {
 
   // ------------------------------------------------------------------ the job's side
 
-  private enum LineKind { RAW, INVALID, BRAND, SCORED, STATE }
+  private enum LineKind {
+    RAW,
+    INVALID,
+    BRAND,
+    SCORED,
+    STATE
+  }
 
   /** One line of the file as the test sends it. */
-  private record Line(int no, LineKind kind, String key, byte[] value, Event event, String eventId, String invalidCode,
+  private record Line(
+      int no,
+      LineKind kind,
+      String key,
+      byte[] value,
+      Event event,
+      String eventId,
+      String invalidCode,
       String invalidMessage) {}
 
   private final Map<String, List<Verdict>> jobVerdicts = new HashMap<>();
-  private final Map<Long, DeadLetter> deadLetters = new HashMap<>(); // (partition << 40 | offset) -> dead letter
-  private final Map<Integer, Long> rejectedLineSlots = new HashMap<>(); // line number -> where it was sent
+  private final Map<Long, DeadLetter> deadLetters =
+      new HashMap<>(); // (partition << 40 | offset) -> dead letter
+  private final Map<Integer, Long> rejectedLineSlots =
+      new HashMap<>(); // line number -> where it was sent
   private final Set<String> probeIds = new HashSet<>();
   private final List<String> problems = new ArrayList<>();
   private int probeSeq;
@@ -241,37 +271,68 @@ class JobOfflineParityIT {
     Map<String, Integer> offlineCountSoFar = new HashMap<>();
     int next = 0;
     for (Line l : parsed) {
-      if (l.kind() == LineKind.SCORED && next < offlineVerdicts.size() && offlineVerdicts.get(next).getEventId().equals(l.eventId())) {
+      if (l.kind() == LineKind.SCORED
+          && next < offlineVerdicts.size()
+          && offlineVerdicts.get(next).getEventId().equals(l.eventId())) {
         next++;
         expectedCountAfterLine.put(l.no(), offlineCountSoFar.merge(l.eventId(), 1, Integer::sum));
       }
     }
-    assertEquals(offlineVerdicts.size(), next, "every offline verdict belongs to a scored line, in file order");
+    assertEquals(
+        offlineVerdicts.size(),
+        next,
+        "every offline verdict belongs to a scored line, in file order");
 
     // Send the file, one line at a time (see the class comment).
     long sendStart = System.nanoTime();
     boolean first = true;
     for (Line l : parsed) {
-      RecordMetadata md = producer.send(new ProducerRecord<>(EVENTS, l.key().getBytes(StandardCharsets.UTF_8), l.value())).get();
+      RecordMetadata md =
+          producer
+              .send(
+                  new ProducerRecord<>(EVENTS, l.key().getBytes(StandardCharsets.UTF_8), l.value()))
+              .get();
       switch (l.kind()) {
         case RAW, INVALID -> {
           long slot = slot(md.partition(), md.offset());
           rejectedLineSlots.put(l.no(), slot);
           if (!pollUntil(() -> deadLetters.containsKey(slot), first ? FIRST_WAIT : WAIT)) {
-            problems.add("line " + l.no() + " (" + l.kind() + "): no dead letter for partition " + md.partition() + " offset "
-                + md.offset() + " within " + WAIT.toSeconds() + " s");
+            problems.add(
+                "line "
+                    + l.no()
+                    + " ("
+                    + l.kind()
+                    + "): no dead letter for partition "
+                    + md.partition()
+                    + " offset "
+                    + md.offset()
+                    + " within "
+                    + WAIT.toSeconds()
+                    + " s");
           }
         }
-        case BRAND -> awaitBrandEverywhere(l.event().getBrandRegistered().getBrand(), first ? FIRST_WAIT : WAIT);
+        case BRAND ->
+            awaitBrandEverywhere(
+                l.event().getBrandRegistered().getBrand(), first ? FIRST_WAIT : WAIT);
         case SCORED -> {
           Integer want = expectedCountAfterLine.get(l.no());
           if (want != null) {
             String id = l.eventId();
-            if (!pollUntil(() -> jobVerdicts.getOrDefault(id, List.of()).size() >= want, first ? FIRST_WAIT : WAIT)) {
-              problems.add("line " + l.no() + ": the job gave no verdict for " + id + " within " + WAIT.toSeconds() + " s");
+            if (!pollUntil(
+                () -> jobVerdicts.getOrDefault(id, List.of()).size() >= want,
+                first ? FIRST_WAIT : WAIT)) {
+              problems.add(
+                  "line "
+                      + l.no()
+                      + ": the job gave no verdict for "
+                      + id
+                      + " within "
+                      + WAIT.toSeconds()
+                      + " s");
             }
           } else {
-            barrier(l.key(), first ? FIRST_WAIT : WAIT); // offline: a redelivered duplicate, no verdict
+            barrier(
+                l.key(), first ? FIRST_WAIT : WAIT); // offline: a redelivered duplicate, no verdict
           }
         }
         case STATE -> barrier(l.key(), first ? FIRST_WAIT : WAIT);
@@ -279,7 +340,8 @@ class JobOfflineParityIT {
       first = false;
     }
     // Everything the job wrote so far is read: a late second verdict would be among it.
-    for (String probeKey : List.of("probe-final-0", "probe-final-1", "probe-final-2", "probe-final-3")) {
+    for (String probeKey :
+        List.of("probe-final-0", "probe-final-1", "probe-final-2", "probe-final-3")) {
       barrier(probeKey, WAIT);
     }
     drainToEnd();
@@ -287,12 +349,25 @@ class JobOfflineParityIT {
 
     compareVerdicts(parsed);
     compareRejections(parsed);
-    System.out.printf("JobOfflineParityIT: %d lines, %d offline verdicts, %d job verdicts (+%d probes), %d dead letters; "
-        + "offline %d ms, job %d ms, test %d ms%n", parsed.size(), offlineVerdicts.size(),
-        jobVerdicts.keySet().stream().filter(k -> !probeIds.contains(k)).mapToInt(k -> jobVerdicts.get(k).size()).sum(),
-        probeIds.size(), deadLetters.size(), offlineMillis, sendMillis, (System.nanoTime() - started) / 1_000_000);
-    assertTrue(problems.isEmpty(), problems.size() + " differences between the job and the offline scorer:\n\n"
-        + String.join("\n\n", problems));
+    System.out.printf(
+        "JobOfflineParityIT: %d lines, %d offline verdicts, %d job verdicts (+%d probes), %d dead letters; "
+            + "offline %d ms, job %d ms, test %d ms%n",
+        parsed.size(),
+        offlineVerdicts.size(),
+        jobVerdicts.keySet().stream()
+            .filter(k -> !probeIds.contains(k))
+            .mapToInt(k -> jobVerdicts.get(k).size())
+            .sum(),
+        probeIds.size(),
+        deadLetters.size(),
+        offlineMillis,
+        sendMillis,
+        (System.nanoTime() - started) / 1_000_000);
+    assertTrue(
+        problems.isEmpty(),
+        problems.size()
+            + " differences between the job and the offline scorer:\n\n"
+            + String.join("\n\n", problems));
   }
 
   /** Classifies every line as the codec does, with the Kafka key the publish path would use. */
@@ -308,48 +383,72 @@ class JobOfflineParityIT {
       try {
         e = EventCodec.parseJson(text);
       } catch (InvalidEventException ex) {
-        // Not JSON, or not an Event in JSON: the wire gets the raw bytes, as a broken producer would send them.
-        out.add(new Line(no, LineKind.RAW, "unparseable-line-" + no, text.getBytes(StandardCharsets.UTF_8), null, "",
-            ex.code().name(), ex.getMessage()));
+        // Not JSON, or not an Event in JSON: the wire gets the raw bytes, as a broken producer
+        // would send them.
+        out.add(
+            new Line(
+                no,
+                LineKind.RAW,
+                "unparseable-line-" + no,
+                text.getBytes(StandardCharsets.UTF_8),
+                null,
+                "",
+                ex.code().name(),
+                ex.getMessage()));
         continue;
       }
-      assertFalse(e.getEventId().startsWith(PROBE_PREFIX), "line " + no + ": event ids starting with '" + PROBE_PREFIX
-          + "' are the test's probes");
+      assertFalse(
+          e.getEventId().startsWith(PROBE_PREFIX),
+          "line " + no + ": event ids starting with '" + PROBE_PREFIX + "' are the test's probes");
       String key = partitionKey(e);
       try {
         EventCodec.fromProto(e);
       } catch (InvalidEventException ex) {
-        out.add(new Line(no, LineKind.INVALID, key, e.toByteArray(), e, e.getEventId(), ex.code().name(), ex.getMessage()));
+        out.add(
+            new Line(
+                no,
+                LineKind.INVALID,
+                key,
+                e.toByteArray(),
+                e,
+                e.getEventId(),
+                ex.code().name(),
+                ex.getMessage()));
         continue;
       }
-      LineKind kind = switch (e.getPayloadCase()) {
-        case BRAND_REGISTERED -> LineKind.BRAND;
-        case LISTING_CREATED, LISTING_EDITED, LIVE_STREAM -> LineKind.SCORED;
-        default -> LineKind.STATE;
-      };
+      LineKind kind =
+          switch (e.getPayloadCase()) {
+            case BRAND_REGISTERED -> LineKind.BRAND;
+            case LISTING_CREATED, LISTING_EDITED, LIVE_STREAM -> LineKind.SCORED;
+            default -> LineKind.STATE;
+          };
       out.add(new Line(no, kind, key, e.toByteArray(), e, e.getEventId(), null, null));
     }
     return out;
   }
 
   /**
-   * The subject's partitioning id (README, "Topics and message types"; the key WardenEvent carries):
-   * seller id for listings, seller updates, complaints and outcomes naming a seller; creator id for
-   * live streams, creator updates and creator-only outcomes; brand name for brand registrations.
+   * The subject's partitioning id (README, "Topics and message types"; the key WardenEvent
+   * carries): seller id for listings, seller updates, complaints and outcomes naming a seller;
+   * creator id for live streams, creator updates and creator-only outcomes; brand name for brand
+   * registrations.
    */
   private static String partitionKey(Event e) {
-    String k = switch (e.getPayloadCase()) {
-      case LISTING_CREATED -> e.getListingCreated().getSellerId();
-      case LISTING_EDITED -> e.getListingEdited().getSellerId();
-      case LIVE_STREAM -> e.getLiveStream().getCreatorId();
-      case SELLER_UPDATED -> e.getSellerUpdated().getSellerId();
-      case CREATOR_UPDATED -> e.getCreatorUpdated().getCreatorId();
-      case BRAND_REGISTERED -> e.getBrandRegistered().getBrand();
-      case IPR_COMPLAINT -> e.getIprComplaint().getSellerId();
-      case ENFORCEMENT_OUTCOME -> e.getEnforcementOutcome().getSellerId().isEmpty()
-          ? e.getEnforcementOutcome().getCreatorId() : e.getEnforcementOutcome().getSellerId();
-      default -> "";
-    };
+    String k =
+        switch (e.getPayloadCase()) {
+          case LISTING_CREATED -> e.getListingCreated().getSellerId();
+          case LISTING_EDITED -> e.getListingEdited().getSellerId();
+          case LIVE_STREAM -> e.getLiveStream().getCreatorId();
+          case SELLER_UPDATED -> e.getSellerUpdated().getSellerId();
+          case CREATOR_UPDATED -> e.getCreatorUpdated().getCreatorId();
+          case BRAND_REGISTERED -> e.getBrandRegistered().getBrand();
+          case IPR_COMPLAINT -> e.getIprComplaint().getSellerId();
+          case ENFORCEMENT_OUTCOME ->
+              e.getEnforcementOutcome().getSellerId().isEmpty()
+                  ? e.getEnforcementOutcome().getCreatorId()
+                  : e.getEnforcementOutcome().getSellerId();
+          default -> "";
+        };
     return k.isBlank() ? "no-subject-" + e.getEventId() : k;
   }
 
@@ -359,7 +458,8 @@ class JobOfflineParityIT {
     int found = 0;
     for (int i = 0; found < PARALLELISM; i++) {
       String k = prefix + i;
-      int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(k, maxParallelism, PARALLELISM);
+      int subtask =
+          KeyGroupRangeAssignment.assignKeyToParallelOperator(k, maxParallelism, PARALLELISM);
       if (keys[subtask] == null) {
         keys[subtask] = k;
         found++;
@@ -372,23 +472,59 @@ class JobOfflineParityIT {
     return "2026-11-20T08:00:00Z";
   }
 
-  private String sendProbeListing(String kafkaKey, String seller, String title, String declaredBrand) throws Exception {
+  private String sendProbeListing(
+      String kafkaKey, String seller, String title, String declaredBrand) throws Exception {
     String id = PROBE_PREFIX + (probeSeq++);
     probeIds.add(id);
-    String json = "{\"event_id\":\"" + id + "\",\"event_time\":\"" + probeTime() + "\",\"region\":\"GB\",\"listing_created\":{"
-        + "\"listing_id\":\"" + id + "\",\"seller_id\":\"" + seller + "\",\"title\":" + quote(title)
-        + (declaredBrand == null ? "" : ",\"declared_brand\":" + quote(declaredBrand)) + "}}";
-    producer.send(new ProducerRecord<>(EVENTS, kafkaKey.getBytes(StandardCharsets.UTF_8), EventCodec.parseJson(json).toByteArray())).get();
+    String json =
+        "{\"event_id\":\""
+            + id
+            + "\",\"event_time\":\""
+            + probeTime()
+            + "\",\"region\":\"GB\",\"listing_created\":{"
+            + "\"listing_id\":\""
+            + id
+            + "\",\"seller_id\":\""
+            + seller
+            + "\",\"title\":"
+            + quote(title)
+            + (declaredBrand == null ? "" : ",\"declared_brand\":" + quote(declaredBrand))
+            + "}}";
+    producer
+        .send(
+            new ProducerRecord<>(
+                EVENTS,
+                kafkaKey.getBytes(StandardCharsets.UTF_8),
+                EventCodec.parseJson(json).toByteArray()))
+        .get();
     return id;
   }
 
   private String sendProbeLive(String kafkaKey, String creator, String text) throws Exception {
     String id = PROBE_PREFIX + (probeSeq++);
     probeIds.add(id);
-    String kind = text == null ? "\"kind\":\"STARTED\"" : "\"kind\":\"TRANSCRIPT\",\"text\":" + quote(text);
-    String json = "{\"event_id\":\"" + id + "\",\"event_time\":\"" + probeTime() + "\",\"region\":\"GB\",\"live_stream\":{"
-        + "\"stream_id\":\"" + id + "\",\"creator_id\":\"" + creator + "\"," + kind + "}}";
-    producer.send(new ProducerRecord<>(EVENTS, kafkaKey.getBytes(StandardCharsets.UTF_8), EventCodec.parseJson(json).toByteArray())).get();
+    String kind =
+        text == null ? "\"kind\":\"STARTED\"" : "\"kind\":\"TRANSCRIPT\",\"text\":" + quote(text);
+    String json =
+        "{\"event_id\":\""
+            + id
+            + "\",\"event_time\":\""
+            + probeTime()
+            + "\",\"region\":\"GB\",\"live_stream\":{"
+            + "\"stream_id\":\""
+            + id
+            + "\",\"creator_id\":\""
+            + creator
+            + "\","
+            + kind
+            + "}}";
+    producer
+        .send(
+            new ProducerRecord<>(
+                EVENTS,
+                kafkaKey.getBytes(StandardCharsets.UTF_8),
+                EventCodec.parseJson(json).toByteArray()))
+        .get();
     return id;
   }
 
@@ -398,8 +534,8 @@ class JobOfflineParityIT {
 
   /**
    * Probes with the given Kafka key to every subtask of both scorers: same partition, same decoder
-   * subtask and, per scorer subtask, the same channel as the line before, so their verdicts prove that
-   * line was applied wherever it goes.
+   * subtask and, per scorer subtask, the same channel as the line before, so their verdicts prove
+   * that line was applied wherever it goes.
    */
   private void barrier(String kafkaKey, Duration wait) throws Exception {
     List<String> ids = new ArrayList<>();
@@ -410,16 +546,27 @@ class JobOfflineParityIT {
       ids.add(sendProbeLive(kafkaKey, c, null));
     }
     if (!pollUntil(() -> ids.stream().allMatch(jobVerdicts::containsKey), wait)) {
-      problems.add("barrier after a line keyed '" + kafkaKey + "': probe verdicts missing: "
-          + ids.stream().filter(i -> !jobVerdicts.containsKey(i)).toList());
+      problems.add(
+          "barrier after a line keyed '"
+              + kafkaKey
+              + "': probe verdicts missing: "
+              + ids.stream().filter(i -> !jobVerdicts.containsKey(i)).toList());
     }
   }
 
-  /** Brand registrations come on a broadcast input: probe each scorer subtask until it names the brand. */
+  /**
+   * Brand registrations come on a broadcast input: probe each scorer subtask until it names the
+   * brand.
+   */
   private void awaitBrandEverywhere(String brand, Duration wait) throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
-    Predicate<Verdict> named = v -> v.getReasonsList().stream()
-        .anyMatch(r -> r.getSignal().equals("ipr.brand_mention") && r.getEvidence().contains(brand));
+    Predicate<Verdict> named =
+        v ->
+            v.getReasonsList().stream()
+                .anyMatch(
+                    r ->
+                        r.getSignal().equals("ipr.brand_mention")
+                            && r.getEvidence().contains(brand));
     List<String> pending = new ArrayList<>();
     for (String s : probeSellers) {
       pending.add("S" + s);
@@ -431,10 +578,13 @@ class JobOfflineParityIT {
       List<String> stillPending = new ArrayList<>();
       for (String target : pending) {
         String subject = target.substring(1);
-        String id = target.charAt(0) == 'S'
-            ? sendProbeListing(subject, subject, brand, brand)
-            : sendProbeLive(subject, subject, brand + " replica");
-        pollUntil(() -> jobVerdicts.containsKey(id), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        String id =
+            target.charAt(0) == 'S'
+                ? sendProbeListing(subject, subject, brand, brand)
+                : sendProbeLive(subject, subject, brand + " replica");
+        pollUntil(
+            () -> jobVerdicts.containsKey(id),
+            Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (!jobVerdicts.containsKey(id) || !named.test(jobVerdicts.get(id).get(0))) {
           stillPending.add(target);
         }
@@ -442,7 +592,8 @@ class JobOfflineParityIT {
       pending = stillPending;
     }
     if (!pending.isEmpty()) {
-      problems.add("brand registration '" + brand + "' never reached scorer subtasks of " + pending);
+      problems.add(
+          "brand registration '" + brand + "' never reached scorer subtasks of " + pending);
     }
   }
 
@@ -472,7 +623,9 @@ class JobOfflineParityIT {
   /** Reads both output topics up to their current ends. */
   private void drainToEnd() throws Exception {
     Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
-    if (!pollUntil(() -> ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()), WAIT)) {
+    if (!pollUntil(
+        () -> ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue()),
+        WAIT)) {
       problems.add("could not read the verdict and dead-letter topics to their ends " + ends);
     }
   }
@@ -489,42 +642,72 @@ class JobOfflineParityIT {
       offline.computeIfAbsent(v.getEventId(), k -> new ArrayList<>()).add(v);
     }
     Map<String, List<Verdict>> online = new LinkedHashMap<>();
-    jobVerdicts.forEach((id, vs) -> {
-      if (!probeIds.contains(id)) {
-        online.put(id, vs);
-      }
-    });
+    jobVerdicts.forEach(
+        (id, vs) -> {
+          if (!probeIds.contains(id)) {
+            online.put(id, vs);
+          }
+        });
     Set<String> ids = new TreeSet<>(offline.keySet());
     ids.addAll(online.keySet());
     for (String id : ids) {
       List<Verdict> a = offline.getOrDefault(id, List.of());
       List<Verdict> b = online.getOrDefault(id, List.of());
       if (a.size() != b.size()) {
-        problems.add(id + ": " + a.size() + " offline verdict(s), " + b.size() + " from the job\n  offline: " + json(a)
-            + "\n  job:     " + json(b));
+        problems.add(
+            id
+                + ": "
+                + a.size()
+                + " offline verdict(s), "
+                + b.size()
+                + " from the job\n  offline: "
+                + json(a)
+                + "\n  job:     "
+                + json(b));
         continue;
       }
       for (int i = 0; i < a.size(); i++) {
         List<String> diffs = differences(a.get(i), b.get(i));
         if (!diffs.isEmpty()) {
-          problems.add(id + " differs in " + String.join(", ", diffs) + "\n  offline: " + json(a.get(i)) + "\n  job:     "
-              + json(b.get(i)));
+          problems.add(
+              id
+                  + " differs in "
+                  + String.join(", ", diffs)
+                  + "\n  offline: "
+                  + json(a.get(i))
+                  + "\n  job:     "
+                  + json(b.get(i)));
         }
       }
     }
     // A redelivered event (an event id on more than one line) gets one verdict, on both sides.
     Map<String, Integer> linesPerId = new HashMap<>();
-    parsed.stream().filter(l -> l.kind() == LineKind.SCORED).forEach(l -> linesPerId.merge(l.eventId(), 1, Integer::sum));
-    linesPerId.forEach((id, n) -> {
-      if (n > 1) {
-        if (offline.getOrDefault(id, List.of()).size() != 1) {
-          problems.add(id + " is on " + n + " lines: offline gave " + offline.getOrDefault(id, List.of()).size() + " verdicts, not 1");
-        }
-        if (online.getOrDefault(id, List.of()).size() != 1) {
-          problems.add(id + " is on " + n + " lines: the job gave " + online.getOrDefault(id, List.of()).size() + " verdicts, not 1");
-        }
-      }
-    });
+    parsed.stream()
+        .filter(l -> l.kind() == LineKind.SCORED)
+        .forEach(l -> linesPerId.merge(l.eventId(), 1, Integer::sum));
+    linesPerId.forEach(
+        (id, n) -> {
+          if (n > 1) {
+            if (offline.getOrDefault(id, List.of()).size() != 1) {
+              problems.add(
+                  id
+                      + " is on "
+                      + n
+                      + " lines: offline gave "
+                      + offline.getOrDefault(id, List.of()).size()
+                      + " verdicts, not 1");
+            }
+            if (online.getOrDefault(id, List.of()).size() != 1) {
+              problems.add(
+                  id
+                      + " is on "
+                      + n
+                      + " lines: the job gave "
+                      + online.getOrDefault(id, List.of()).size()
+                      + " verdicts, not 1");
+            }
+          }
+        });
   }
 
   private static List<String> differences(Verdict a, Verdict b) {
@@ -562,25 +745,47 @@ class JobOfflineParityIT {
     return d;
   }
 
-  /** Signal, family, contribution (bit for bit), evidence and hard_rule of every reason, in order. */
+  /**
+   * Signal, family, contribution (bit for bit), evidence and hard_rule of every reason, in order.
+   */
   private static List<String> reasons(Verdict v) {
     List<String> out = new ArrayList<>();
     for (Reason r : v.getReasonsList()) {
-      out.add(r.getSignal() + "|" + r.getFamily() + "|" + Double.doubleToLongBits(r.getContribution()) + "|"
-          + r.getEvidence() + "|" + r.getHardRule());
+      out.add(
+          r.getSignal()
+              + "|"
+              + r.getFamily()
+              + "|"
+              + Double.doubleToLongBits(r.getContribution())
+              + "|"
+              + r.getEvidence()
+              + "|"
+              + r.getHardRule());
     }
     return out;
   }
 
   private void compareRejections(List<Line> parsed) {
     Map<Integer, Line> rejectedHere = new TreeMap<>();
-    parsed.stream().filter(l -> l.kind() == LineKind.RAW || l.kind() == LineKind.INVALID).forEach(l -> rejectedHere.put(l.no(), l));
-    assertEquals(rejectedHere.keySet(), offlineRejected.keySet(), "lines the offline scorer rejected (stderr: " + offlineStderr + ")");
+    parsed.stream()
+        .filter(l -> l.kind() == LineKind.RAW || l.kind() == LineKind.INVALID)
+        .forEach(l -> rejectedHere.put(l.no(), l));
+    assertEquals(
+        rejectedHere.keySet(),
+        offlineRejected.keySet(),
+        "lines the offline scorer rejected (stderr: " + offlineStderr + ")");
     for (Line l : rejectedHere.values()) {
       String[] off = offlineRejected.get(l.no());
       DeadLetter d = deadLetters.get(rejectedLineSlots.get(l.no()));
       if (d == null) {
-        problems.add("line " + l.no() + ": offline rejected it (" + off[0] + ": " + off[1] + ") but the job wrote no dead letter");
+        problems.add(
+            "line "
+                + l.no()
+                + ": offline rejected it ("
+                + off[0]
+                + ": "
+                + off[1]
+                + ") but the job wrote no dead letter");
         continue;
       }
       if (!java.util.Arrays.equals(l.value(), d.getRawValue().toByteArray())) {
@@ -588,9 +793,23 @@ class JobOfflineParityIT {
       }
       if (l.kind() == LineKind.INVALID) {
         // The same validation on both sides: the same code, event id and reason.
-        if (!off[0].equals(d.getErrorCode()) || !off[1].equals(d.getReason()) || !l.eventId().equals(d.getEventId())) {
-          problems.add("line " + l.no() + " rejected differently\n  offline: " + off[0] + ": " + off[1] + "\n  job:     "
-              + d.getErrorCode() + ": " + d.getReason() + " (event id '" + d.getEventId() + "')");
+        if (!off[0].equals(d.getErrorCode())
+            || !off[1].equals(d.getReason())
+            || !l.eventId().equals(d.getEventId())) {
+          problems.add(
+              "line "
+                  + l.no()
+                  + " rejected differently\n  offline: "
+                  + off[0]
+                  + ": "
+                  + off[1]
+                  + "\n  job:     "
+                  + d.getErrorCode()
+                  + ": "
+                  + d.getReason()
+                  + " (event id '"
+                  + d.getEventId()
+                  + "')");
         }
       } else {
         // Not JSON (or not an Event in JSON): offline fails the JSON parse, the job the binary one.
@@ -601,7 +820,13 @@ class JobOfflineParityIT {
     }
     long expected = rejectedHere.size();
     if (deadLetters.size() != expected) {
-      problems.add("the job wrote " + deadLetters.size() + " dead letters, expected " + expected + ": " + deadLetters.values());
+      problems.add(
+          "the job wrote "
+              + deadLetters.size()
+              + " dead letters, expected "
+              + expected
+              + ": "
+              + deadLetters.values());
     }
   }
 
@@ -617,7 +842,7 @@ class JobOfflineParityIT {
     }
   }
 
-  // ------------------------------------------------------------------ the file covers what it claims
+  // ------------------------------------------------ the file covers what it claims
 
   private static void checkCoverageOfTheFile(List<Line> parsed) {
     Set<Event.PayloadCase> payloads = EnumSet.noneOf(Event.PayloadCase.class);
@@ -637,7 +862,9 @@ class JobOfflineParityIT {
       }
       if (e.hasEnforcementOutcome()) {
         EnforcementOutcome o = e.getEnforcementOutcome();
-        outcomes.add((o.getSellerId().isEmpty() ? "" : "seller") + (o.getCreatorId().isEmpty() ? "" : "creator"));
+        outcomes.add(
+            (o.getSellerId().isEmpty() ? "" : "seller")
+                + (o.getCreatorId().isEmpty() ? "" : "creator"));
         outcomes.add(o.getOutcome().name());
       }
       if (!eventIds.add(e.getEventId())) {
@@ -645,15 +872,30 @@ class JobOfflineParityIT {
         duplicateState |= l.kind() == LineKind.STATE;
       }
     }
-    assertEquals(EnumSet.complementOf(EnumSet.of(Event.PayloadCase.PAYLOAD_NOT_SET)), payloads, "every event kind in the file");
-    assertEquals(EnumSet.of(LiveStreamEvent.Kind.STARTED, LiveStreamEvent.Kind.PRODUCT_PINNED, LiveStreamEvent.Kind.TRANSCRIPT,
-        LiveStreamEvent.Kind.ENDED), liveKinds, "every live-stream moment");
-    assertTrue(outcomes.containsAll(Set.of("seller", "creator", "sellercreator", "UPHELD", "OVERTURNED")),
+    assertEquals(
+        EnumSet.complementOf(EnumSet.of(Event.PayloadCase.PAYLOAD_NOT_SET)),
+        payloads,
+        "every event kind in the file");
+    assertEquals(
+        EnumSet.of(
+            LiveStreamEvent.Kind.STARTED,
+            LiveStreamEvent.Kind.PRODUCT_PINNED,
+            LiveStreamEvent.Kind.TRANSCRIPT,
+            LiveStreamEvent.Kind.ENDED),
+        liveKinds,
+        "every live-stream moment");
+    assertTrue(
+        outcomes.containsAll(Set.of("seller", "creator", "sellercreator", "UPHELD", "OVERTURNED")),
         "outcomes naming a seller, a creator and both, upheld and overturned: " + outcomes);
     assertTrue(duplicateScored && duplicateState, "redelivered scored and state events");
-    assertTrue(parsed.stream().anyMatch(l -> l.kind() == LineKind.RAW && !lines.get(l.no() - 1).strip().startsWith("{")),
+    assertTrue(
+        parsed.stream()
+            .anyMatch(
+                l -> l.kind() == LineKind.RAW && !lines.get(l.no() - 1).strip().startsWith("{")),
         "a line that is not JSON at all");
-    assertTrue(parsed.stream().filter(l -> l.kind() == LineKind.INVALID).count() >= 3, "lines that are events but fail validation");
+    assertTrue(
+        parsed.stream().filter(l -> l.kind() == LineKind.INVALID).count() >= 3,
+        "lines that are events but fail validation");
 
     Set<Verdict.Decision> decisions = EnumSet.noneOf(Verdict.Decision.class);
     Set<Verdict.SubjectType> subjects = EnumSet.noneOf(Verdict.SubjectType.class);
@@ -663,15 +905,38 @@ class JobOfflineParityIT {
       subjects.add(v.getSubjectType());
       v.getReasonsList().forEach(r -> signals.add(r.getSignal()));
     }
-    assertEquals(EnumSet.of(Verdict.Decision.PASS, Verdict.Decision.HOLD, Verdict.Decision.BLOCK), decisions, "every decision");
-    assertEquals(EnumSet.of(Verdict.SubjectType.LISTING, Verdict.SubjectType.LIVE_STREAM), subjects, "listings and live streams");
-    Set<String> required = Set.of("ipr.brand_mention", "ipr.unauthorized_brand", "ipr.below_floor_price", "ipr.counterfeit_terms",
-        "ipr.counterfeit_terms_no_brand", "ipr.counterfeit_image", "prohibited.term", "prohibited.restricted_term",
-        "listing.edit_after_pass", "seller.unknown", "seller.new_account", "seller.unverified", "seller.penalty",
-        "seller.velocity_burst", "live.pinned_flagged_listing", "live.pinned_penalized_seller", "live.stream_risk",
-        "creator.penalty");
+    assertEquals(
+        EnumSet.of(Verdict.Decision.PASS, Verdict.Decision.HOLD, Verdict.Decision.BLOCK),
+        decisions,
+        "every decision");
+    assertEquals(
+        EnumSet.of(Verdict.SubjectType.LISTING, Verdict.SubjectType.LIVE_STREAM),
+        subjects,
+        "listings and live streams");
+    Set<String> required =
+        Set.of(
+            "ipr.brand_mention",
+            "ipr.unauthorized_brand",
+            "ipr.below_floor_price",
+            "ipr.counterfeit_terms",
+            "ipr.counterfeit_terms_no_brand",
+            "ipr.counterfeit_image",
+            "prohibited.term",
+            "prohibited.restricted_term",
+            "listing.edit_after_pass",
+            "seller.unknown",
+            "seller.new_account",
+            "seller.unverified",
+            "seller.penalty",
+            "seller.velocity_burst",
+            "live.pinned_flagged_listing",
+            "live.pinned_penalized_seller",
+            "live.stream_risk",
+            "creator.penalty");
     Set<String> missing = new TreeSet<>(required);
     missing.removeAll(signals);
-    assertTrue(missing.isEmpty(), "signals the file never fires offline: " + missing + " (fired: " + signals + ")");
+    assertTrue(
+        missing.isEmpty(),
+        "signals the file never fires offline: " + missing + " (fired: " + signals + ")");
   }
 }

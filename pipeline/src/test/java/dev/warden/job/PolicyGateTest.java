@@ -23,12 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The policy gate: what is accepted, what is rejected and reported, and that the last good policy stays. */
+/**
+ * The policy gate: what is accepted, what is rejected and reported, and that the last good policy
+ * stays.
+ */
 class PolicyGateTest {
   private static final Policy DEFAULT = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private PolicyKey key;
   private KeyedOneInputStreamOperatorTestHarness<String, RawRecord, RefUpdate> harness;
@@ -38,8 +40,11 @@ class PolicyGateTest {
   void open() throws Exception {
     Path keyFile = dir.resolve("policy.key");
     key = PolicyKey.generate(keyFile);
-    harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new PolicyGate(PolicyLoader.defaultPolicyJson(), keyFile.toString()), new PolicyGate.OneKey(), Types.STRING);
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new PolicyGate(PolicyLoader.defaultPolicyJson(), keyFile.toString()),
+            new PolicyGate.OneKey(),
+            Types.STRING);
   }
 
   @AfterEach
@@ -48,12 +53,20 @@ class PolicyGateTest {
   }
 
   private static Policy stricter(long revision) {
-    return DEFAULT.toBuilder().setVersion("stricter-" + revision).setRevision(revision).setAuthor("oncall@example")
-        .setReason("tighten hold threshold").setThresholds(DEFAULT.getThresholds().toBuilder().setHold(0.3)).build();
+    return DEFAULT.toBuilder()
+        .setVersion("stricter-" + revision)
+        .setRevision(revision)
+        .setAuthor("oncall@example")
+        .setReason("tighten hold threshold")
+        .setThresholds(DEFAULT.getThresholds().toBuilder().setHold(0.3))
+        .build();
   }
 
   private void publish(String role, byte[] value) throws Exception {
-    harness.processElement(new RawRecord("warden.policy", 0, offset++, 0L, role.getBytes(StandardCharsets.UTF_8), value), 0);
+    harness.processElement(
+        new RawRecord(
+            "warden.policy", 0, offset++, 0L, role.getBytes(StandardCharsets.UTF_8), value),
+        0);
   }
 
   private void publish(String role, Policy p, PolicyKey k) throws Exception {
@@ -62,11 +75,14 @@ class PolicyGateTest {
 
   private List<PolicyAudit> audits() throws Exception {
     var q = harness.getSideOutput(PolicyGate.AUDIT);
-    return q == null ? List.of() : q.stream().map(StreamRecord::getValue).map(o -> parseAudit(o.value())).toList();
+    return q == null
+        ? List.of()
+        : q.stream().map(StreamRecord::getValue).map(o -> parseAudit(o.value())).toList();
   }
 
   private PolicyStatus lastStatus() throws Exception {
-    var all = harness.getSideOutput(PolicyGate.STATUS).stream().map(StreamRecord::getValue).toList();
+    var all =
+        harness.getSideOutput(PolicyGate.STATUS).stream().map(StreamRecord::getValue).toList();
     return PolicyStatus.parseFrom(all.get(all.size() - 1).value());
   }
 
@@ -88,7 +104,8 @@ class PolicyGateTest {
     PolicyAudit a = audits().get(0);
     assertTrue(a.getAccepted());
     assertEquals("oncall@example", a.getAuthor());
-    assertTrue(a.getChangesList().contains("hold threshold: 0.5 -> 0.3"), a.getChangesList().toString());
+    assertTrue(
+        a.getChangesList().contains("hold threshold: 0.5 -> 0.3"), a.getChangesList().toString());
     assertFalse(a.getPolicyJson().isEmpty(), "the bundle is kept in the audit trail for rollback");
     assertEquals("stricter-2", lastStatus().getActive().getVersion());
   }
@@ -105,7 +122,8 @@ class PolicyGateTest {
     assertTrue(a.get(0).getProblems(0).startsWith("bad signature"), a.get(0).toString());
     assertEquals("unsigned bundle", a.get(1).getProblems(0));
     PolicyStatus st = lastStatus();
-    assertEquals(DEFAULT.getVersion(), st.getActive().getVersion(), "the last good policy is still active");
+    assertEquals(
+        DEFAULT.getVersion(), st.getActive().getVersion(), "the last good policy is still active");
     assertEquals("unsigned bundle", st.getLastRejection().getProblems(0));
   }
 
@@ -113,16 +131,25 @@ class PolicyGateTest {
   void revisionMustMoveForwardAndInvalidPoliciesListEveryProblem() throws Exception {
     publish("active", stricter(5), key);
     publish("active", stricter(5).toBuilder().setVersion("again").build(), key);
-    publish("active", stricter(6).toBuilder().setThresholds(DEFAULT.getThresholds().toBuilder().setHold(2).setBlock(1))
-        .putWeights("no.such", 1).build(), key);
+    publish(
+        "active",
+        stricter(6).toBuilder()
+            .setThresholds(DEFAULT.getThresholds().toBuilder().setHold(2).setBlock(1))
+            .putWeights("no.such", 1)
+            .build(),
+        key);
     List<PolicyAudit> a = audits();
     assertTrue(a.get(0).getAccepted());
     assertTrue(a.get(1).getProblems(0).contains("does not move forward"), a.get(1).toString());
-    assertTrue(a.get(2).getProblemsList().stream().anyMatch(p -> p.contains("must not be above thresholds.block")));
-    assertTrue(a.get(2).getProblemsList().stream().anyMatch(p -> p.contains("unknown signal 'no.such'")));
+    assertTrue(
+        a.get(2).getProblemsList().stream()
+            .anyMatch(p -> p.contains("must not be above thresholds.block")));
+    assertTrue(
+        a.get(2).getProblemsList().stream().anyMatch(p -> p.contains("unknown signal 'no.such'")));
     assertEquals(1, harness.extractOutputValues().size(), "only the good bundle was broadcast");
     publish("active", stricter(7), key);
-    assertTrue(audits().get(3).getAccepted(), "after rejections the gate still accepts good bundles");
+    assertTrue(
+        audits().get(3).getAccepted(), "after rejections the gate still accepts good bundles");
   }
 
   @Test
@@ -147,10 +174,13 @@ class PolicyGateTest {
     publish("active/9", stricter(3), key);
     List<PolicyAudit> a = audits();
     assertTrue(a.get(0).getAccepted(), a.get(0).toString());
-    assertTrue(a.get(1).getProblems(0).contains("key says revision 9 but the bundle has revision 3"), a.get(1).toString());
+    assertTrue(
+        a.get(1).getProblems(0).contains("key says revision 9 but the bundle has revision 3"),
+        a.get(1).toString());
     publish("candidate/4", stricter(4), key);
     publish("candidate/5", (byte[]) null);
-    assertTrue(lastStatus().hasCandidate(), "a tombstone for another revision leaves the candidate alone");
+    assertTrue(
+        lastStatus().hasCandidate(), "a tombstone for another revision leaves the candidate alone");
     publish("candidate/4", (byte[]) null);
     assertFalse(lastStatus().hasCandidate());
   }
@@ -160,7 +190,9 @@ class PolicyGateTest {
     publish("staging", stricter(2), key);
     publish("active", (byte[]) null);
     List<PolicyAudit> a = audits();
-    assertTrue(a.get(0).getProblems(0).contains("must be 'active/<revision>' or 'candidate/<revision>'"), a.get(0).toString());
+    assertTrue(
+        a.get(0).getProblems(0).contains("must be 'active/<revision>' or 'candidate/<revision>'"),
+        a.get(0).toString());
     assertTrue(a.get(1).getProblems(0).contains("cannot be deleted"));
   }
 }

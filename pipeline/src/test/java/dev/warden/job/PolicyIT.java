@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.warden.core.io.EventCodec;
 import dev.warden.core.policy.PolicyBundles;
 import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
 import dev.warden.embedded.EmbeddedKafka;
-import dev.warden.core.io.EventCodec;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.ListingUpsert;
 import dev.warden.proto.v1.Policy;
@@ -46,15 +46,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live policy end to end on the real broker: a stricter policy published mid-stream is in force
- * for the events after it, a badly signed one is rejected and reported, and after a restart
- * from a checkpoint the newer policy is still in force.
+ * Live policy end to end on the real broker: a stricter policy published mid-stream is in force for
+ * the events after it, a badly signed one is rejected and reported, and after a restart from a
+ * checkpoint the newer policy is still in force.
  */
 class PolicyIT {
   private static final Policy DEFAULT = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static EmbeddedKafka kafka;
   private static KafkaProducer<byte[], byte[]> producer;
@@ -71,11 +70,13 @@ class PolicyIT {
   static void start() throws Exception {
     kafka = EmbeddedKafka.start();
     key = PolicyKey.generate(tmp.resolve("policy.key"));
-    options = WardenOptions.defaults()
-        .with("bootstrap.servers", kafka.bootstrapServers())
-        .with("parallelism", "2").with("source.starting-offsets", "earliest")
-        .with("checkpoint.interval-ms", "500")
-        .with("policy.key-file", tmp.resolve("policy.key").toString());
+    options =
+        WardenOptions.defaults()
+            .with("bootstrap.servers", kafka.bootstrapServers())
+            .with("parallelism", "2")
+            .with("source.starting-offsets", "earliest")
+            .with("checkpoint.interval-ms", "500")
+            .with("policy.key-file", tmp.resolve("policy.key").toString());
     kafka.createTopics(Topics.all(options, 2));
     Properties p = kafka.clientProperties();
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -111,8 +112,11 @@ class PolicyIT {
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(c);
-    consumer.subscribe(List.of(options.get(WardenOptions.TOPIC_VERDICTS), options.get(WardenOptions.TOPIC_POLICY_AUDIT),
-        options.get(WardenOptions.TOPIC_POLICY_STATUS)));
+    consumer.subscribe(
+        List.of(
+            options.get(WardenOptions.TOPIC_VERDICTS),
+            options.get(WardenOptions.TOPIC_POLICY_AUDIT),
+            options.get(WardenOptions.TOPIC_POLICY_STATUS)));
   }
 
   private void poll(java.util.function.BooleanSupplier done, Duration timeout) throws Exception {
@@ -132,39 +136,69 @@ class PolicyIT {
   }
 
   private void send(String key, Event e) {
-    producer.send(new ProducerRecord<>(options.get(WardenOptions.TOPIC_EVENTS), key.getBytes(StandardCharsets.UTF_8),
-        e.toByteArray()));
+    producer.send(
+        new ProducerRecord<>(
+            options.get(WardenOptions.TOPIC_EVENTS),
+            key.getBytes(StandardCharsets.UTF_8),
+            e.toByteArray()));
   }
 
   /** A listing from a day-old unverified seller: score 0.35, PASS by default, HOLD at hold 0.3. */
   private String listing() {
     String id = "e-" + (seq++);
-    send("s-1", Event.newBuilder().setEventId(id).setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
-        .setRegion("GB").setListingCreated(ListingUpsert.newBuilder().setListingId("l-" + id).setSellerId("s-1")
-            .setTitle("Oak side table")).build());
+    send(
+        "s-1",
+        Event.newBuilder()
+            .setEventId(id)
+            .setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
+            .setRegion("GB")
+            .setListingCreated(
+                ListingUpsert.newBuilder()
+                    .setListingId("l-" + id)
+                    .setSellerId("s-1")
+                    .setTitle("Oak side table"))
+            .build());
     producer.flush();
     return id;
   }
 
   private void publish(String role, Policy p, PolicyKey k) {
     String key = role + "/" + p.getRevision();
-    producer.send(new ProducerRecord<>(options.get(WardenOptions.TOPIC_CONFIG), key.getBytes(StandardCharsets.UTF_8),
-        PolicyBundles.sign(p, k, "policy-it", System.currentTimeMillis()).toByteArray()));
+    producer.send(
+        new ProducerRecord<>(
+            options.get(WardenOptions.TOPIC_CONFIG),
+            key.getBytes(StandardCharsets.UTF_8),
+            PolicyBundles.sign(p, k, "policy-it", System.currentTimeMillis()).toByteArray()));
     producer.flush();
   }
 
   private static Policy policy(String version, long revision, double hold) {
-    return DEFAULT.toBuilder().setVersion(version).setRevision(revision).setAuthor("policy-it")
-        .setReason("test").setThresholds(DEFAULT.getThresholds().toBuilder().setHold(hold)).build();
+    return DEFAULT.toBuilder()
+        .setVersion(version)
+        .setRevision(revision)
+        .setAuthor("policy-it")
+        .setReason("test")
+        .setThresholds(DEFAULT.getThresholds().toBuilder().setHold(hold))
+        .build();
   }
 
   @Test
-  void stricterPolicyTakesEffectMidStreamBadSignatureIsRejectedAndThePolicySurvivesARestart() throws Exception {
+  void stricterPolicyTakesEffectMidStreamBadSignatureIsRejectedAndThePolicySurvivesARestart()
+      throws Exception {
     subscribe();
     JobClient job = startJob(null);
-    send("s-1", Event.newBuilder().setEventId("p-1").setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
-        .setRegion("GB").setSellerUpdated(SellerProfile.newBuilder().setSellerId("s-1")
-            .setRegisteredAt(EventCodec.timestamp(System.currentTimeMillis() - 86_400_000L)).setKycVerified(false)).build());
+    send(
+        "s-1",
+        Event.newBuilder()
+            .setEventId("p-1")
+            .setEventTime(EventCodec.timestamp(System.currentTimeMillis()))
+            .setRegion("GB")
+            .setSellerUpdated(
+                SellerProfile.newBuilder()
+                    .setSellerId("s-1")
+                    .setRegisteredAt(EventCodec.timestamp(System.currentTimeMillis() - 86_400_000L))
+                    .setKycVerified(false))
+            .build());
     String before = listing();
     poll(() -> verdicts.containsKey(before), Duration.ofSeconds(90));
     assertEquals(Verdict.Decision.PASS, verdicts.get(before).getDecision());
@@ -183,7 +217,9 @@ class PolicyIT {
       poll(() -> false, Duration.ofMillis(30));
     }
     String probe = listing();
-    poll(() -> verdicts.containsKey(probe) && after.stream().allMatch(verdicts::containsKey), Duration.ofSeconds(30));
+    poll(
+        () -> verdicts.containsKey(probe) && after.stream().allMatch(verdicts::containsKey),
+        Duration.ofSeconds(30));
     long switchedAfterMs = -1;
     for (String a : after) { // in send order: one seller, one partition, decided in order
       if (verdicts.containsKey(a) && verdicts.get(a).getPolicyVersion().equals("stricter-2")) {
@@ -191,25 +227,37 @@ class PolicyIT {
         break;
       }
     }
-    System.out.println("[measured] policy published -> first event decided by it: sent " + switchedAfterMs
-        + " ms after the publish");
+    System.out.println(
+        "[measured] policy published -> first event decided by it: sent "
+            + switchedAfterMs
+            + " ms after the publish");
     assertTrue(switchedAfterMs >= 0, "the stricter policy never took effect");
     // Every event sent a second or more after the publish is decided by the new policy.
-    List<String> late = after.stream().filter(id -> (sentAt.get(id) - published) / 1_000_000 >= 1_000).toList();
+    List<String> late =
+        after.stream().filter(id -> (sentAt.get(id) - published) / 1_000_000 >= 1_000).toList();
     assertFalse(late.isEmpty(), "events were sent a second or more after the publish");
     for (String id : late) {
-      assertEquals("stricter-2", verdicts.get(id).getPolicyVersion(), "event " + id + " sent > 1 s after the publish");
+      assertEquals(
+          "stricter-2",
+          verdicts.get(id).getPolicyVersion(),
+          "event " + id + " sent > 1 s after the publish");
     }
     assertEquals("stricter-2", verdicts.get(probe).getPolicyVersion());
     assertEquals(Verdict.Decision.HOLD, verdicts.get(probe).getDecision(), "hold at 0.3 now");
 
-    // A looser bundle signed with someone else's key: rejected, reported, and the stricter one stays.
+    // A looser bundle signed with someone else's key: rejected, reported, and the stricter one
+    // stays.
     publish("active", policy("loose-3", 3, 0.8), PolicyKey.generate(tmp.resolve("attacker.key")));
-    poll(() -> audits.stream().anyMatch(a -> a.getVersion().equals("loose-3")), Duration.ofSeconds(30));
-    PolicyAudit rejected = audits.stream().filter(a -> a.getVersion().equals("loose-3")).findFirst().orElseThrow();
+    poll(
+        () -> audits.stream().anyMatch(a -> a.getVersion().equals("loose-3")),
+        Duration.ofSeconds(30));
+    PolicyAudit rejected =
+        audits.stream().filter(a -> a.getVersion().equals("loose-3")).findFirst().orElseThrow();
     assertFalse(rejected.getAccepted());
     assertTrue(rejected.getProblems(0).startsWith("bad signature"), rejected.toString());
-    poll(() -> !statuses.isEmpty() && statuses.get(statuses.size() - 1).hasLastRejection(), Duration.ofSeconds(10));
+    poll(
+        () -> !statuses.isEmpty() && statuses.get(statuses.size() - 1).hasLastRejection(),
+        Duration.ofSeconds(10));
     PolicyStatus st = statuses.get(statuses.size() - 1);
     assertEquals("stricter-2", st.getActive().getVersion());
     assertEquals("loose-3", st.getLastRejection().getVersion());
@@ -221,16 +269,23 @@ class PolicyIT {
     // (the config source resumes after the bundles it already read).
     Thread.sleep(1_500); // let a checkpoint complete after the switch
     job.cancel().get();
-    Path checkpoint = latestCheckpoint(tmp.resolve("checkpoints")).orElseThrow(() -> new AssertionError("no checkpoint"));
+    Path checkpoint =
+        latestCheckpoint(tmp.resolve("checkpoints"))
+            .orElseThrow(() -> new AssertionError("no checkpoint"));
     try (Stream<Path> log = Files.walk(tmp.resolve("checkpoints").resolve("changelog"))) {
-      assertTrue(log.anyMatch(Files::isRegularFile), "checkpoints write the state changelog (state.changelog defaults to true)");
+      assertTrue(
+          log.anyMatch(Files::isRegularFile),
+          "checkpoints write the state changelog (state.changelog defaults to true)");
     }
     JobClient restored = startJob(checkpoint.toUri().toString());
     try {
       String afterRestart = listing();
       poll(() -> verdicts.containsKey(afterRestart), Duration.ofSeconds(90));
       assertNotNull(verdicts.get(afterRestart), "no verdict after the restart");
-      assertEquals("stricter-2", verdicts.get(afterRestart).getPolicyVersion(), "the newer policy survived the restart");
+      assertEquals(
+          "stricter-2",
+          verdicts.get(afterRestart).getPolicyVersion(),
+          "the newer policy survived the restart");
       assertEquals(Verdict.Decision.HOLD, verdicts.get(afterRestart).getDecision());
     } finally {
       restored.cancel().get();
@@ -243,7 +298,9 @@ class PolicyIT {
       return s.filter(p -> p.getFileName().toString().equals("_metadata"))
           .map(Path::getParent)
           .filter(p -> p.getFileName().toString().startsWith("chk-"))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))));
+          .max(
+              Comparator.comparingLong(
+                  p -> Long.parseLong(p.getFileName().toString().substring(4))));
     }
   }
 }

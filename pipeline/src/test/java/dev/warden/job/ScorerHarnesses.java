@@ -10,20 +10,28 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
-/** What the scorers' harness tests share: a seller scorer that can be snapshotted and restored, and verdict checks. */
+/**
+ * What the scorers' harness tests share: a seller scorer that can be snapshotted and restored, and
+ * verdict checks.
+ */
 final class ScorerHarnesses {
   private ScorerHarnesses() {}
 
   /**
    * An open harness around {@code scorer}, restored from {@code restoreFrom} when it is not null,
-   * with max parallelism 1 (the key-group layout every snapshot in these tests is written with)
-   * and the state TTL clock at 0.
+   * with max parallelism 1 (the key-group layout every snapshot in these tests is written with) and
+   * the state TTL clock at 0.
    */
-  static KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> sellerScorer(SellerScorer scorer,
-      OperatorSubtaskState restoreFrom) throws Exception {
-    var h = new KeyedBroadcastOperatorTestHarness<>(
-        new CoBroadcastWithKeyedOperator<>(scorer, List.of(Names.BRANDS, Names.POLICIES)),
-        new SubjectKeys.BySeller(), Types.STRING, 1, 1, 0);
+  static KeyedBroadcastOperatorTestHarness<String, WardenEvent, RefUpdate, Verdict> sellerScorer(
+      SellerScorer scorer, OperatorSubtaskState restoreFrom) throws Exception {
+    var h =
+        new KeyedBroadcastOperatorTestHarness<>(
+            new CoBroadcastWithKeyedOperator<>(scorer, List.of(Names.BRANDS, Names.POLICIES)),
+            new SubjectKeys.BySeller(),
+            Types.STRING,
+            1,
+            1,
+            0);
     h.setup();
     if (restoreFrom != null) {
       h.initializeState(restoreFrom);

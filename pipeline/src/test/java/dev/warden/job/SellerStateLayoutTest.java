@@ -57,8 +57,15 @@ class SellerStateLayoutTest {
     if (harness != null) {
       harness.close();
     }
-    harness = ScorerHarnesses.sellerScorer(new SellerScorer(PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL,
-        cacheEntries, cacheEntries), restoreFrom);
+    harness =
+        ScorerHarnesses.sellerScorer(
+            new SellerScorer(
+                PolicyLoader.defaultPolicyJson(),
+                SELLER_TTL,
+                LISTING_TTL,
+                cacheEntries,
+                cacheEntries),
+            restoreFrom);
   }
 
   private static OperatorSubtaskState v1Snapshot() throws Exception {
@@ -74,17 +81,22 @@ class SellerStateLayoutTest {
     return ScorerHarnesses.lastVerdict(harness);
   }
 
-  /** The current seller's entries in {@code seller-entries} and, for comparison, its {@code listings} memos. */
+  /**
+   * The current seller's entries in {@code seller-entries} and, for comparison, its {@code
+   * listings} memos.
+   */
   private MapState<String, SellerEntry> entries(String seller) throws Exception {
     KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(seller);
-    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.sellerEntries(LISTING_TTL));
+    return backend.getPartitionedState(
+        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.sellerEntries(LISTING_TTL));
   }
 
   private MapState<String, ListingMemo> legacyMemos(String seller) throws Exception {
     KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(seller);
-    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.listingMemos(LISTING_TTL));
+    return backend.getPartitionedState(
+        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, Names.listingMemos(LISTING_TTL));
   }
 
   @Test
@@ -95,38 +107,65 @@ class SellerStateLayoutTest {
     assertFalse(has(lastVerdict(), "seller.unknown"));
     harness.setStateTtlProcessingTime(LISTING_TTL.toMillis() + 1);
     harness.processElement(listing("s-1", "Oak side table, pair").build(), 0);
-    assertFalse(has(lastVerdict(), "seller.unknown"), "the head expired with the memos, the archive kept the profile: "
-        + Arrays.toString(lastVerdict().reasons()));
+    assertFalse(
+        has(lastVerdict(), "seller.unknown"),
+        "the head expired with the memos, the archive kept the profile: "
+            + Arrays.toString(lastVerdict().reasons()));
   }
 
   @Test
   void anEditIsCheckedAgainstTheMemoStoredBesideTheSeller() throws Exception {
     start(null, 0);
     harness.processElement(establishedSeller("s-2"), 0);
-    harness.processElement(listing("s-2", "Canvas weekend bag").id("l-2").price(5_000, "GBP").build(), 0);
+    harness.processElement(
+        listing("s-2", "Canvas weekend bag").id("l-2").price(5_000, "GBP").build(), 0);
     MapState<String, SellerEntry> entries = entries("s-2");
-    assertTrue(entries.get(SellerEntry.HEAD_KEY).head().seller().profileKnown(), "the seller's head, in the same map");
+    assertTrue(
+        entries.get(SellerEntry.HEAD_KEY).head().seller().profileKnown(),
+        "the seller's head, in the same map");
     SellerEntry memo = entries.get("l-2");
-    assertTrue(memo != null && memo.memo() != null && memo.memo().priceMinor() == 5_000, "the listing's memo, beside it");
+    assertTrue(
+        memo != null && memo.memo() != null && memo.memo().priceMinor() == 5_000,
+        "the listing's memo, beside it");
     assertTrue(legacyMemos("s-2").isEmpty(), "nothing is written to the old listings state");
-    harness.processElement(listing("s-2", "Canvas weekend bag, AAA replica").id("l-2").edit().price(5_000, "GBP").build(), 0);
-    assertTrue(has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
+    harness.processElement(
+        listing("s-2", "Canvas weekend bag, AAA replica")
+            .id("l-2")
+            .edit()
+            .price(5_000, "GBP")
+            .build(),
+        0);
+    assertTrue(
+        has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
   }
 
   @Test
-  void stateWrittenByTheLayoutBeforeIsReadAfterAnUpgradeAndSurvivesTheNextRestore() throws Exception {
+  void stateWrittenByTheLayoutBeforeIsReadAfterAnUpgradeAndSurvivesTheNextRestore()
+      throws Exception {
     start(v1Snapshot(), 1_000);
     // A redelivered event scored before the upgrade: its memo is in the old listings state.
-    WardenEvent legacyRedelivery = listing("s-legacy", "Canvas weekend bag").id("l-legacy").eventId("e-legacy-1")
-        .price(5_000, "GBP").build();
+    WardenEvent legacyRedelivery =
+        listing("s-legacy", "Canvas weekend bag")
+            .id("l-legacy")
+            .eventId("e-legacy-1")
+            .price(5_000, "GBP")
+            .build();
     harness.processElement(legacyRedelivery, 0);
     assertEquals(0, verdicts(), "dropped as a duplicate, by the memo written before the upgrade");
     // An edit of a listing scored before the upgrade is checked against that listing's memo.
-    WardenEvent edit = listing("s-legacy", "Canvas weekend bag, AAA replica").id("l-legacy").eventId("e-legacy-2").edit()
-        .price(5_000, "GBP").build();
+    WardenEvent edit =
+        listing("s-legacy", "Canvas weekend bag, AAA replica")
+            .id("l-legacy")
+            .eventId("e-legacy-2")
+            .edit()
+            .price(5_000, "GBP")
+            .build();
     harness.processElement(edit, 0);
-    assertTrue(has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
-    assertFalse(has(lastVerdict(), "seller.unknown"), "the seller's profile came from the old seller state");
+    assertTrue(
+        has(lastVerdict(), "listing.edit_after_pass"), Arrays.toString(lastVerdict().reasons()));
+    assertFalse(
+        has(lastVerdict(), "seller.unknown"),
+        "the seller's profile came from the old seller state");
 
     // Snapshot in the new layout and restore it: the new memo, the head, and the bound on the old
     // memos' life all survive (s-penalised is first touched only now).
@@ -134,32 +173,43 @@ class SellerStateLayoutTest {
     start(v2, 1_000);
     harness.processElement(edit, 0);
     assertEquals(0, verdicts(), "the edit's memo, written in the new layout, survived the restore");
-    harness.processElement(listing("s-penalised", "Oak side table").id("l-pen").eventId("e-pen-1").build(), 0);
-    assertEquals(0, verdicts(), "the old memos are still looked up after a restore of the new layout");
+    harness.processElement(
+        listing("s-penalised", "Oak side table").id("l-pen").eventId("e-pen-1").build(), 0);
+    assertEquals(
+        0, verdicts(), "the old memos are still looked up after a restore of the new layout");
     harness.processElement(listing("s-penalised", "Oak side table, pair").id("l-pen-2").build(), 0);
     Verdict v = lastVerdict();
     assertTrue(has(v, "seller.penalty"), Arrays.toString(v.reasons()));
-    assertTrue(Arrays.stream(v.reasons()).anyMatch(r -> r.evidence().contains("3 upheld, 0 overturned, 3 IPR complaints")),
+    assertTrue(
+        Arrays.stream(v.reasons())
+            .anyMatch(r -> r.evidence().contains("3 upheld, 0 overturned, 3 IPR complaints")),
         "the penalties recorded before the upgrade: " + Arrays.toString(v.reasons()));
   }
 
   private long legacyUntil() {
-    return ((SellerScorer) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction()).legacyUntilMillis();
+    return ((SellerScorer)
+            ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction())
+        .legacyUntilMillis();
   }
 
   @Test
-  void theOldMemosAreLookedUpForOneListingTtlAfterTheUpgradeAndNeverInAJobStartedEmpty() throws Exception {
+  void theOldMemosAreLookedUpForOneListingTtlAfterTheUpgradeAndNeverInAJobStartedEmpty()
+      throws Exception {
     start(null, 0);
     assertEquals(0L, legacyUntil(), "a job started empty has no memos of the layout before");
     start(harness.snapshot(1L, 1L), 0);
-    assertEquals(0L, legacyUntil(), "and a restore of its own snapshot does not make it look for them");
+    assertEquals(
+        0L, legacyUntil(), "and a restore of its own snapshot does not make it look for them");
 
     long before = System.currentTimeMillis();
     start(v1Snapshot(), 0);
     long until = legacyUntil();
-    assertTrue(until >= before + LISTING_TTL.toMillis() && until <= System.currentTimeMillis() + LISTING_TTL.toMillis(),
+    assertTrue(
+        until >= before + LISTING_TTL.toMillis()
+            && until <= System.currentTimeMillis() + LISTING_TTL.toMillis(),
         "one listing TTL from the upgrade: " + until);
     start(harness.snapshot(2L, 2L), 0);
-    assertEquals(until, legacyUntil(), "the bound is checkpointed, not restarted by the next restore");
+    assertEquals(
+        until, legacyUntil(), "the bound is checkpointed, not restarted by the next restore");
   }
 }

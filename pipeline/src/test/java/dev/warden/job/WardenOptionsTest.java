@@ -26,23 +26,43 @@ class WardenOptionsTest {
   void aNegativeStateCacheSizeIsRefusedWhenTheJobIsBuiltNotWhenATaskOpens() {
     for (String key : List.of("state.cache-entries", "state.memo-cache-entries")) {
       var o = new WardenOptions(Map.of(key, "-1"));
-      var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(1,
-          WardenJob.flinkConfig(o, null));
-      var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.build(env, o,
-          dev.warden.core.policy.PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o)));
+      var env =
+          org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+              .createLocalEnvironment(1, WardenJob.flinkConfig(o, null));
+      var ex =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  WardenJob.build(
+                      env,
+                      o,
+                      dev.warden.core.policy.PolicyLoader.defaultPolicyJson(),
+                      WardenJob.Io.kafka(o)));
       assertTrue(ex.getMessage().contains(key) && ex.getMessage().contains("-1"), ex.getMessage());
-      var early = assertThrows(IllegalArgumentException.class, () -> WardenJob.checkOptions(o), "./warden run checks first");
+      var early =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> WardenJob.checkOptions(o),
+              "./warden run checks first");
       assertTrue(early.getMessage().contains(key), early.getMessage());
     }
   }
 
   @Test
   void unknownOptionIsRejectedWithTheClosestKnownOnes() {
-    var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of("topic.verdict", "x")));
-    assertTrue(ex.getMessage().startsWith("unknown option 'topic.verdict'; did you mean 'topic.verdicts'"), ex.getMessage());
+    var ex =
+        assertThrows(
+            IllegalArgumentException.class, () -> new WardenOptions(Map.of("topic.verdict", "x")));
+    assertTrue(
+        ex.getMessage().startsWith("unknown option 'topic.verdict'; did you mean 'topic.verdicts'"),
+        ex.getMessage());
     assertTrue(ex.getMessage().contains("--list-options"), "says where every key is listed");
-    assertTrue(ex.getMessage().contains("kafka.<key>") && ex.getMessage().contains("flink.<key>"), "and the open prefixes");
-    assertFalse(ex.getMessage().contains("state.listing-ttl-days"), "one short line, not every key: " + ex.getMessage());
+    assertTrue(
+        ex.getMessage().contains("kafka.<key>") && ex.getMessage().contains("flink.<key>"),
+        "and the open prefixes");
+    assertFalse(
+        ex.getMessage().contains("state.listing-ttl-days"),
+        "one short line, not every key: " + ex.getMessage());
   }
 
   @Test
@@ -59,7 +79,9 @@ class WardenOptionsTest {
 
   @Test
   void kafkaPrefixedOptionsReachTheClientsWithoutThePrefix() {
-    var o = new WardenOptions(Map.of("kafka.security.protocol", "SASL_SSL", "bootstrap.servers", "b:9093"));
+    var o =
+        new WardenOptions(
+            Map.of("kafka.security.protocol", "SASL_SSL", "bootstrap.servers", "b:9093"));
     assertEquals("SASL_SSL", o.kafkaProperties().getProperty("security.protocol"));
     assertEquals("b:9093", o.get(WardenOptions.BOOTSTRAP));
     assertEquals(1, o.kafkaProperties().size());
@@ -67,29 +89,44 @@ class WardenOptionsTest {
 
   @Test
   void flinkPrefixedOptionsReachTheJobConfigurationLastAndWin() {
-    var o = new WardenOptions(Map.of("flink.execution.checkpointing.unaligned.enabled", "true",
-        "flink.state.backend.rocksdb.compression.per.level", "SNAPPY_COMPRESSION"));
+    var o =
+        new WardenOptions(
+            Map.of(
+                "flink.execution.checkpointing.unaligned.enabled",
+                "true",
+                "flink.state.backend.rocksdb.compression.per.level",
+                "SNAPPY_COMPRESSION"));
     var c = WardenJob.flinkConfig(o, null);
     assertEquals("true", c.toMap().get("execution.checkpointing.unaligned.enabled"));
-    assertEquals("SNAPPY_COMPRESSION", c.toMap().get("state.backend.rocksdb.compression.per.level"),
+    assertEquals(
+        "SNAPPY_COMPRESSION",
+        c.toMap().get("state.backend.rocksdb.compression.per.level"),
         "an override replaces Warden's own default");
-    assertEquals("NO_COMPRESSION", WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap()
-        .get("state.backend.rocksdb.compression.per.level"));
+    assertEquals(
+        "NO_COMPRESSION",
+        WardenJob.flinkConfig(WardenOptions.defaults(), null)
+            .toMap()
+            .get("state.backend.rocksdb.compression.per.level"));
   }
 
   @Test
   void theEmbeddedClusterGivesRocksDbHalfAGigabyteOfManagedMemoryUnlessOverridden() {
     var key = org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE;
-    assertEquals(org.apache.flink.configuration.MemorySize.parse("512m"),
+    assertEquals(
+        org.apache.flink.configuration.MemorySize.parse("512m"),
         WardenJob.flinkConfig(WardenOptions.defaults(), null).get(key));
     var small = new WardenOptions(Map.of("flink." + key.key(), "64m"));
-    assertEquals(org.apache.flink.configuration.MemorySize.parse("64m"), WardenJob.flinkConfig(small, null).get(key));
+    assertEquals(
+        org.apache.flink.configuration.MemorySize.parse("64m"),
+        WardenJob.flinkConfig(small, null).get(key));
   }
 
   @Test
   void rocksDbBloomFiltersAreOnUnderFlinksOwnKey() {
     var key = org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.USE_BLOOM_FILTER.key();
-    assertEquals("true", WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get(key),
+    assertEquals(
+        "true",
+        WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get(key),
         "a misspelt key would be ignored by Flink without a word");
     var off = new WardenOptions(Map.of("flink." + key, "false"));
     assertEquals("false", WardenJob.flinkConfig(off, null).toMap().get(key));
@@ -101,28 +138,45 @@ class WardenOptionsTest {
     assertEquals("true", on.get("state.changelog.enabled"));
     assertEquals("filesystem", on.get("state.changelog.storage"));
     assertEquals("file:///data/ckpt/changelog", on.get("state.changelog.dstl.dfs.base-path"));
-    assertEquals(null, WardenJob.flinkConfig(WardenOptions.defaults(), null).toMap().get("state.changelog.enabled"),
+    assertEquals(
+        null,
+        WardenJob.flinkConfig(WardenOptions.defaults(), null)
+            .toMap()
+            .get("state.changelog.enabled"),
         "no checkpoint directory, nowhere to keep the log: off");
-    var off = WardenJob.flinkConfig(new WardenOptions(Map.of("state.changelog", "false")), "file:///data/ckpt").toMap();
+    var off =
+        WardenJob.flinkConfig(
+                new WardenOptions(Map.of("state.changelog", "false")), "file:///data/ckpt")
+            .toMap();
     assertEquals(null, off.get("state.changelog.enabled"));
-    var ex = assertThrows(IllegalArgumentException.class,
-        () -> WardenJob.flinkConfig(new WardenOptions(Map.of("state.changelog", "yes")), "file:///x"));
+    var ex =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                WardenJob.flinkConfig(
+                    new WardenOptions(Map.of("state.changelog", "yes")), "file:///x"));
     assertTrue(ex.getMessage().contains("state.changelog must be true or false"), ex.getMessage());
   }
 
   @Test
   void aBarePrefixIsRejected() {
     for (String k : new String[] {"flink.", "kafka."}) {
-      var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "x")));
+      var ex =
+          assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "x")));
       assertTrue(ex.getMessage().contains("names no setting"), ex.getMessage());
     }
   }
 
   @Test
   void guardRailsCannotBeOverridden() {
-    for (String k : new String[] {"flink.pipeline.generic-types", "flink.pipeline.auto-generate-uids",
-        "flink.pipeline.max-parallelism"}) {
-      var ex = assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "true")));
+    for (String k :
+        new String[] {
+          "flink.pipeline.generic-types",
+          "flink.pipeline.auto-generate-uids",
+          "flink.pipeline.max-parallelism"
+        }) {
+      var ex =
+          assertThrows(IllegalArgumentException.class, () -> new WardenOptions(Map.of(k, "true")));
       assertTrue(ex.getMessage().contains("guard rails"), ex.getMessage());
     }
     var c = WardenJob.flinkConfig(WardenOptions.defaults(), null);
@@ -143,10 +197,14 @@ class WardenOptionsTest {
     var p = new java.util.Properties();
     WardenJob.putLatencyProducerSettings(WardenOptions.defaults(), p);
     assertEquals("0", p.getProperty("linger.ms"), "a lone verdict does not wait");
-    assertEquals("1", p.getProperty("max.in.flight.requests.per.connection"), "verdicts decided meanwhile share the next request");
+    assertEquals(
+        "1",
+        p.getProperty("max.in.flight.requests.per.connection"),
+        "verdicts decided meanwhile share the next request");
 
     var tuned = new java.util.Properties();
-    WardenJob.putLatencyProducerSettings(new WardenOptions(Map.of("producer.linger-ms", "2", "producer.max-in-flight", "5")), tuned);
+    WardenJob.putLatencyProducerSettings(
+        new WardenOptions(Map.of("producer.linger-ms", "2", "producer.max-in-flight", "5")), tuned);
     assertEquals("2", tuned.getProperty("linger.ms"));
     assertEquals("5", tuned.getProperty("max.in.flight.requests.per.connection"));
 
@@ -159,9 +217,17 @@ class WardenOptionsTest {
 
   @Test
   void producerSettingsAProducerWouldRefuseAreRefusedBeforeAJobIsBuilt() {
-    for (var bad : List.of(Map.of("producer.max-in-flight", "0"), Map.of("producer.max-in-flight", "6"),
-        Map.of("producer.linger-ms", "-1"), Map.of("producer.max-in-flight", "one"))) {
-      var ex = assertThrows(IllegalArgumentException.class, () -> WardenJob.checkOptions(new WardenOptions(bad)), bad.toString());
+    for (var bad :
+        List.of(
+            Map.of("producer.max-in-flight", "0"),
+            Map.of("producer.max-in-flight", "6"),
+            Map.of("producer.linger-ms", "-1"),
+            Map.of("producer.max-in-flight", "one"))) {
+      var ex =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> WardenJob.checkOptions(new WardenOptions(bad)),
+              bad.toString());
       assertTrue(ex.getMessage().contains(bad.keySet().iterator().next()), ex.getMessage());
     }
   }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Precision and recall of BLOCK and of "not PASS", and the false-block rate (legitimate cases
- * that were blocked), overall and per case family (the label's family).
+ * Precision and recall of BLOCK and of "not PASS", and the false-block rate (legitimate cases that
+ * were blocked), overall and per case family (the label's family).
  */
 public final class EvalReport {
   /** Confusion counts for one slice of the set. */
@@ -71,7 +71,9 @@ public final class EvalReport {
     }
 
     private static double ratio(int num, int den) {
-      return den == 0 ? 1.0 : num / (double) den; // nothing to find or nothing claimed: vacuously perfect
+      return den == 0
+          ? 1.0
+          : num / (double) den; // nothing to find or nothing claimed: vacuously perfect
     }
   }
 
@@ -104,18 +106,39 @@ public final class EvalReport {
 
   public String table() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%-14s %6s %7s %9s %8s %9s %8s %9s%n", "family", "cases", "exact",
-        "block-P", "block-R", "flag-P", "flag-R", "false-blk"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-14s %6s %7s %9s %8s %9s %8s %9s%n",
+            "family",
+            "cases",
+            "exact",
+            "block-P",
+            "block-R",
+            "flag-P",
+            "flag-R",
+            "false-blk"));
     for (var e : byFamily.entrySet()) {
       row(b, e.getKey(), e.getValue());
     }
     row(b, "ALL", overall);
-    b.append("(flag = HOLD or BLOCK; false-blk = share of cases labelled PASS that were blocked)\n");
+    b.append(
+        "(flag = HOLD or BLOCK; false-blk = share of cases labelled PASS that were blocked)\n");
     return b.toString();
   }
 
   private static void row(StringBuilder b, String name, Counts c) {
-    b.append(String.format(Locale.ROOT, "%-14s %6d %7d %9.3f %8.3f %9.3f %8.3f %9.3f%n", name, c.cases, c.exact,
-        c.blockPrecision(), c.blockRecall(), c.flagPrecision(), c.flagRecall(), c.falseBlockRate()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-14s %6d %7d %9.3f %8.3f %9.3f %8.3f %9.3f%n",
+            name,
+            c.cases,
+            c.exact,
+            c.blockPrecision(),
+            c.blockRecall(),
+            c.flagPrecision(),
+            c.flagRecall(),
+            c.falseBlockRate()));
   }
 }

@@ -2,13 +2,13 @@ package dev.warden.core.eval;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.io.InvalidEventException;
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.offline.OfflineScorer;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Verdict;
-import dev.warden.core.io.EventCodec;
-import dev.warden.core.io.InvalidEventException;
-import dev.warden.core.offline.OfflineScorer;
 import dev.warden.proto.v1.LabelledEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,18 +18,21 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Scores a labelled evaluation set with the offline scorer (the job's evaluation code) and
- * compares each decision with its label.
+ * Scores a labelled evaluation set with the offline scorer (the job's evaluation code) and compares
+ * each decision with its label.
  *
- * <p>Format, one JSON object per line: {@code {"expect": "BLOCK", "family": "ipr", "case":
- * "short description", "event": { ...a warden.v1.Event in protobuf JSON... }}}. State events
- * (profiles, brand registrations, outcomes) carry no {@code expect}. Blank lines and lines
- * starting with {@code //} are skipped.
+ * <p>Format, one JSON object per line: {@code {"expect": "BLOCK", "family": "ipr", "case": "short
+ * description", "event": { ...a warden.v1.Event in protobuf JSON... }}}. State events (profiles,
+ * brand registrations, outcomes) carry no {@code expect}. Blank lines and lines starting with
+ * {@code //} are skipped.
  */
 public final class Evaluation {
   private Evaluation() {}
 
-  /** Reads the set; every malformed line is an error with its line number (an eval set must be clean). */
+  /**
+   * Reads the set; every malformed line is an error with its line number (an eval set must be
+   * clean).
+   */
   public static List<LabelledCase> read(BufferedReader in) throws IOException {
     List<LabelledCase> cases = new ArrayList<>();
     List<String> problems = new ArrayList<>();
@@ -57,7 +60,8 @@ public final class Evaluation {
         try {
           expect = Decision.valueOf(b.getExpect().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-          problems.add("line " + n + ": expect must be PASS, HOLD or BLOCK, got '" + b.getExpect() + "'");
+          problems.add(
+              "line " + n + ": expect must be PASS, HOLD or BLOCK, got '" + b.getExpect() + "'");
           continue;
         }
         if (b.getFamily().isEmpty()) {
@@ -65,11 +69,20 @@ public final class Evaluation {
           continue;
         }
       }
-      cases.add(new LabelledCase(n, b.getEvent(), expect, b.getFamily().isEmpty() ? "unlabelled" : b.getFamily(),
-          b.getCase()));
+      cases.add(
+          new LabelledCase(
+              n,
+              b.getEvent(),
+              expect,
+              b.getFamily().isEmpty() ? "unlabelled" : b.getFamily(),
+              b.getCase()));
     }
     if (!problems.isEmpty()) {
-      throw new IOException("evaluation set has " + problems.size() + " bad line(s):\n  " + String.join("\n  ", problems));
+      throw new IOException(
+          "evaluation set has "
+              + problems.size()
+              + " bad line(s):\n  "
+              + String.join("\n  ", problems));
     }
     return cases;
   }
@@ -90,14 +103,15 @@ public final class Evaluation {
         continue;
       }
       if (v == null) {
-        throw new IOException("line " + c.line() + ": labelled " + c.expect() + " but the event is not scored");
+        throw new IOException(
+            "line " + c.line() + ": labelled " + c.expect() + " but the event is not scored");
       }
-      String reasons = java.util.Arrays.stream(v.reasons())
-          .map(r -> r.signal() + "=" + r.contribution() + " (" + r.evidence() + ")")
-          .collect(Collectors.joining("; "));
+      String reasons =
+          java.util.Arrays.stream(v.reasons())
+              .map(r -> r.signal() + "=" + r.contribution() + " (" + r.evidence() + ")")
+              .collect(Collectors.joining("; "));
       report.record(c, v.decision(), "score " + v.score() + ": " + reasons);
     }
     return report;
   }
-
 }

@@ -3,6 +3,7 @@ package dev.warden.core.io;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import dev.warden.core.io.InvalidEventException.Code;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.Complaint;
 import dev.warden.core.model.CreatorProfile;
@@ -11,7 +12,6 @@ import dev.warden.core.model.LiveStream;
 import dev.warden.core.model.Outcome;
 import dev.warden.core.model.SellerProfile;
 import dev.warden.core.model.WardenEvent;
-import dev.warden.core.io.InvalidEventException.Code;
 import dev.warden.proto.v1.BrandRegistration;
 import dev.warden.proto.v1.EnforcementOutcome;
 import dev.warden.proto.v1.Event;
@@ -46,7 +46,8 @@ public final class EventCodec {
     try {
       e = Event.parseFrom(bytes);
     } catch (InvalidProtocolBufferException ex) {
-      throw new InvalidEventException(Code.UNPARSEABLE, "", "not a warden.v1.Event: " + ex.getMessage());
+      throw new InvalidEventException(
+          Code.UNPARSEABLE, "", "not a warden.v1.Event: " + ex.getMessage());
     }
     return fromProto(e);
   }
@@ -57,7 +58,8 @@ public final class EventCodec {
     try {
       JSON.merge(line, b);
     } catch (InvalidProtocolBufferException | RuntimeException ex) {
-      throw new InvalidEventException(Code.UNPARSEABLE, "", "not a warden.v1.Event in JSON: " + plain(ex));
+      throw new InvalidEventException(
+          Code.UNPARSEABLE, "", "not a warden.v1.Event in JSON: " + plain(ex));
     }
     return b.build();
   }
@@ -78,56 +80,92 @@ public final class EventCodec {
     }
     switch (e.getPayloadCase()) {
       case LISTING_CREATED:
-        return WardenEvent.ofListing(id, t, region, false, listing(id, e.getListingCreated(), "listing_created"));
+        return WardenEvent.ofListing(
+            id, t, region, false, listing(id, e.getListingCreated(), "listing_created"));
       case LISTING_EDITED:
-        return WardenEvent.ofListing(id, t, region, true, listing(id, e.getListingEdited(), "listing_edited"));
+        return WardenEvent.ofListing(
+            id, t, region, true, listing(id, e.getListingEdited(), "listing_edited"));
       case LIVE_STREAM:
         return WardenEvent.ofLive(id, t, region, live(id, e.getLiveStream()));
-      case SELLER_UPDATED: {
-        var p = e.getSellerUpdated();
-        require(id, p.getSellerId(), "seller_updated.seller_id");
-        return WardenEvent.ofSeller(id, t, region, new SellerProfile(p.getSellerId(),
-            p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L, p.getKycVerified(),
-            nonBlank(p.getAuthorizedBrandsList())));
-      }
-      case CREATOR_UPDATED: {
-        var p = e.getCreatorUpdated();
-        require(id, p.getCreatorId(), "creator_updated.creator_id");
-        if (p.getFollowers() < 0) {
-          throw invalid(id, "creator_updated.followers must not be negative");
+      case SELLER_UPDATED:
+        {
+          var p = e.getSellerUpdated();
+          require(id, p.getSellerId(), "seller_updated.seller_id");
+          return WardenEvent.ofSeller(
+              id,
+              t,
+              region,
+              new SellerProfile(
+                  p.getSellerId(),
+                  p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L,
+                  p.getKycVerified(),
+                  nonBlank(p.getAuthorizedBrandsList())));
         }
-        return WardenEvent.ofCreator(id, t, region, new CreatorProfile(p.getCreatorId(),
-            p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L, p.getFollowers()));
-      }
+      case CREATOR_UPDATED:
+        {
+          var p = e.getCreatorUpdated();
+          require(id, p.getCreatorId(), "creator_updated.creator_id");
+          if (p.getFollowers() < 0) {
+            throw invalid(id, "creator_updated.followers must not be negative");
+          }
+          return WardenEvent.ofCreator(
+              id,
+              t,
+              region,
+              new CreatorProfile(
+                  p.getCreatorId(),
+                  p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L,
+                  p.getFollowers()));
+        }
       case BRAND_REGISTERED:
         return WardenEvent.ofBrand(id, t, region, brand(id, e.getBrandRegistered()));
-      case IPR_COMPLAINT: {
-        var c = e.getIprComplaint();
-        require(id, c.getSellerId(), "ipr_complaint.seller_id");
-        require(id, c.getBrand(), "ipr_complaint.brand");
-        return WardenEvent.ofComplaint(id, t, region, new Complaint(c.getComplaintId(), c.getBrand(),
-            c.getListingId(), c.getSellerId(), c.getRightsOwner()));
-      }
-      case ENFORCEMENT_OUTCOME: {
-        var o = e.getEnforcementOutcome();
-        if (o.getSellerId().isBlank() && o.getCreatorId().isBlank()) {
-          throw invalid(id, "enforcement_outcome needs a seller_id or a creator_id");
+      case IPR_COMPLAINT:
+        {
+          var c = e.getIprComplaint();
+          require(id, c.getSellerId(), "ipr_complaint.seller_id");
+          require(id, c.getBrand(), "ipr_complaint.brand");
+          return WardenEvent.ofComplaint(
+              id,
+              t,
+              region,
+              new Complaint(
+                  c.getComplaintId(),
+                  c.getBrand(),
+                  c.getListingId(),
+                  c.getSellerId(),
+                  c.getRightsOwner()));
         }
-        if (o.getOutcome() != EnforcementOutcome.Outcome.UPHELD
-            && o.getOutcome() != EnforcementOutcome.Outcome.OVERTURNED) {
-          throw invalid(id, "enforcement_outcome.outcome must be UPHELD or OVERTURNED");
+      case ENFORCEMENT_OUTCOME:
+        {
+          var o = e.getEnforcementOutcome();
+          if (o.getSellerId().isBlank() && o.getCreatorId().isBlank()) {
+            throw invalid(id, "enforcement_outcome needs a seller_id or a creator_id");
+          }
+          if (o.getOutcome() != EnforcementOutcome.Outcome.UPHELD
+              && o.getOutcome() != EnforcementOutcome.Outcome.OVERTURNED) {
+            throw invalid(id, "enforcement_outcome.outcome must be UPHELD or OVERTURNED");
+          }
+          return WardenEvent.ofOutcome(
+              id,
+              t,
+              region,
+              new Outcome(
+                  o.getListingId(),
+                  o.getSellerId(),
+                  o.getCreatorId(),
+                  o.getOutcome() == EnforcementOutcome.Outcome.UPHELD));
         }
-        return WardenEvent.ofOutcome(id, t, region, new Outcome(o.getListingId(), o.getSellerId(),
-            o.getCreatorId(), o.getOutcome() == EnforcementOutcome.Outcome.UPHELD));
-      }
       case PAYLOAD_NOT_SET:
       default:
-        throw invalid(id, "no payload: one of listing_created, listing_edited, live_stream, seller_updated, "
-            + "creator_updated, brand_registered, ipr_complaint, enforcement_outcome is required");
+        throw invalid(
+            id,
+            "no payload: one of listing_created, listing_edited, live_stream, seller_updated, "
+                + "creator_updated, brand_registered, ipr_complaint, enforcement_outcome is required");
     }
   }
 
-  private static Listing listing(String id, ListingUpsert l, String field) throws InvalidEventException {
+  private static Listing listing(String id, ListingUpsert l, String field)
+      throws InvalidEventException {
     require(id, l.getListingId(), field + ".listing_id");
     require(id, l.getSellerId(), field + ".seller_id");
     if (l.getTitle().length() > MAX_TITLE_CHARS) {
@@ -151,8 +189,17 @@ public final class EventCodec {
     for (int i = 0; i < hashes.length; i++) {
       hashes[i] = checkHash(id, l.getImagePhashes(i), field + ".image_phashes[" + i + "]");
     }
-    return new Listing(l.getListingId(), l.getSellerId(), l.getCreatorId(), l.getTitle(), l.getDescription(),
-        l.getCategory(), l.getDeclaredBrand(), amount, currency, hashes);
+    return new Listing(
+        l.getListingId(),
+        l.getSellerId(),
+        l.getCreatorId(),
+        l.getTitle(),
+        l.getDescription(),
+        l.getCategory(),
+        l.getDeclaredBrand(),
+        amount,
+        currency,
+        hashes);
   }
 
   private static LiveStream live(String id, LiveStreamEvent s) throws InvalidEventException {
@@ -167,12 +214,15 @@ public final class EventCodec {
       }
       case TRANSCRIPT -> kind = LiveStream.LiveKind.TRANSCRIPT;
       case ENDED -> kind = LiveStream.LiveKind.ENDED;
-      default -> throw invalid(id, "live_stream.kind must be STARTED, PRODUCT_PINNED, TRANSCRIPT or ENDED");
+      default ->
+          throw invalid(
+              id, "live_stream.kind must be STARTED, PRODUCT_PINNED, TRANSCRIPT or ENDED");
     }
     if (s.getText().length() > MAX_TEXT_CHARS) {
       throw invalid(id, "live_stream.text is longer than " + MAX_TEXT_CHARS + " characters");
     }
-    return new LiveStream(s.getStreamId(), s.getCreatorId(), s.getSellerId(), kind, s.getListingId(), s.getText());
+    return new LiveStream(
+        s.getStreamId(), s.getCreatorId(), s.getSellerId(), kind, s.getListingId(), s.getText());
   }
 
   private static BrandRecord brand(String id, BrandRegistration b) throws InvalidEventException {
@@ -186,9 +236,19 @@ public final class EventCodec {
     }
     String[] hashes = new String[b.getCounterfeitImagePhashesCount()];
     for (int i = 0; i < hashes.length; i++) {
-      hashes[i] = checkHash(id, b.getCounterfeitImagePhashes(i), "brand_registered.counterfeit_image_phashes[" + i + "]");
+      hashes[i] =
+          checkHash(
+              id,
+              b.getCounterfeitImagePhashes(i),
+              "brand_registered.counterfeit_image_phashes[" + i + "]");
     }
-    return new BrandRecord(b.getBrand().strip(), nonBlank(b.getAliasesList()), floor, currency, hashes, b.getRightsOwner());
+    return new BrandRecord(
+        b.getBrand().strip(),
+        nonBlank(b.getAliasesList()),
+        floor,
+        currency,
+        hashes,
+        b.getRightsOwner());
   }
 
   private static void checkMoney(String id, Money p, String field) throws InvalidEventException {
@@ -204,7 +264,8 @@ public final class EventCodec {
   /** Accepts 16 (pHash) or 64 (PDQ) hex chars; upper case is folded, anything else rejected. */
   private static String checkHash(String id, String h, String field) throws InvalidEventException {
     if (h.length() != 16 && h.length() != 64) {
-      throw invalid(id, field + " must be 16 (pHash) or 64 (PDQ) hex characters, got " + h.length());
+      throw invalid(
+          id, field + " must be 16 (pHash) or 64 (PDQ) hex characters, got " + h.length());
     }
     for (int i = 0; i < h.length(); i++) {
       char c = h.charAt(i);

@@ -11,38 +11,44 @@ import dev.warden.proto.v1.Verdict.SubjectType;
 public final class VerdictCodec {
 
   // Proto field names, every field printed (a PASS with score 0 still shows "score": 0).
-  private static final JsonFormat.Printer JSON = JsonFormat.printer()
-      .preservingProtoFieldNames()
-      .alwaysPrintFieldsWithNoPresence()
-      .omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer()
+          .preservingProtoFieldNames()
+          .alwaysPrintFieldsWithNoPresence()
+          .omittingInsignificantWhitespace();
 
   private VerdictCodec() {}
 
   public static dev.warden.proto.v1.Verdict toProto(Verdict v) {
-    var b = dev.warden.proto.v1.Verdict.newBuilder()
-        .setEventId(v.eventId())
-        .setSubjectType(v.subjectType() == dev.warden.core.scoring.SubjectType.LISTING
-            ? SubjectType.LISTING : SubjectType.LIVE_STREAM)
-        .setSubjectId(v.subjectId())
-        .setSellerId(v.sellerId())
-        .setCreatorId(v.creatorId())
-        .setDecision(switch (v.decision()) {
-          case PASS -> Decision.PASS;
-          case HOLD -> Decision.HOLD;
-          case BLOCK -> Decision.BLOCK;
-        })
-        .setScore(v.score())
-        .setPolicyVersion(v.policyVersion())
-        .setEventTime(EventCodec.timestamp(v.eventTimeMillis()))
-        .setDecidedAt(EventCodec.timestamp(v.decidedAtMillis()))
-        .setRegion(v.region());
+    var b =
+        dev.warden.proto.v1.Verdict.newBuilder()
+            .setEventId(v.eventId())
+            .setSubjectType(
+                v.subjectType() == dev.warden.core.scoring.SubjectType.LISTING
+                    ? SubjectType.LISTING
+                    : SubjectType.LIVE_STREAM)
+            .setSubjectId(v.subjectId())
+            .setSellerId(v.sellerId())
+            .setCreatorId(v.creatorId())
+            .setDecision(
+                switch (v.decision()) {
+                  case PASS -> Decision.PASS;
+                  case HOLD -> Decision.HOLD;
+                  case BLOCK -> Decision.BLOCK;
+                })
+            .setScore(v.score())
+            .setPolicyVersion(v.policyVersion())
+            .setEventTime(EventCodec.timestamp(v.eventTimeMillis()))
+            .setDecidedAt(EventCodec.timestamp(v.decidedAtMillis()))
+            .setRegion(v.region());
     for (Reason r : v.reasons()) {
-      b.addReasons(dev.warden.proto.v1.Reason.newBuilder()
-          .setSignal(r.signal())
-          .setFamily(r.family())
-          .setContribution(r.contribution())
-          .setEvidence(r.evidence())
-          .setHardRule(r.hardRule()));
+      b.addReasons(
+          dev.warden.proto.v1.Reason.newBuilder()
+              .setSignal(r.signal())
+              .setFamily(r.family())
+              .setContribution(r.contribution())
+              .setEvidence(r.evidence())
+              .setHardRule(r.hardRule()));
     }
     return b.build();
   }
@@ -60,9 +66,9 @@ public final class VerdictCodec {
   }
 
   /**
-   * JsonFormat escapes ' < > & = as unicode (HTML safety) which makes evidence hard to read in
-   * a terminal; JSONL consumers do not need it. Only real escapes are undone: an escape is real
-   * when preceded by an even number of backslashes.
+   * JsonFormat escapes ' < > & = as unicode (HTML safety) which makes evidence hard to read in a
+   * terminal; JSONL consumers do not need it. Only real escapes are undone: an escape is real when
+   * preceded by an even number of backslashes.
    */
   static String unescapeHtmlSafe(String json) {
     if (json.indexOf("\\u00") < 0) {
@@ -75,14 +81,15 @@ public final class VerdictCodec {
       if (c == '\\' && i + 1 < json.length()) {
         if (json.charAt(i + 1) == 'u' && i + 6 <= json.length()) {
           String hex = json.substring(i + 2, i + 6);
-          char r = switch (hex) {
-            case "0027" -> '\'';
-            case "003c" -> '<';
-            case "003e" -> '>';
-            case "0026" -> '&';
-            case "003d" -> '=';
-            default -> 0;
-          };
+          char r =
+              switch (hex) {
+                case "0027" -> '\'';
+                case "003c" -> '<';
+                case "003e" -> '>';
+                case "0026" -> '&';
+                case "003d" -> '=';
+                default -> 0;
+              };
           if (r != 0) {
             b.append(r);
             i += 6;

@@ -20,14 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Scores events in the order given, holding entity state in memory the way the streaming job
- * holds it in keyed state: the same {@link EventRouter}, the same {@link Evaluator}, the same
- * state records. Brand registrations take effect for every later event. Single-threaded.
+ * Scores events in the order given, holding entity state in memory the way the streaming job holds
+ * it in keyed state: the same {@link EventRouter}, the same {@link Evaluator}, the same state
+ * records. Brand registrations take effect for every later event. Single-threaded.
  *
  * <p>Given the same events in the same order, the job and this scorer give the same verdicts
- * (JobOfflineParityIT in the pipeline's tests checks it on the real broker). The job's order is
- * the order events reach each keyed side; a pin that races its listing's verdict through the job
- * may be judged before the listing's status arrives.
+ * (JobOfflineParityIT in the pipeline's tests checks it on the real broker). The job's order is the
+ * order events reach each keyed side; a pin that races its listing's verdict through the job may be
+ * judged before the listing's status arrives.
  */
 public final class OfflineScorer {
   private final CompiledPolicy policy;
@@ -36,7 +36,8 @@ public final class OfflineScorer {
   private final Map<String, ListingMemo> listings = new HashMap<>(); // seller + listing id
   private final Map<String, CreatorState> creators = new HashMap<>();
   private final Map<String, StreamMemo> streams = new HashMap<>(); // creator + stream id
-  private final Map<String, ListingStatus> statuses = new HashMap<>(); // listing id, as the job's pin join
+  private final Map<String, ListingStatus> statuses =
+      new HashMap<>(); // listing id, as the job's pin join
   private Evaluator evaluator;
   private boolean brandsChanged = true;
 
@@ -44,7 +45,10 @@ public final class OfflineScorer {
     this.policy = policy;
   }
 
-  /** Applies one event; returns its verdict, or null when the event is not scored (or is a duplicate). */
+  /**
+   * Applies one event; returns its verdict, or null when the event is not scored (or is a
+   * duplicate).
+   */
   public Verdict accept(WardenEvent e, long nowMillis) {
     if (EventRouter.isReference(e)) {
       brands.put(BrandKeys.key(e.brand().brand()), e.brand());
@@ -52,8 +56,11 @@ public final class OfflineScorer {
       return null;
     }
     if (brandsChanged) {
-      evaluator = new Evaluator(policy,
-          ReferenceData.compile(brands.values(), policy.phashMaxDistance(), policy.pdqMaxDistance()));
+      evaluator =
+          new Evaluator(
+              policy,
+              ReferenceData.compile(
+                  brands.values(), policy.phashMaxDistance(), policy.pdqMaxDistance()));
       brandsChanged = false;
     }
     Verdict verdict = null;

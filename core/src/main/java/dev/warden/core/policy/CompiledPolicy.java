@@ -7,8 +7,8 @@ import dev.warden.core.signals.Family;
 import dev.warden.core.signals.Signal;
 import dev.warden.core.text.PhraseMatcher;
 import dev.warden.core.text.TextNormalizer;
-import dev.warden.proto.v1.PolicyOverride;
 import dev.warden.proto.v1.Policy;
+import dev.warden.proto.v1.PolicyOverride;
 import dev.warden.proto.v1.TermList;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,14 +19,15 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A validated policy compiled for the hot path: weights in an array indexed by signal, every
- * policy phrase (counterfeit vocabulary, compatibility context, prohibited terms and their
- * exceptions) in one automaton. Immutable and shared by every task; compiled once per change.
+ * A validated policy compiled for the hot path: weights in an array indexed by signal, every policy
+ * phrase (counterfeit vocabulary, compatibility context, prohibited terms and their exceptions) in
+ * one automaton. Immutable and shared by every task; compiled once per change.
  */
 public final class CompiledPolicy {
   public static final double MAX_WEIGHT = 10.0;
 
-  private static final Cache<String, CompiledPolicy> SHARED = Caffeine.newBuilder().maximumSize(8).build();
+  private static final Cache<String, CompiledPolicy> SHARED =
+      Caffeine.newBuilder().maximumSize(8).build();
 
   private final Policy source;
   private final String version;
@@ -43,10 +44,12 @@ public final class CompiledPolicy {
   private final boolean[] disabledFamilies;
   private final List<dev.warden.proto.v1.ForceHold> forceHolds;
 
-  private CompiledPolicy(Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
+  private CompiledPolicy(
+      Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
     this.source = p;
     this.version = p.getVersion();
-    this.base = new Scoring(p.getThresholds().getHold(), p.getThresholds().getBlock(), weights, "base");
+    this.base =
+        new Scoring(p.getThresholds().getHold(), p.getThresholds().getBlock(), weights, "base");
     this.byRegionAndCategory = new HashMap<>();
     this.byCategory = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     this.byRegion = new HashMap<>();
@@ -55,11 +58,14 @@ public final class CompiledPolicy {
       o.getWeightsMap().forEach((id, v) -> w[Signal.byId(id).ordinal()] = v);
       double hold = o.hasThresholds() ? o.getThresholds().getHold() : base.hold();
       double block = o.hasThresholds() ? o.getThresholds().getBlock() : base.block();
-      String label = "override" + (o.getRegion().isEmpty() ? "" : " region=" + o.getRegion())
-          + (o.getCategory().isEmpty() ? "" : " category=" + o.getCategory());
+      String label =
+          "override"
+              + (o.getRegion().isEmpty() ? "" : " region=" + o.getRegion())
+              + (o.getCategory().isEmpty() ? "" : " category=" + o.getCategory());
       Scoring sc = new Scoring(hold, block, w, label);
       if (!o.getRegion().isEmpty() && !o.getCategory().isEmpty()) {
-        byRegionAndCategory.computeIfAbsent(o.getRegion(), r -> new TreeMap<>(String.CASE_INSENSITIVE_ORDER))
+        byRegionAndCategory
+            .computeIfAbsent(o.getRegion(), r -> new TreeMap<>(String.CASE_INSENSITIVE_ORDER))
             .put(o.getCategory(), sc);
       } else if (!o.getCategory().isEmpty()) {
         byCategory.put(o.getCategory(), sc);
@@ -147,7 +153,11 @@ public final class CompiledPolicy {
     if (lower.endsWith("s") && !lower.endsWith("ss")) {
       return List.of(t); // already plural ("brass knuckles", "ecstasy pills")
     }
-    if (lower.endsWith("ss") || lower.endsWith("x") || lower.endsWith("z") || lower.endsWith("ch") || lower.endsWith("sh")) {
+    if (lower.endsWith("ss")
+        || lower.endsWith("x")
+        || lower.endsWith("z")
+        || lower.endsWith("ch")
+        || lower.endsWith("sh")) {
       plural = last + "es";
     } else if (lower.endsWith("y") && "aeiou".indexOf(lower.charAt(lower.length() - 2)) < 0) {
       plural = last.substring(0, last.length() - 1) + "ies";
@@ -180,22 +190,39 @@ public final class CompiledPolicy {
         problems.add("force_holds[" + i + "]: needs a region, a category or both");
       }
       if (!fh.getRegion().isEmpty() && !fh.getRegion().matches("[A-Z]{2}")) {
-        problems.add("force_holds[" + i + "]: region '" + fh.getRegion() + "' is not an ISO 3166-1 alpha-2 code");
+        problems.add(
+            "force_holds["
+                + i
+                + "]: region '"
+                + fh.getRegion()
+                + "' is not an ISO 3166-1 alpha-2 code");
       }
       if (fh.getReason().isBlank()) {
-        problems.add("force_holds[" + i + "]: a reason is required (it is shown on every verdict it forces)");
+        problems.add(
+            "force_holds["
+                + i
+                + "]: a reason is required (it is shown on every verdict it forces)");
       }
     }
     double hold = p.getThresholds().getHold();
     double block = p.getThresholds().getBlock();
     if (!(hold > 0) || !(block > 0)) {
-      problems.add("thresholds.hold and thresholds.block must be above 0 (got hold " + hold + ", block " + block + ")");
+      problems.add(
+          "thresholds.hold and thresholds.block must be above 0 (got hold "
+              + hold
+              + ", block "
+              + block
+              + ")");
     } else if (hold > block) {
-      problems.add("thresholds.hold (" + hold + ") must not be above thresholds.block (" + block + ")");
+      problems.add(
+          "thresholds.hold (" + hold + ") must not be above thresholds.block (" + block + ")");
     }
     for (Signal sig : Signal.values()) {
       if (!p.getWeightsMap().containsKey(sig.id)) {
-        problems.add("weights: no weight for signal '" + sig.id + "' (every signal needs one; 0 switches it off)");
+        problems.add(
+            "weights: no weight for signal '"
+                + sig.id
+                + "' (every signal needs one; 0 switches it off)");
       }
     }
     for (Map.Entry<String, Double> e : p.getWeightsMap().entrySet()) {
@@ -212,12 +239,15 @@ public final class CompiledPolicy {
       PolicyOverride o = p.getOverrides(i);
       String where = "overrides[" + i + "]";
       if (o.getRegion().isEmpty() && o.getCategory().isEmpty()) {
-        problems.add(where + ": needs a region, a category or both (an override of everything is the base policy)");
+        problems.add(
+            where
+                + ": needs a region, a category or both (an override of everything is the base policy)");
       }
       if (!o.getRegion().isEmpty() && !o.getRegion().matches("[A-Z]{2}")) {
         problems.add(where + ": region '" + o.getRegion() + "' is not an ISO 3166-1 alpha-2 code");
       }
-      if (!overrideKeys.add(o.getRegion() + "|" + o.getCategory().toLowerCase(java.util.Locale.ROOT))) {
+      if (!overrideKeys.add(
+          o.getRegion() + "|" + o.getCategory().toLowerCase(java.util.Locale.ROOT))) {
         problems.add(where + ": a second override for the same region and category");
       }
       if (o.hasThresholds()) {
@@ -226,14 +256,27 @@ public final class CompiledPolicy {
         if (!(oh > 0) || !(ob > 0)) {
           problems.add(where + ": thresholds.hold and thresholds.block must be above 0");
         } else if (oh > ob) {
-          problems.add(where + ": thresholds.hold (" + oh + ") must not be above thresholds.block (" + ob + ")");
+          problems.add(
+              where
+                  + ": thresholds.hold ("
+                  + oh
+                  + ") must not be above thresholds.block ("
+                  + ob
+                  + ")");
         }
       }
       for (Map.Entry<String, Double> e : o.getWeightsMap().entrySet()) {
         if (Signal.byId(e.getKey()) == null) {
           problems.add(where + ".weights: unknown signal '" + e.getKey() + "'");
         } else if (!(e.getValue() >= 0 && e.getValue() <= MAX_WEIGHT)) {
-          problems.add(where + ".weights." + e.getKey() + " must be within [0, " + MAX_WEIGHT + "], got " + e.getValue());
+          problems.add(
+              where
+                  + ".weights."
+                  + e.getKey()
+                  + " must be within [0, "
+                  + MAX_WEIGHT
+                  + "], got "
+                  + e.getValue());
         }
       }
     }
@@ -291,7 +334,8 @@ public final class CompiledPolicy {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < p.getTermListsCount(); i++) {
       TermList l = p.getTermLists(i);
-      String where = "term_lists[" + i + "]" + (l.getName().isEmpty() ? "" : " (" + l.getName() + ")");
+      String where =
+          "term_lists[" + i + "]" + (l.getName().isEmpty() ? "" : " (" + l.getName() + ")");
       if (l.getName().isBlank()) {
         problems.add(where + ": name is required");
       } else if (!names.add(l.getName())) {
@@ -381,7 +425,9 @@ public final class CompiledPolicy {
     return disabledFamilies[f.ordinal()];
   }
 
-  /** The force-hold that applies to this region and category, or null (a short list: a linear scan). */
+  /**
+   * The force-hold that applies to this region and category, or null (a short list: a linear scan).
+   */
   public dev.warden.proto.v1.ForceHold forceHold(String region, String category) {
     for (int i = 0; i < forceHolds.size(); i++) {
       var fh = forceHolds.get(i);
@@ -411,7 +457,10 @@ public final class CompiledPolicy {
     return r.isEmpty() || r.contains(region);
   }
 
-  /** What one major unit of {@code currency} is worth in the policy's base currency, or NaN when unknown. */
+  /**
+   * What one major unit of {@code currency} is worth in the policy's base currency, or NaN when
+   * unknown.
+   */
   public double fxRate(String currency) {
     Double r = source.getBrand().getFxRatesMap().get(currency);
     return r == null ? Double.NaN : r;

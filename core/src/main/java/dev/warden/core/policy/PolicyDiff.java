@@ -21,8 +21,16 @@ public final class PolicyDiff {
       return out;
     }
     if (!from.getVersion().equals(to.getVersion())) {
-      out.add("version " + from.getVersion() + " (revision " + from.getRevision() + ") -> " + to.getVersion()
-          + " (revision " + to.getRevision() + ")");
+      out.add(
+          "version "
+              + from.getVersion()
+              + " (revision "
+              + from.getRevision()
+              + ") -> "
+              + to.getVersion()
+              + " (revision "
+              + to.getRevision()
+              + ")");
     }
     num(out, "hold threshold", from.getThresholds().getHold(), to.getThresholds().getHold());
     num(out, "block threshold", from.getThresholds().getBlock(), to.getThresholds().getBlock());
@@ -32,26 +40,59 @@ public final class PolicyDiff {
       Double a = from.getWeightsMap().get(s);
       Double b = to.getWeightsMap().get(s);
       if (!Objects.equals(a, b)) {
-        out.add("weight " + s + ": " + (a == null ? "unset" : fmt(a)) + " -> " + (b == null ? "unset" : fmt(b))
-            + looser(a == null ? 0 : a, b == null ? 0 : b, "", " (looser)"));
+        out.add(
+            "weight "
+                + s
+                + ": "
+                + (a == null ? "unset" : fmt(a))
+                + " -> "
+                + (b == null ? "unset" : fmt(b))
+                + looser(a == null ? 0 : a, b == null ? 0 : b, "", " (looser)"));
       }
     }
     if (!from.getSeller().equals(to.getSeller())) {
-      out.add("seller rules changed: " + compact(from.getSeller()) + " -> " + compact(to.getSeller()));
+      out.add(
+          "seller rules changed: " + compact(from.getSeller()) + " -> " + compact(to.getSeller()));
     }
-    terms(out, "counterfeit terms", from.getBrand().getCounterfeitTermsList(), to.getBrand().getCounterfeitTermsList());
-    terms(out, "counterfeit exceptions", from.getBrand().getCounterfeitExceptionsList(),
+    terms(
+        out,
+        "counterfeit terms",
+        from.getBrand().getCounterfeitTermsList(),
+        to.getBrand().getCounterfeitTermsList());
+    terms(
+        out,
+        "counterfeit exceptions",
+        from.getBrand().getCounterfeitExceptionsList(),
         to.getBrand().getCounterfeitExceptionsList());
-    terms(out, "compatibility phrases", from.getBrand().getLegitContextTermsList(), to.getBrand().getLegitContextTermsList());
-    num(out, "pHash max distance", from.getBrand().getPhashMaxDistance(), to.getBrand().getPhashMaxDistance());
-    num(out, "PDQ max distance", from.getBrand().getPdqMaxDistance(), to.getBrand().getPdqMaxDistance());
+    terms(
+        out,
+        "compatibility phrases",
+        from.getBrand().getLegitContextTermsList(),
+        to.getBrand().getLegitContextTermsList());
+    num(
+        out,
+        "pHash max distance",
+        from.getBrand().getPhashMaxDistance(),
+        to.getBrand().getPhashMaxDistance());
+    num(
+        out,
+        "PDQ max distance",
+        from.getBrand().getPdqMaxDistance(),
+        to.getBrand().getPdqMaxDistance());
     Map<String, TermList> a = byName(from);
     Map<String, TermList> b = byName(to);
     for (String name : union(a.keySet(), b.keySet())) {
       TermList x = a.get(name);
       TermList y = b.get(name);
       if (x == null) {
-        out.add("term list " + name + " added (" + y.getAction() + ", " + y.getTermsCount() + " terms)");
+        out.add(
+            "term list "
+                + name
+                + " added ("
+                + y.getAction()
+                + ", "
+                + y.getTermsCount()
+                + " terms)");
       } else if (y == null) {
         out.add("term list " + name + " REMOVED (looser)");
       } else if (!x.equals(y)) {
@@ -59,21 +100,42 @@ public final class PolicyDiff {
           out.add("term list " + name + ": action " + x.getAction() + " -> " + y.getAction());
         }
         if (!x.getRegionsList().equals(y.getRegionsList())) {
-          out.add("term list " + name + ": regions " + x.getRegionsList() + " -> " + y.getRegionsList());
+          out.add(
+              "term list "
+                  + name
+                  + ": regions "
+                  + x.getRegionsList()
+                  + " -> "
+                  + y.getRegionsList());
         }
         terms(out, "term list " + name, x.getTermsList(), y.getTermsList());
-        terms(out, "term list " + name + " exceptions", x.getExceptionsList(), y.getExceptionsList());
+        terms(
+            out, "term list " + name + " exceptions", x.getExceptionsList(), y.getExceptionsList());
       }
     }
     if (!from.getOverridesList().equals(to.getOverridesList())) {
-      out.add("overrides: " + from.getOverridesCount() + " -> " + to.getOverridesCount() + " entries, changed");
+      out.add(
+          "overrides: "
+              + from.getOverridesCount()
+              + " -> "
+              + to.getOverridesCount()
+              + " entries, changed");
     }
-    terms(out, "disabled families (kill switches)", from.getDisabledFamiliesList(), to.getDisabledFamiliesList());
+    terms(
+        out,
+        "disabled families (kill switches)",
+        from.getDisabledFamiliesList(),
+        to.getDisabledFamiliesList());
     if (!from.getForceHoldsList().equals(to.getForceHoldsList())) {
       List<String> fh = new ArrayList<>();
       for (var f : to.getForceHoldsList()) {
-        fh.add((f.getRegion().isEmpty() ? "*" : f.getRegion()) + "/" + (f.getCategory().isEmpty() ? "*" : f.getCategory())
-            + " (" + f.getReason() + ")");
+        fh.add(
+            (f.getRegion().isEmpty() ? "*" : f.getRegion())
+                + "/"
+                + (f.getCategory().isEmpty() ? "*" : f.getCategory())
+                + " ("
+                + f.getReason()
+                + ")");
       }
       out.add("force holds now: " + (fh.isEmpty() ? "none" : String.join(", ", fh)));
     }

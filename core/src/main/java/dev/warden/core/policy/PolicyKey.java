@@ -14,12 +14,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The HMAC-SHA256 key that signs policy bundles. It comes from a file or the environment,
- * never from the config topic, so write access to the topic alone cannot change the policy.
+ * The HMAC-SHA256 key that signs policy bundles. It comes from a file or the environment, never
+ * from the config topic, so write access to the topic alone cannot change the policy.
  *
- * <p>Where it is looked for, in order: an explicit file, {@code $WARDEN_POLICY_KEY_FILE},
- * {@code $WARDEN_POLICY_KEY} (the key itself). A key file holds the key as hex (64+ hex
- * characters for 32+ bytes); surrounding whitespace is ignored.
+ * <p>Where it is looked for, in order: an explicit file, {@code $WARDEN_POLICY_KEY_FILE}, {@code
+ * $WARDEN_POLICY_KEY} (the key itself). A key file holds the key as hex (64+ hex characters for 32+
+ * bytes); surrounding whitespace is ignored.
  */
 public final class PolicyKey {
   public static final String ENV_FILE = "WARDEN_POLICY_KEY_FILE";
@@ -31,8 +31,13 @@ public final class PolicyKey {
 
   private PolicyKey(byte[] key) {
     if (key.length < MIN_BYTES) {
-      throw new IllegalArgumentException("policy key must be at least " + MIN_BYTES + " bytes (" + 2 * MIN_BYTES
-          + " hex characters), got " + key.length);
+      throw new IllegalArgumentException(
+          "policy key must be at least "
+              + MIN_BYTES
+              + " bytes ("
+              + 2 * MIN_BYTES
+              + " hex characters), got "
+              + key.length);
     }
     this.key = key.clone();
     this.id = sha256Hex(key).substring(0, 12);

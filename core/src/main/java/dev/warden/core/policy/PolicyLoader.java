@@ -21,7 +21,8 @@ public final class PolicyLoader {
   public static String defaultPolicyJson() {
     try (InputStream in = PolicyLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("built-in policy " + DEFAULT_RESOURCE + " is missing from the classpath");
+        throw new IllegalStateException(
+            "built-in policy " + DEFAULT_RESOURCE + " is missing from the classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -29,7 +30,9 @@ public final class PolicyLoader {
     }
   }
 
-  /** The policy JSON from {@code file}, or the built-in default when {@code file} is null or empty. */
+  /**
+   * The policy JSON from {@code file}, or the built-in default when {@code file} is null or empty.
+   */
   public static String readJson(String file) {
     if (file == null || file.isEmpty()) {
       return defaultPolicyJson();
@@ -42,8 +45,8 @@ public final class PolicyLoader {
   }
 
   /**
-   * Reads a policy file: JSON (the protobuf JSON mapping) or, for {@code .yaml}/{@code .yml},
-   * the same structure in YAML.
+   * Reads a policy file: JSON (the protobuf JSON mapping) or, for {@code .yaml}/{@code .yml}, the
+   * same structure in YAML.
    */
   public static Policy readFile(Path file) {
     String text;
@@ -61,8 +64,11 @@ public final class PolicyLoader {
   static String yamlToJson(String yaml) {
     Object doc;
     try {
-      doc = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
-          new org.yaml.snakeyaml.LoaderOptions())).load(yaml);
+      doc =
+          new org.yaml.snakeyaml.Yaml(
+                  new org.yaml.snakeyaml.constructor.SafeConstructor(
+                      new org.yaml.snakeyaml.LoaderOptions()))
+              .load(yaml);
     } catch (RuntimeException e) {
       throw new PolicyException(List.of("not valid YAML: " + e.getMessage()));
     }
@@ -127,7 +133,8 @@ public final class PolicyLoader {
     try {
       JsonFormat.parser().merge(json, b);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new PolicyException(List.of("not a warden.v1.Policy in JSON: " + dev.warden.core.io.EventCodec.plain(e)));
+      throw new PolicyException(
+          List.of("not a warden.v1.Policy in JSON: " + dev.warden.core.io.EventCodec.plain(e)));
     }
     return b.build();
   }

@@ -3,8 +3,8 @@ package dev.warden.core.policy;
 import dev.warden.core.signals.Signal;
 
 /**
- * Thresholds and weights in force for one (region, category): the base policy's, or an
- * override's. Immutable; resolved once per event with two map lookups at most.
+ * Thresholds and weights in force for one (region, category): the base policy's, or an override's.
+ * Immutable; resolved once per event with two map lookups at most.
  */
 public final class Scoring {
   private final double hold;

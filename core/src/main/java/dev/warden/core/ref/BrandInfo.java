@@ -5,10 +5,16 @@ package dev.warden.core.ref;
  * counterfeit images is found. Immutable, shared by every task.
  *
  * @param key canonical key ({@link BrandKeys})
- * @param ambiguous the brand's name is an ordinary word or very short ("Box", "Go", "Apple"):
- *     it only counts when something corroborates it
+ * @param ambiguous the brand's name is an ordinary word or very short ("Box", "Go", "Apple"): it
+ *     only counts when something corroborates it
  */
-public record BrandInfo(String key, String name, long floorMinor, String floorCurrency, String rightsOwner, boolean ambiguous) {
+public record BrandInfo(
+    String key,
+    String name,
+    long floorMinor,
+    String floorCurrency,
+    String rightsOwner,
+    boolean ambiguous) {
 
   public boolean hasFloor() {
     return !floorCurrency.isEmpty();

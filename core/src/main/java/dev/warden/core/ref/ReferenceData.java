@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The brand registry compiled for matching: one automaton over every brand name and alias, and
- * one near-duplicate index over every known counterfeit image hash. Immutable and shared; built
- * in one batch per change, never per event.
+ * The brand registry compiled for matching: one automaton over every brand name and alias, and one
+ * near-duplicate index over every known counterfeit image hash. Immutable and shared; built in one
+ * batch per change, never per event.
  */
 public final class ReferenceData {
 
@@ -21,18 +21,25 @@ public final class ReferenceData {
 
   // Compiled data shared by every task in this JVM, keyed by a fingerprint of the brand set:
   // parallel tasks that see the same registrations compile once and share the result.
-  private static final Cache<Long, ReferenceData> SHARED = Caffeine.newBuilder().maximumSize(4).build();
+  private static final Cache<Long, ReferenceData> SHARED =
+      Caffeine.newBuilder().maximumSize(4).build();
 
-  public static final ReferenceData EMPTY = compile(java.util.List.of(), ImageHashIndex.Kind.PHASH.defaultMaxDistance(),
-      ImageHashIndex.Kind.PDQ.defaultMaxDistance());
+  public static final ReferenceData EMPTY =
+      compile(
+          java.util.List.of(),
+          ImageHashIndex.Kind.PHASH.defaultMaxDistance(),
+          ImageHashIndex.Kind.PDQ.defaultMaxDistance());
 
   private final PhraseMatcher<BrandPhrase> brands;
   private final ImageHashIndex<BrandInfo> images;
   private final int brandCount;
   private final long fingerprint;
 
-  private ReferenceData(PhraseMatcher<BrandPhrase> brands, ImageHashIndex<BrandInfo> images,
-      int brandCount, long fingerprint) {
+  private ReferenceData(
+      PhraseMatcher<BrandPhrase> brands,
+      ImageHashIndex<BrandInfo> images,
+      int brandCount,
+      long fingerprint) {
     this.brands = brands;
     this.images = images;
     this.brandCount = brandCount;
@@ -56,36 +63,45 @@ public final class ReferenceData {
   }
 
   /**
-   * Compiles, or returns the copy another task in this JVM already compiled for the same brand
-   * set and distances. The image index is built for the policy's maximum Hamming distances
-   * (multi-index hashing partitions hashes by them).
+   * Compiles, or returns the copy another task in this JVM already compiled for the same brand set
+   * and distances. The image index is built for the policy's maximum Hamming distances (multi-index
+   * hashing partitions hashes by them).
    */
-  public static ReferenceData compileShared(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
+  public static ReferenceData compileShared(
+      Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
     long brands = fingerprint(records);
     long fp = brands * 31 + phashMaxDistance * 1_000L + pdqMaxDistance;
     return SHARED.get(fp, k -> compile(records, phashMaxDistance, pdqMaxDistance, brands));
   }
 
   /** Compiles the registry. A later registration of the same brand key replaces an earlier one. */
-  public static ReferenceData compile(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
+  public static ReferenceData compile(
+      Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance) {
     return compile(records, phashMaxDistance, pdqMaxDistance, fingerprint(records));
   }
 
-  private static ReferenceData compile(Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance,
-      long fingerprint) {
+  private static ReferenceData compile(
+      Collection<BrandRecord> records, int phashMaxDistance, int pdqMaxDistance, long fingerprint) {
     Map<String, BrandRecord> latest = new HashMap<>();
     for (BrandRecord r : records) {
       latest.put(BrandKeys.key(r.brand()), r);
     }
     PhraseMatcher.Builder<BrandPhrase> phrases = PhraseMatcher.builder();
-    ImageHashIndex.Builder<BrandInfo> hashes = ImageHashIndex.<BrandInfo>builder()
-        .maxDistance(ImageHashIndex.Kind.PHASH, phashMaxDistance)
-        .maxDistance(ImageHashIndex.Kind.PDQ, pdqMaxDistance);
+    ImageHashIndex.Builder<BrandInfo> hashes =
+        ImageHashIndex.<BrandInfo>builder()
+            .maxDistance(ImageHashIndex.Kind.PHASH, phashMaxDistance)
+            .maxDistance(ImageHashIndex.Kind.PDQ, pdqMaxDistance);
     for (Map.Entry<String, BrandRecord> e : latest.entrySet()) {
       BrandRecord r = e.getValue();
       boolean nameAmbiguous = AMBIGUITY.isAmbiguous(r.brand());
-      BrandInfo info = new BrandInfo(e.getKey(), r.brand(), r.minPriceMinor(), r.minPriceCurrency(), r.rightsOwner(),
-          nameAmbiguous);
+      BrandInfo info =
+          new BrandInfo(
+              e.getKey(),
+              r.brand(),
+              r.minPriceMinor(),
+              r.minPriceCurrency(),
+              r.rightsOwner(),
+              nameAmbiguous);
       phrases.add(r.brand(), new BrandPhrase(info, r.brand(), false, nameAmbiguous));
       for (String alias : r.aliases()) {
         phrases.add(alias, new BrandPhrase(info, alias, true, AMBIGUITY.isAmbiguous(alias)));
@@ -97,7 +113,10 @@ public final class ReferenceData {
     return new ReferenceData(phrases.build(), hashes.build(), latest.size(), fingerprint);
   }
 
-  /** Order-independent fingerprint of a brand set (tasks may receive registrations in different orders). */
+  /**
+   * Order-independent fingerprint of a brand set (tasks may receive registrations in different
+   * orders).
+   */
   static long fingerprint(Collection<BrandRecord> records) {
     long sum = 0;
     long xor = 0;

@@ -33,7 +33,9 @@ public final class EventRouter {
     return e.kind() == EventKind.BRAND_REGISTERED;
   }
 
-  /** The seller whose side this event belongs to, or null when it does not reach the seller side. */
+  /**
+   * The seller whose side this event belongs to, or null when it does not reach the seller side.
+   */
   public static String sellerKey(WardenEvent e) {
     return switch (e.kind()) {
       case LISTING_CREATED, LISTING_EDITED -> e.listing().sellerId();
@@ -44,7 +46,9 @@ public final class EventRouter {
     };
   }
 
-  /** The creator whose side this event belongs to, or null when it does not reach the creator side. */
+  /**
+   * The creator whose side this event belongs to, or null when it does not reach the creator side.
+   */
   public static String creatorKey(WardenEvent e) {
     return switch (e.kind()) {
       case LIVE_STREAM -> e.live().creatorId();
@@ -54,20 +58,29 @@ public final class EventRouter {
     };
   }
 
-  /** For a PRODUCT_PINNED moment, the listing whose status it needs before the creator side; else null. */
+  /**
+   * For a PRODUCT_PINNED moment, the listing whose status it needs before the creator side; else
+   * null.
+   */
   public static String pinnedListingId(WardenEvent e) {
-    return e.live() != null && e.live().kind() == LiveStream.LiveKind.PRODUCT_PINNED ? e.live().listingId() : null;
+    return e.live() != null && e.live().kind() == LiveStream.LiveKind.PRODUCT_PINNED
+        ? e.live().listingId()
+        : null;
   }
 
-  /** True for a scored listing (seller side) or live-stream moment (creator side); other events only update state. */
+  /**
+   * True for a scored listing (seller side) or live-stream moment (creator side); other events only
+   * update state.
+   */
   public static boolean scored(WardenEvent e) {
     return e.kind().scored();
   }
 
   /**
    * Whether the pin side needs to hear a listing's new status: only listings a pin would be flagged
-   * for (not PASS, or a seller under penalty) and the moment a flagged listing clears. Most listings
-   * never cross to it; a pin of a listing it never heard of is judged as a pin of a clean listing.
+   * for (not PASS, or a seller under penalty) and the moment a flagged listing clears. Most
+   * listings never cross to it; a pin of a listing it never heard of is judged as a pin of a clean
+   * listing.
    */
   public static boolean statusMattersToPins(ListingStatus status, ListingMemo previous) {
     return status.decision() != Decision.PASS

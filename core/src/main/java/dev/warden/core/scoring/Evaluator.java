@@ -14,9 +14,9 @@ import dev.warden.core.signals.TextScan;
 import dev.warden.core.signals.creator.CreatorPenalty;
 import dev.warden.core.signals.ipr.BelowFloorPrice;
 import dev.warden.core.signals.ipr.BrandMention;
+import dev.warden.core.signals.ipr.CountedBrands;
 import dev.warden.core.signals.ipr.CounterfeitImage;
 import dev.warden.core.signals.ipr.CounterfeitTerms;
-import dev.warden.core.signals.ipr.CountedBrands;
 import dev.warden.core.signals.ipr.ImageMatch;
 import dev.warden.core.signals.ipr.UnauthorizedBrand;
 import dev.warden.core.signals.listing.EditAfterPass;
@@ -35,25 +35,25 @@ import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
- * The evaluation core's entry point: plain Java, no Flink, no Kafka. Takes an event, the
- * subject's state and the compiled policy and reference data; returns the verdict and the new
- * state. It gathers what every signal family shares (the text scan, the brands that count, the
- * closest counterfeit image, the decayed penalty), runs the signals in a fixed order, and turns
- * their reasons into a decision. The signals themselves live in {@code dev.warden.core.signals},
- * one package per family; how complaints and outcomes change a subject's standing lives in {@code
+ * The evaluation core's entry point: plain Java, no Flink, no Kafka. Takes an event, the subject's
+ * state and the compiled policy and reference data; returns the verdict and the new state. It
+ * gathers what every signal family shares (the text scan, the brands that count, the closest
+ * counterfeit image, the decayed penalty), runs the signals in a fixed order, and turns their
+ * reasons into a decision. The signals themselves live in {@code dev.warden.core.signals}, one
+ * package per family; how complaints and outcomes change a subject's standing lives in {@code
  * dev.warden.core.standing}.
  *
- * <p>The streaming job, the offline scorer, the evaluation report and the benchmarks all call
- * this, so they judge alike. One instance per task (it reuses scratch space between calls): not
+ * <p>The streaming job, the offline scorer, the evaluation report and the benchmarks all call this,
+ * so they judge alike. One instance per task (it reuses scratch space between calls): not
  * thread-safe.
  */
 public final class Evaluator {
   /** Hard rules first, then by contribution; ties keep the order in which the signals ran. */
   private static final Comparator<Reason> BY_WEIGHT =
-      Comparator.comparing(Reason::hardRule).reversed()
+      Comparator.comparing(Reason::hardRule)
+          .reversed()
           .thenComparing(Comparator.comparingDouble(Reason::contribution).reversed());
 
   private final CompiledPolicy policy;
@@ -75,7 +75,8 @@ public final class Evaluator {
   }
 
   /** Scores a created or edited listing against its seller's state and its last memo. */
-  public ListingResult scoreListing(WardenEvent e, SellerState seller, ListingMemo prev, long nowMillis) {
+  public ListingResult scoreListing(
+      WardenEvent e, SellerState seller, ListingMemo prev, long nowMillis) {
     if (prev != null && prev.lastEventId().equals(e.eventId())) {
       return ListingResult.DUPLICATE;
     }
@@ -87,10 +88,24 @@ public final class Evaluator {
     scan.scan(l.description(), "description", false, policy, refs, e.region());
     scan.scan(l.declaredBrand(), "declared_brand", true, policy, refs, e.region());
     ImageMatch image = ImageMatch.closest(l.imagePhashes(), refs);
-    double penalty = Penalties.decayed(s.penaltyPoints(), s.penaltyAsOfMillis(), e.eventTimeMillis(),
-        policy.sellerRules().getPenaltyHalfLifeDays());
-    ListingFacts f = new ListingFacts(e, l, s, prev, policy, scan, CountedBrands.of(scan.brands(), image), image,
-        imageDigest(l.imagePhashes()), penalty);
+    double penalty =
+        Penalties.decayed(
+            s.penaltyPoints(),
+            s.penaltyAsOfMillis(),
+            e.eventTimeMillis(),
+            policy.sellerRules().getPenaltyHalfLifeDays());
+    ListingFacts f =
+        new ListingFacts(
+            e,
+            l,
+            s,
+            prev,
+            policy,
+            scan,
+            CountedBrands.of(scan.brands(), image),
+            image,
+            imageDigest(l.imagePhashes()),
+            penalty);
 
     ProhibitedTerms.evaluate(scan, e.region(), reasons);
     BrandMention.evaluate(f.brands(), reasons);
@@ -103,23 +118,56 @@ public final class Evaluator {
     SellerPenalty.evaluate(f, reasons);
     SellerVelocity.Window velocity = SellerVelocity.evaluate(f, reasons);
 
-    Verdict v = verdict(e, SubjectType.LISTING, l.listingId(), l.sellerId(), l.creatorId(), l.category(), nowMillis);
-    SellerState next = new SellerState(s.profileKnown(), s.registeredAtMillis(), s.kycVerified(),
-        s.authorizedBrandKeys(), s.penaltyPoints(), s.penaltyAsOfMillis(), s.upheld(), s.overturned(), s.complaints(),
-        s.listingsScored() + 1, velocity.startMillis(), velocity.current(), velocity.previous(),
-        s.recentPenaltyEventIds());
+    Verdict v =
+        verdict(
+            e,
+            SubjectType.LISTING,
+            l.listingId(),
+            l.sellerId(),
+            l.creatorId(),
+            l.category(),
+            nowMillis);
+    SellerState next =
+        new SellerState(
+            s.profileKnown(),
+            s.registeredAtMillis(),
+            s.kycVerified(),
+            s.authorizedBrandKeys(),
+            s.penaltyPoints(),
+            s.penaltyAsOfMillis(),
+            s.upheld(),
+            s.overturned(),
+            s.complaints(),
+            s.listingsScored() + 1,
+            velocity.startMillis(),
+            velocity.current(),
+            velocity.previous(),
+            s.recentPenaltyEventIds());
     String[] brandKeys = new String[f.brands().size()];
     for (int i = 0; i < brandKeys.length; i++) {
       brandKeys[i] = f.brands().get(i).brand().key();
     }
-    ListingMemo memo = new ListingMemo(e.eventId(), e.eventTimeMillis(), v.decision(), l.priceMinor(), l.currency(),
-        brandKeys, f.counterfeitTerms(), !scan.prohibited().isEmpty(), f.imageDigest());
-    ListingStatus status = new ListingStatus(l.listingId(), l.sellerId(), v.decision(), penalty, e.eventTimeMillis());
+    ListingMemo memo =
+        new ListingMemo(
+            e.eventId(),
+            e.eventTimeMillis(),
+            v.decision(),
+            l.priceMinor(),
+            l.currency(),
+            brandKeys,
+            f.counterfeitTerms(),
+            !scan.prohibited().isEmpty(),
+            f.imageDigest());
+    ListingStatus status =
+        new ListingStatus(l.listingId(), l.sellerId(), v.decision(), penalty, e.eventTimeMillis());
     return new ListingResult(v, next, memo, status);
   }
 
-  /** Scores one live-stream moment against its creator's state and the stream's accumulated risk. */
-  public LiveResult scoreLive(WardenEvent e, CreatorState creator, StreamMemo prev, long nowMillis) {
+  /**
+   * Scores one live-stream moment against its creator's state and the stream's accumulated risk.
+   */
+  public LiveResult scoreLive(
+      WardenEvent e, CreatorState creator, StreamMemo prev, long nowMillis) {
     if (prev != null && prev.lastEventId().equals(e.eventId())) {
       return LiveResult.DUPLICATE;
     }
@@ -131,9 +179,14 @@ public final class Evaluator {
     if (transcript) {
       scan.scan(ls.text(), "transcript", false, policy, refs, e.region());
     }
-    double penalty = Penalties.decayed(c.penaltyPoints(), c.penaltyAsOfMillis(), e.eventTimeMillis(),
-        policy.sellerRules().getPenaltyHalfLifeDays());
-    LiveFacts f = new LiveFacts(e, ls, c, prev, policy, scan, CountedBrands.of(scan.brands(), null), penalty);
+    double penalty =
+        Penalties.decayed(
+            c.penaltyPoints(),
+            c.penaltyAsOfMillis(),
+            e.eventTimeMillis(),
+            policy.sellerRules().getPenaltyHalfLifeDays());
+    LiveFacts f =
+        new LiveFacts(e, ls, c, prev, policy, scan, CountedBrands.of(scan.brands(), null), penalty);
 
     if (transcript) {
       ProhibitedTerms.evaluate(scan, e.region(), reasons);
@@ -141,14 +194,28 @@ public final class Evaluator {
       CounterfeitTerms.evaluate(scan, !f.brands().isEmpty(), reasons);
     }
     PinnedListing.evaluate(f, reasons);
-    double momentRisk = reasons.sum(); // what this moment adds to the stream, before the stream's own history
+    double momentRisk =
+        reasons.sum(); // what this moment adds to the stream, before the stream's own history
     StreamRisk.evaluate(f, reasons);
     CreatorPenalty.evaluate(f, reasons);
 
-    Verdict v = verdict(e, SubjectType.LIVE_STREAM, ls.streamId(), ls.sellerId(), ls.creatorId(), "", nowMillis);
+    Verdict v =
+        verdict(
+            e,
+            SubjectType.LIVE_STREAM,
+            ls.streamId(),
+            ls.sellerId(),
+            ls.creatorId(),
+            "",
+            nowMillis);
     int segments = (prev == null ? 0 : prev.segments()) + (transcript ? 1 : 0);
-    StreamMemo memo = new StreamMemo(e.eventId(), e.eventTimeMillis(), segments,
-        StreamRisk.accumulated(prev) + momentRisk, ls.kind() == LiveStream.LiveKind.ENDED);
+    StreamMemo memo =
+        new StreamMemo(
+            e.eventId(),
+            e.eventTimeMillis(),
+            segments,
+            StreamRisk.accumulated(prev) + momentRisk,
+            ls.kind() == LiveStream.LiveKind.ENDED);
     return new LiveResult(v, c, memo);
   }
 
@@ -163,37 +230,74 @@ public final class Evaluator {
   }
 
   /** The fail-closed verdict: HOLD with the reason, when the engine cannot evaluate an event. */
-  public static Verdict failClosed(WardenEvent e, String policyVersion, Throwable t, long nowMillis) {
+  public static Verdict failClosed(
+      WardenEvent e, String policyVersion, Throwable t, long nowMillis) {
     String msg = String.valueOf(t.getMessage());
-    String ev = "evaluation failed: " + t.getClass().getSimpleName() + ": "
-        + (msg.length() > 200 ? msg.substring(0, 200) : msg);
+    String ev =
+        "evaluation failed: "
+            + t.getClass().getSimpleName()
+            + ": "
+            + (msg.length() > 200 ? msg.substring(0, 200) : msg);
     Reason r = Reason.hard(Signal.ENGINE_ERROR, 0.0, ev);
     boolean live = e.live() != null;
-    return new Verdict(e.eventId(), live ? SubjectType.LIVE_STREAM : SubjectType.LISTING,
+    return new Verdict(
+        e.eventId(),
+        live ? SubjectType.LIVE_STREAM : SubjectType.LISTING,
         live ? e.live().streamId() : e.listing().listingId(),
         live ? e.live().sellerId() : e.listing().sellerId(),
         live ? e.live().creatorId() : e.listing().creatorId(),
-        Decision.HOLD, 0.0, new Reason[] {r}, policyVersion, e.eventTimeMillis(), nowMillis, e.region());
+        Decision.HOLD,
+        0.0,
+        new Reason[] {r},
+        policyVersion,
+        e.eventTimeMillis(),
+        nowMillis,
+        e.region());
   }
 
   /** The score against the thresholds, raised by any hard rule and by the policy's force-holds. */
-  private Verdict verdict(WardenEvent e, SubjectType type, String subjectId, String sellerId, String creatorId,
-      String category, long nowMillis) {
+  private Verdict verdict(
+      WardenEvent e,
+      SubjectType type,
+      String subjectId,
+      String sellerId,
+      String creatorId,
+      String category,
+      long nowMillis) {
     double score = Math.round(reasons.sum() * 10_000) / 10_000.0;
-    Decision d = score >= reasons.scoring().block() ? Decision.BLOCK
-        : score >= reasons.scoring().hold() ? Decision.HOLD : Decision.PASS;
+    Decision d =
+        score >= reasons.scoring().block()
+            ? Decision.BLOCK
+            : score >= reasons.scoring().hold() ? Decision.HOLD : Decision.PASS;
     d = d.atLeast(reasons.hardDecision());
     var forced = policy.forceHold(e.region(), category);
     if (forced != null) {
-      reasons.addUnconditionally(Reason.hard(Signal.POLICY_FORCE_HOLD, 0.0, forced.getReason() + " (force hold"
-          + (forced.getRegion().isEmpty() ? "" : " region " + forced.getRegion())
-          + (forced.getCategory().isEmpty() ? "" : " category " + forced.getCategory()) + ")"));
+      reasons.addUnconditionally(
+          Reason.hard(
+              Signal.POLICY_FORCE_HOLD,
+              0.0,
+              forced.getReason()
+                  + " (force hold"
+                  + (forced.getRegion().isEmpty() ? "" : " region " + forced.getRegion())
+                  + (forced.getCategory().isEmpty() ? "" : " category " + forced.getCategory())
+                  + ")"));
       d = d.atLeast(Decision.HOLD);
     }
     Reason[] rs = reasons.toArray();
     Arrays.sort(rs, BY_WEIGHT);
-    return new Verdict(e.eventId(), type, subjectId, sellerId, creatorId, d, score, rs, policy.version(),
-        e.eventTimeMillis(), nowMillis, e.region());
+    return new Verdict(
+        e.eventId(),
+        type,
+        subjectId,
+        sellerId,
+        creatorId,
+        d,
+        score,
+        rs,
+        policy.version(),
+        e.eventTimeMillis(),
+        nowMillis,
+        e.region());
   }
 
   private static long imageDigest(String[] hashes) {

@@ -1,8 +1,8 @@
 package dev.warden.core.scoring;
 
 /**
- * The core's verdict for one scored event. Mirrors {@code warden.v1.Verdict}; the codec in
- * {@code dev.warden.core.io} converts at the edge.
+ * The core's verdict for one scored event. Mirrors {@code warden.v1.Verdict}; the codec in {@code
+ * dev.warden.core.io} converts at the edge.
  */
 public record Verdict(
     String eventId,

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What the listing signals judge: the event, the seller's state and the listing's last memo, the
- * compiled policy, and the findings every family shares (the text scan, the brands that count,
- * the closest counterfeit image), each computed once per event.
+ * compiled policy, and the findings every family shares (the text scan, the brands that count, the
+ * closest counterfeit image), each computed once per event.
  *
  * @param seller the seller's state ({@link SellerState#UNKNOWN} when none)
  * @param previous the listing's memo from its last scored event, or null for a listing never seen
@@ -43,11 +43,15 @@ public record ListingFacts(
 
   /** The seller's account age at the event, or -1 when unknown. */
   public long accountAgeMillis() {
-    return !seller.profileKnown() || seller.registeredAtMillis() < 0 ? -1 : eventTimeMillis() - seller.registeredAtMillis();
+    return !seller.profileKnown() || seller.registeredAtMillis() < 0
+        ? -1
+        : eventTimeMillis() - seller.registeredAtMillis();
   }
 
   /** A known, KYC-verified seller past the policy's new-account age. */
   public boolean establishedSeller() {
-    return seller.profileKnown() && seller.kycVerified() && accountAgeMillis() >= policy.newAccountMillis();
+    return seller.profileKnown()
+        && seller.kycVerified()
+        && accountAgeMillis() >= policy.newAccountMillis();
   }
 }

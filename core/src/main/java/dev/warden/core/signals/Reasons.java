@@ -52,7 +52,9 @@ public final class Reasons {
     }
   }
 
-  /** A hard rule: {@code s} fired and the decision is at least {@code action}, whatever the score. */
+  /**
+   * A hard rule: {@code s} fired and the decision is at least {@code action}, whatever the score.
+   */
   public void hard(Signal s, Decision action, String evidence) {
     if (!disabled(s)) {
       list.add(Reason.hard(s, scoring.weight(s), evidence));

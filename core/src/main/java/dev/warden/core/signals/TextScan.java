@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * One event's text findings across its fields: brands (with whether each is only named as a
- * compatibility reference), counterfeit vocabulary and prohibited terms, with exceptions
- * already applied. Reused per evaluator (one per task), so the hot path allocates only for
- * what it finds. Not thread-safe.
+ * compatibility reference), counterfeit vocabulary and prohibited terms, with exceptions already
+ * applied. Reused per evaluator (one per task), so the hot path allocates only for what it finds.
+ * Not thread-safe.
  */
 public final class TextScan {
   /** A brand found in the text, aggregated over fields. Filled while scanning; read-only after. */
@@ -27,7 +27,8 @@ public final class TextScan {
     private String snippet;
     private boolean corroborated; // named by a non-ambiguous phrase or in the declared-brand field
     private boolean onlyCompatibility = true; // every mention follows a compatibility phrase
-    private boolean styleReference; // "for <brand> lovers": trades on the brand without claiming to be it
+    private boolean
+        styleReference; // "for <brand> lovers": trades on the brand without claiming to be it
     private String contextTerm;
 
     BrandFinding(BrandInfo brand) {
@@ -85,20 +86,69 @@ public final class TextScan {
 
   private record BrandSpan(BrandPhrase phrase, int start, int end) {}
 
-  /** How close (normalized characters) counterfeit vocabulary must be to corroborate an ambiguous brand word. */
+  /**
+   * How close (normalized characters) counterfeit vocabulary must be to corroborate an ambiguous
+   * brand word.
+   */
   static final int CORROBORATION_DISTANCE = 24;
 
-  /** Words that may sit between two brand names of one compatibility list ("for iPhone 15 / iPhone 14"). */
-  private static final java.util.Set<String> LIST_CONNECTORS = java.util.Set.of("and", "or", "und", "oder", "et", "ou",
-      "y", "o", "e", "with", "mit", "avec", "con", "pro", "max", "mini", "plus", "ultra", "air", "se", "series", "gen",
-      "generation", "models", "model", "all", "other");
+  /**
+   * Words that may sit between two brand names of one compatibility list ("for iPhone 15 / iPhone
+   * 14").
+   */
+  private static final java.util.Set<String> LIST_CONNECTORS =
+      java.util.Set.of(
+          "and",
+          "or",
+          "und",
+          "oder",
+          "et",
+          "ou",
+          "y",
+          "o",
+          "e",
+          "with",
+          "mit",
+          "avec",
+          "con",
+          "pro",
+          "max",
+          "mini",
+          "plus",
+          "ultra",
+          "air",
+          "se",
+          "series",
+          "gen",
+          "generation",
+          "models",
+          "model",
+          "all",
+          "other");
 
-  /** Words after "for <brand>" that make it a style claim, not compatibility ("for Chanel lovers"). */
-  private static final java.util.Set<String> NOT_COMPATIBILITY_AFTER = java.util.Set.of("lovers", "lover", "fans", "fan",
-      "style", "look", "lookalike", "vibes", "vibe", "addicts", "inspired", "fanatics");
+  /**
+   * Words after "for <brand>" that make it a style claim, not compatibility ("for Chanel lovers").
+   */
+  private static final java.util.Set<String> NOT_COMPATIBILITY_AFTER =
+      java.util.Set.of(
+          "lovers",
+          "lover",
+          "fans",
+          "fan",
+          "style",
+          "look",
+          "lookalike",
+          "vibes",
+          "vibe",
+          "addicts",
+          "inspired",
+          "fanatics");
 
-  /** Compatibility phrases too generic to carry a list or to survive a style word after the brand. */
-  private static final java.util.Set<String> BARE_PREPOSITIONS = java.util.Set.of("for", "für", "pour", "para", "per");
+  /**
+   * Compatibility phrases too generic to carry a list or to survive a style word after the brand.
+   */
+  private static final java.util.Set<String> BARE_PREPOSITIONS =
+      java.util.Set.of("for", "für", "pour", "para", "per");
 
   private final List<BrandFinding> brands = new ArrayList<>();
   private final List<TermFinding> counterfeit = new ArrayList<>();
@@ -107,7 +157,8 @@ public final class TextScan {
   // Per-field scratch.
   private final List<Span> termSpans = new ArrayList<>();
   private final List<BrandSpan> brandSpans = new ArrayList<>();
-  private final PhraseMatcher.MatchSink<TermHit> termSink = (hit, start, end, exception) -> termSpans.add(new Span(hit, start, end));
+  private final PhraseMatcher.MatchSink<TermHit> termSink =
+      (hit, start, end, exception) -> termSpans.add(new Span(hit, start, end));
   private final PhraseMatcher.MatchSink<BrandPhrase> brandSink =
       (p, start, end, exception) -> brandSpans.add(new BrandSpan(p, start, end));
 
@@ -121,7 +172,9 @@ public final class TextScan {
     return counterfeit;
   }
 
-  /** Prohibited and restricted terms of lists that apply in the event's region, exceptions applied. */
+  /**
+   * Prohibited and restricted terms of lists that apply in the event's region, exceptions applied.
+   */
   public List<TermFinding> prohibited() {
     return prohibited;
   }
@@ -132,8 +185,17 @@ public final class TextScan {
     prohibited.clear();
   }
 
-  /** Scans one field's text; {@code declared} marks the declared-brand field (a brand named there corroborates itself). */
-  public void scan(String text, String field, boolean declared, CompiledPolicy policy, ReferenceData refs, String region) {
+  /**
+   * Scans one field's text; {@code declared} marks the declared-brand field (a brand named there
+   * corroborates itself).
+   */
+  public void scan(
+      String text,
+      String field,
+      boolean declared,
+      CompiledPolicy policy,
+      ReferenceData refs,
+      String region) {
     if (text == null || text.isEmpty()) {
       return;
     }
@@ -150,16 +212,18 @@ public final class TextScan {
       Span s = termSpans.get(i);
       switch (s.hit.kind()) {
         case COUNTERFEIT -> {
-          if (!covered(s, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1) && !sameSpanAlreadyFound(s, field)) {
+          if (!covered(s, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)
+              && !sameSpanAlreadyFound(s, field)) {
             counterfeit.add(new TermFinding(s.hit, field, nt.originalSnippet(s.start, s.end)));
           }
         }
         case PROHIBITED -> {
-          if (policy.appliesIn(s.hit.list(), region) && !covered(s, TermHit.Kind.PROHIBITED_EXCEPTION, s.hit.list())) {
+          if (policy.appliesIn(s.hit.list(), region)
+              && !covered(s, TermHit.Kind.PROHIBITED_EXCEPTION, s.hit.list())) {
             prohibited.add(new TermFinding(s.hit, field, nt.originalSnippet(s.start, s.end)));
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     // A compatibility phrase covers the run of brand names right after it: in "strap compatible
@@ -177,8 +241,12 @@ public final class TextScan {
         context = null; // "for Chanel lovers": a style claim, not compatibility
         f.styleReference = true;
       }
-      if (context == null && chainContext != null && b.start >= chainEnd
-          && (b.start - chainEnd <= 1 || (!BARE_PREPOSITIONS.contains(chainContext) && onlyConnectors(nt, chainEnd, b.start)))) {
+      if (context == null
+          && chainContext != null
+          && b.start >= chainEnd
+          && (b.start - chainEnd <= 1
+              || (!BARE_PREPOSITIONS.contains(chainContext)
+                  && onlyConnectors(nt, chainEnd, b.start)))) {
         context = chainContext;
       }
       if (context != null) {
@@ -212,12 +280,16 @@ public final class TextScan {
     return false;
   }
 
-  /** Counterfeit vocabulary (not excepted) within a few words of this brand mention, in this field. */
+  /**
+   * Counterfeit vocabulary (not excepted) within a few words of this brand mention, in this field.
+   */
   private boolean counterfeitNear(BrandSpan b) {
     for (int i = 0; i < termSpans.size(); i++) {
       Span x = termSpans.get(i);
-      if (x.hit.kind() == TermHit.Kind.COUNTERFEIT && !covered(x, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)
-          && x.start - b.end <= CORROBORATION_DISTANCE && b.start - x.end <= CORROBORATION_DISTANCE) {
+      if (x.hit.kind() == TermHit.Kind.COUNTERFEIT
+          && !covered(x, TermHit.Kind.COUNTERFEIT_EXCEPTION, -1)
+          && x.start - b.end <= CORROBORATION_DISTANCE
+          && b.start - x.end <= CORROBORATION_DISTANCE) {
         return true;
       }
     }
@@ -277,11 +349,16 @@ public final class TextScan {
     return f;
   }
 
-  /** True when a span of {@code kind} (of the same list, when {@code list} >= 0) contains {@code s}. */
+  /**
+   * True when a span of {@code kind} (of the same list, when {@code list} >= 0) contains {@code s}.
+   */
   private boolean covered(Span s, TermHit.Kind kind, int list) {
     for (int i = 0; i < termSpans.size(); i++) {
       Span x = termSpans.get(i);
-      if (x.hit.kind() == kind && (list < 0 || x.hit.list() == list) && x.start <= s.start && x.end >= s.end) {
+      if (x.hit.kind() == kind
+          && (list < 0 || x.hit.list() == list)
+          && x.start <= s.start
+          && x.end >= s.end) {
         return true;
       }
     }

@@ -13,8 +13,15 @@ public final class CreatorStanding {
   public static CreatorState apply(WardenEvent e, CreatorState creator, CompiledPolicy policy) {
     CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
     if (e.kind() == EventKind.CREATOR_UPDATED) {
-      return new CreatorState(true, e.creator().registeredAtMillis(), e.creator().followers(), c.upheld(),
-          c.overturned(), c.penaltyPoints(), c.penaltyAsOfMillis(), c.recentPenaltyEventIds());
+      return new CreatorState(
+          true,
+          e.creator().registeredAtMillis(),
+          e.creator().followers(),
+          c.upheld(),
+          c.overturned(),
+          c.penaltyPoints(),
+          c.penaltyAsOfMillis(),
+          c.recentPenaltyEventIds());
     }
     if (e.kind() != EventKind.ENFORCEMENT_OUTCOME) {
       throw new IllegalArgumentException("not a creator state event: " + e.kind());
@@ -24,9 +31,17 @@ public final class CreatorStanding {
     }
     long t = e.eventTimeMillis();
     Penalties.Change change = Penalties.Change.of(e);
-    double points = Penalties.after(c.penaltyPoints(), c.penaltyAsOfMillis(), t, change, policy.sellerRules());
+    double points =
+        Penalties.after(c.penaltyPoints(), c.penaltyAsOfMillis(), t, change, policy.sellerRules());
     boolean upheld = change == Penalties.Change.UPHELD;
-    return new CreatorState(c.profileKnown(), c.registeredAtMillis(), c.followers(), c.upheld() + (upheld ? 1 : 0),
-        c.overturned() + (upheld ? 0 : 1), points, t, Penalties.remember(c.recentPenaltyEventIds(), e.eventId()));
+    return new CreatorState(
+        c.profileKnown(),
+        c.registeredAtMillis(),
+        c.followers(),
+        c.upheld() + (upheld ? 1 : 0),
+        c.overturned() + (upheld ? 0 : 1),
+        points,
+        t,
+        Penalties.remember(c.recentPenaltyEventIds(), e.eventId()));
   }
 }

@@ -7,9 +7,9 @@ import dev.warden.proto.v1.SellerRules;
 /**
  * Penalty points, the one implementation for sellers and creators. An IPR complaint or an upheld
  * enforcement outcome adds points, an overturned one refunds some; points decay with the policy's
- * half-life in event time, so a subject that stays clean earns its standing back. A subject's
- * state keeps a small ring of the complaint and outcome event ids it has counted, so a redelivered
- * one is not counted twice.
+ * half-life in event time, so a subject that stays clean earns its standing back. A subject's state
+ * keeps a small ring of the complaint and outcome event ids it has counted, so a redelivered one is
+ * not counted twice.
  */
 public final class Penalties {
   private Penalties() {}
@@ -40,7 +40,10 @@ public final class Penalties {
     }
   }
 
-  /** {@code points} as of {@code asOf}, decayed to {@code t} (never grown: a {@code t} before {@code asOf} counts as {@code asOf}). */
+  /**
+   * {@code points} as of {@code asOf}, decayed to {@code t} (never grown: a {@code t} before {@code
+   * asOf} counts as {@code asOf}).
+   */
   public static double decayed(double points, long asOf, long t, double halfLifeDays) {
     if (points <= 0) {
       return 0;
@@ -59,7 +62,10 @@ public final class Penalties {
     };
   }
 
-  /** A penalty reason's contribution: the signal's weight, in proportion up to the policy's saturation. */
+  /**
+   * A penalty reason's contribution: the signal's weight, in proportion up to the policy's
+   * saturation.
+   */
   public static double contribution(double weight, double points, SellerRules rules) {
     return weight * Math.min(1.0, points / rules.getPenaltySaturation());
   }

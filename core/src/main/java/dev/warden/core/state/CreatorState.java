@@ -15,5 +15,6 @@ public record CreatorState(
     long penaltyAsOfMillis,
     String[] recentPenaltyEventIds) {
 
-  public static final CreatorState UNKNOWN = new CreatorState(false, -1L, 0L, 0, 0, 0.0, 0L, new String[0]);
+  public static final CreatorState UNKNOWN =
+      new CreatorState(false, -1L, 0L, 0, 0, 0.0, 0L, new String[0]);
 }

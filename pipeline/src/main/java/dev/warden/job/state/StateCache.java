@@ -9,15 +9,15 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * A bounded, write-through read cache of deserialized keyed state, owned by one operator
- * instance. A RocksDB point read costs a JNI call, a memtable search and a deserialization; a
- * hit here costs a hash lookup.
+ * A bounded, write-through read cache of deserialized keyed state, owned by one operator instance.
+ * A RocksDB point read costs a JNI call, a memtable search and a deserialization; a hit here costs
+ * a hash lookup.
  *
- * <p>Correct because the operator instance is the only writer of its keys' state: every write
- * goes to the state first and then here, so a cached value is always the latest one. Entries
- * expire with the state's own TTL (both count from the last write, on the same wall clock), the
- * cache starts empty after a restore or rescale (it is never checkpointed), and it holds at most
- * a fixed number of entries, least recently used out first. Values must be immutable.
+ * <p>Correct because the operator instance is the only writer of its keys' state: every write goes
+ * to the state first and then here, so a cached value is always the latest one. Entries expire with
+ * the state's own TTL (both count from the last write, on the same wall clock), the cache starts
+ * empty after a restore or rescale (it is never checkpointed), and it holds at most a fixed number
+ * of entries, least recently used out first. Values must be immutable.
  *
  * <p>Single-threaded by design (one task thread owns it): a plain access-ordered map. Caffeine's
  * concurrent bookkeeping cost 12 % of the seller scorer's CPU (docs/performance.md).
@@ -45,21 +45,28 @@ public final class StateCache<K, V> {
       return;
     }
     int initial = (int) Math.min(maxEntries, 1 << 12);
-    this.map = new LinkedHashMap<>(initial * 2, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
-        return size() > maxEntries;
-      }
-    };
+    this.map =
+        new LinkedHashMap<>(initial * 2, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+            return size() > maxEntries;
+          }
+        };
   }
 
-  /** A cache of at most {@code maxEntries} (0 disables it) whose entries live at most {@code ttl}. */
+  /**
+   * A cache of at most {@code maxEntries} (0 disables it) whose entries live at most {@code ttl}.
+   */
   public static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl) {
     return create(maxEntries, ttl, System::nanoTime);
   }
 
-  /** As {@link #create(long, Duration)}, with the nanosecond clock the expiry is measured on (tests). */
-  public static <K, V> StateCache<K, V> create(long maxEntries, Duration ttl, LongSupplier nanoClock) {
+  /**
+   * As {@link #create(long, Duration)}, with the nanosecond clock the expiry is measured on
+   * (tests).
+   */
+  public static <K, V> StateCache<K, V> create(
+      long maxEntries, Duration ttl, LongSupplier nanoClock) {
     if (maxEntries < 0) {
       throw new IllegalArgumentException("cache size must be >= 0, got " + maxEntries);
     }
@@ -114,12 +121,16 @@ public final class StateCache<K, V> {
   /** One entry of a subject's map state: a listing under its seller, a stream under its creator. */
   public record EntryKey(String subject, String entry) {}
 
-  /** A subject's value state behind a cache: reads from memory when they can, writes to state, then memory. */
+  /**
+   * A subject's value state behind a cache: reads from memory when they can, writes to state, then
+   * memory.
+   */
   public static final class CachedValue<V> {
     private final ValueState<V> state;
     private final StateCache<String, V> cache;
 
-    public CachedValue(ValueState<V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+    public CachedValue(
+        ValueState<V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
       this.state = state;
       this.cache = StateCache.<String, V>create(maxEntries, ttl).withMetrics(group, name);
     }
@@ -139,7 +150,8 @@ public final class StateCache<K, V> {
     private final MapState<String, V> state;
     private final StateCache<EntryKey, V> cache;
 
-    public CachedEntries(MapState<String, V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
+    public CachedEntries(
+        MapState<String, V> state, long maxEntries, Duration ttl, MetricGroup group, String name) {
       this.state = state;
       this.cache = StateCache.<EntryKey, V>create(maxEntries, ttl).withMetrics(group, name);
     }

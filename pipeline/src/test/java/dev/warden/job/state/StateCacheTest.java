@@ -18,10 +18,12 @@ class StateCacheTest {
   private int loads;
 
   private String read(StateCache<String, String> c, String key) throws Exception {
-    return c.get(key, () -> {
-      loads++;
-      return state.get(key);
-    });
+    return c.get(
+        key,
+        () -> {
+          loads++;
+          return state.get(key);
+        });
   }
 
   private void write(StateCache<String, String> c, String key, String value) {
@@ -69,7 +71,8 @@ class StateCacheTest {
     assertEquals(0, loads, "still fresh just before the TTL");
     nanos.addAndGet(2);
     state.remove("s-4"); // what the state backend's TTL does at the same moment
-    assertNull(read(c, "s-4"), "after the TTL the cache asks state again, which has expired it too");
+    assertNull(
+        read(c, "s-4"), "after the TTL the cache asks state again, which has expired it too");
     assertEquals(1, loads);
   }
 
@@ -98,7 +101,9 @@ class StateCacheTest {
 
   @Test
   void aNegativeSizeIsRefused() {
-    var e = assertThrows(IllegalArgumentException.class, () -> StateCache.create(-1, Duration.ofDays(1)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> StateCache.create(-1, Duration.ofDays(1)));
     assertTrue(e.getMessage().contains("-1"), e.getMessage());
   }
 }

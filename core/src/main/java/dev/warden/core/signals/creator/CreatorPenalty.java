@@ -19,9 +19,15 @@ public final class CreatorPenalty {
     if (!Penalties.noticeable(points)) {
       return;
     }
-    out.add(Signal.CREATOR_PENALTY,
-        Penalties.contribution(out.scoring().weight(Signal.CREATOR_PENALTY), points, f.policy().sellerRules()),
-        fixed(points, 1) + " penalty points (" + f.creator().upheld() + " upheld, " + f.creator().overturned()
+    out.add(
+        Signal.CREATOR_PENALTY,
+        Penalties.contribution(
+            out.scoring().weight(Signal.CREATOR_PENALTY), points, f.policy().sellerRules()),
+        fixed(points, 1)
+            + " penalty points ("
+            + f.creator().upheld()
+            + " upheld, "
+            + f.creator().overturned()
             + " overturned)");
   }
 }

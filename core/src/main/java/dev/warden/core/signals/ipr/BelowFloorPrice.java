@@ -13,9 +13,9 @@ import dev.warden.core.signals.Signal;
 import dev.warden.core.signals.TextScan.BrandFinding;
 
 /**
- * {@code ipr.below_floor_price}: the listing claims a brand and is priced below the brand's
- * minimum plausible price. A price in another currency than the floor's is converted through the
- * policy's reference rates; without a rate for either currency the signal stays silent.
+ * {@code ipr.below_floor_price}: the listing claims a brand and is priced below the brand's minimum
+ * plausible price. A price in another currency than the floor's is converted through the policy's
+ * reference rates; without a rate for either currency the signal stays silent.
  */
 public final class BelowFloorPrice {
   private BelowFloorPrice() {}
@@ -27,12 +27,26 @@ public final class BelowFloorPrice {
       // product, so the brand's price floor does not apply.
       if (!b.onlyCompatibility() && !b.styleReference() && below(l, b.brand(), f.policy())) {
         BrandInfo brand = b.brand();
-        String converted = brand.floorCurrency().equals(l.currency()) ? ""
-            : " (about " + fixed(major(l.priceMinor(), l.currency()) * f.policy().fxRate(l.currency())
-                / f.policy().fxRate(brand.floorCurrency()), 2) + " " + brand.floorCurrency()
-                + " at the policy's reference rates)";
-        out.add(Signal.IPR_BELOW_FLOOR_PRICE, money(l.priceMinor(), l.currency()) + converted + " is below "
-            + brand.name() + "'s floor of " + money(brand.floorMinor(), brand.floorCurrency()));
+        String converted =
+            brand.floorCurrency().equals(l.currency())
+                ? ""
+                : " (about "
+                    + fixed(
+                        major(l.priceMinor(), l.currency())
+                            * f.policy().fxRate(l.currency())
+                            / f.policy().fxRate(brand.floorCurrency()),
+                        2)
+                    + " "
+                    + brand.floorCurrency()
+                    + " at the policy's reference rates)";
+        out.add(
+            Signal.IPR_BELOW_FLOOR_PRICE,
+            money(l.priceMinor(), l.currency())
+                + converted
+                + " is below "
+                + brand.name()
+                + "'s floor of "
+                + money(brand.floorMinor(), brand.floorCurrency()));
         return;
       }
     }
@@ -50,6 +64,7 @@ public final class BelowFloorPrice {
     if (Double.isNaN(from) || Double.isNaN(to)) {
       return false;
     }
-    return major(l.priceMinor(), l.currency()) * from < major(b.floorMinor(), b.floorCurrency()) * to;
+    return major(l.priceMinor(), l.currency()) * from
+        < major(b.floorMinor(), b.floorCurrency()) * to;
   }
 }

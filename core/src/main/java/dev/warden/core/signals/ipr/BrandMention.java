@@ -12,8 +12,10 @@ public final class BrandMention {
   /** In a listing: the first brand, and how many more there are. */
   public static void evaluate(List<BrandFinding> brands, Reasons out) {
     if (!brands.isEmpty()) {
-      out.add(Signal.IPR_BRAND_MENTION,
-          describe(brands.get(0)) + (brands.size() > 1 ? " (+" + (brands.size() - 1) + " more brands)" : ""));
+      out.add(
+          Signal.IPR_BRAND_MENTION,
+          describe(brands.get(0))
+              + (brands.size() > 1 ? " (+" + (brands.size() - 1) + " more brands)" : ""));
     }
   }
 
@@ -26,8 +28,10 @@ public final class BrandMention {
 
   private static String describe(BrandFinding f) {
     String how = f.alias() ? "alias '" + f.phrase() + "' of " + f.brand().name() : f.brand().name();
-    String ctx = f.onlyCompatibility() ? " after '" + f.contextTerm() + "' (compatibility reference)"
-        : f.styleReference() ? " (style reference)" : "";
+    String ctx =
+        f.onlyCompatibility()
+            ? " after '" + f.contextTerm() + "' (compatibility reference)"
+            : f.styleReference() ? " (style reference)" : "";
     return how + " in " + f.field() + ": \"" + f.snippet() + "\"" + ctx;
   }
 }

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which brands named in the text count as claims to be the brand's product. An ambiguous brand
- * word ("box", "go") counts only when corroborated: declared, named by a distinctive phrase,
- * counterfeit vocabulary right next to it (see {@link dev.warden.core.signals.TextScan}), or its
- * own counterfeit image.
+ * Which brands named in the text count as claims to be the brand's product. An ambiguous brand word
+ * ("box", "go") counts only when corroborated: declared, named by a distinctive phrase, counterfeit
+ * vocabulary right next to it (see {@link dev.warden.core.signals.TextScan}), or its own
+ * counterfeit image.
  */
 public final class CountedBrands {
   private CountedBrands() {}

@@ -20,12 +20,20 @@ public final class CounterfeitTerms {
     int n = Math.min(3, text.counterfeit().size());
     for (int i = 0; i < n; i++) {
       TextScan.TermFinding f = text.counterfeit().get(i);
-      ev.append(i == 0 ? "" : ", ").append('\'').append(f.hit().term()).append("' in ").append(f.field())
-          .append(": \"").append(f.snippet()).append('"');
+      ev.append(i == 0 ? "" : ", ")
+          .append('\'')
+          .append(f.hit().term())
+          .append("' in ")
+          .append(f.field())
+          .append(": \"")
+          .append(f.snippet())
+          .append('"');
     }
     if (text.counterfeit().size() > n) {
       ev.append(" (+").append(text.counterfeit().size() - n).append(" more)");
     }
-    out.add(withBrand ? Signal.IPR_COUNTERFEIT_TERMS : Signal.IPR_COUNTERFEIT_TERMS_NO_BRAND, ev.toString());
+    out.add(
+        withBrand ? Signal.IPR_COUNTERFEIT_TERMS : Signal.IPR_COUNTERFEIT_TERMS_NO_BRAND,
+        ev.toString());
   }
 }

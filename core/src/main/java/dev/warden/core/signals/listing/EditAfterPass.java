@@ -12,9 +12,9 @@ import dev.warden.core.state.ListingMemo;
 
 /**
  * {@code listing.edit_after_pass}: bait and switch. An edit of a listing whose last verdict was
- * PASS, introducing what would not have passed: a brand, counterfeit vocabulary, a prohibited
- * term, a price collapse (by the policy's share) or new images. An edit of a listing never seen
- * has no memo and is judged as new.
+ * PASS, introducing what would not have passed: a brand, counterfeit vocabulary, a prohibited term,
+ * a price collapse (by the policy's share) or new images. An edit of a listing never seen has no
+ * memo and is judged as new.
  */
 public final class EditAfterPass {
   private EditAfterPass() {}
@@ -36,12 +36,20 @@ public final class EditAfterPass {
       changes = append(changes, "counterfeit vocabulary");
     }
     if (!f.text().prohibited().isEmpty() && !prev.prohibitedTerms()) {
-      changes = append(changes, "prohibited term '" + f.text().prohibited().get(0).hit().term() + "'");
+      changes =
+          append(changes, "prohibited term '" + f.text().prohibited().get(0).hit().term() + "'");
     }
-    if (l.hasPrice() && l.currency().equals(prev.currency()) && prev.priceMinor() > 0
+    if (l.hasPrice()
+        && l.currency().equals(prev.currency())
+        && prev.priceMinor() > 0
         && l.priceMinor() <= prev.priceMinor() * (1.0 - f.policy().priceDropShare())) {
-      changes = append(changes, "price " + money(prev.priceMinor(), prev.currency()) + " -> "
-          + money(l.priceMinor(), l.currency()));
+      changes =
+          append(
+              changes,
+              "price "
+                  + money(prev.priceMinor(), prev.currency())
+                  + " -> "
+                  + money(l.priceMinor(), l.currency()));
     }
     if (l.imagePhashes().length > 0 && f.imageDigest() != prev.imageDigest()) {
       changes = append(changes, "new images");

@@ -25,12 +25,25 @@ public final class PinnedListing {
       return;
     }
     if (p.decision() != Decision.PASS) {
-      out.add(Signal.LIVE_PINNED_FLAGGED_LISTING, "pinned listing " + p.listingId() + " of seller " + p.sellerId()
-          + " was last decided " + p.decision());
+      out.add(
+          Signal.LIVE_PINNED_FLAGGED_LISTING,
+          "pinned listing "
+              + p.listingId()
+              + " of seller "
+              + p.sellerId()
+              + " was last decided "
+              + p.decision());
     }
     if (Penalties.noticeable(p.sellerPenaltyPoints())) {
-      out.add(Signal.LIVE_PINNED_PENALIZED_SELLER, "seller " + p.sellerId() + " of pinned listing " + p.listingId()
-          + " carries " + fixed(p.sellerPenaltyPoints(), 1) + " penalty points");
+      out.add(
+          Signal.LIVE_PINNED_PENALIZED_SELLER,
+          "seller "
+              + p.sellerId()
+              + " of pinned listing "
+              + p.listingId()
+              + " carries "
+              + fixed(p.sellerPenaltyPoints(), 1)
+              + " penalty points");
     }
   }
 }

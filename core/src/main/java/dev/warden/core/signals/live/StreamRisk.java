@@ -22,9 +22,17 @@ public final class StreamRisk {
     if (accumulated <= 0 || f.live().kind() != LiveStream.LiveKind.TRANSCRIPT) {
       return;
     }
-    double w = out.scoring().weight(Signal.LIVE_STREAM_RISK) * Math.min(1.0, accumulated / f.policy().streamRiskSaturation());
-    out.add(Signal.LIVE_STREAM_RISK, w, fixed(accumulated, 2) + " risk accumulated over " + prev.segments()
-        + " earlier segments of stream " + f.live().streamId());
+    double w =
+        out.scoring().weight(Signal.LIVE_STREAM_RISK)
+            * Math.min(1.0, accumulated / f.policy().streamRiskSaturation());
+    out.add(
+        Signal.LIVE_STREAM_RISK,
+        w,
+        fixed(accumulated, 2)
+            + " risk accumulated over "
+            + prev.segments()
+            + " earlier segments of stream "
+            + f.live().streamId());
   }
 
   /** The stream's risk so far (0 for a stream not seen). */

@@ -9,8 +9,8 @@ import dev.warden.core.state.SellerState;
 
 /**
  * Where the seller stands in its lifecycle: {@code seller.unknown} (no profile seen), {@code
- * seller.new_account} (younger than the policy's new-account age) and {@code seller.unverified}
- * (no KYC).
+ * seller.new_account} (younger than the policy's new-account age) and {@code seller.unverified} (no
+ * KYC).
  */
 public final class SellerLifecycle {
   private SellerLifecycle() {}
@@ -25,8 +25,13 @@ public final class SellerLifecycle {
     }
     long age = f.accountAgeMillis();
     if (age >= 0 && age < f.policy().newAccountMillis()) {
-      out.add(Signal.SELLER_NEW_ACCOUNT, "account is " + fixed(age / DAY, 1) + " days old (new below "
-          + f.policy().sellerRules().getNewAccountDays() + " days)");
+      out.add(
+          Signal.SELLER_NEW_ACCOUNT,
+          "account is "
+              + fixed(age / DAY, 1)
+              + " days old (new below "
+              + f.policy().sellerRules().getNewAccountDays()
+              + " days)");
     }
     if (!s.kycVerified()) {
       out.add(Signal.SELLER_UNVERIFIED, "seller " + f.listing().sellerId() + " has not passed KYC");

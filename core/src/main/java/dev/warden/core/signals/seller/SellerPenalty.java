@@ -22,9 +22,17 @@ public final class SellerPenalty {
       return;
     }
     SellerState s = f.seller();
-    out.add(Signal.SELLER_PENALTY,
-        Penalties.contribution(out.scoring().weight(Signal.SELLER_PENALTY), points, f.policy().sellerRules()),
-        fixed(points, 1) + " penalty points (" + s.upheld() + " upheld, " + s.overturned() + " overturned, "
-            + s.complaints() + " IPR complaints)");
+    out.add(
+        Signal.SELLER_PENALTY,
+        Penalties.contribution(
+            out.scoring().weight(Signal.SELLER_PENALTY), points, f.policy().sellerRules()),
+        fixed(points, 1)
+            + " penalty points ("
+            + s.upheld()
+            + " upheld, "
+            + s.overturned()
+            + " overturned, "
+            + s.complaints()
+            + " IPR complaints)");
   }
 }

@@ -44,12 +44,21 @@ public final class SellerVelocity {
     double elapsed = Math.max(0, Math.min(1.0, (t - start) / (double) window));
     double estimate = cur + prev * (1.0 - elapsed);
     boolean established = f.establishedSeller();
-    double allowance = rules.getVelocityBaseAllowance() * (established ? rules.getVelocityEstablishedMultiplier() : 1.0)
-        + rules.getVelocityHistoryFactor() * s.listingsScored();
+    double allowance =
+        rules.getVelocityBaseAllowance()
+                * (established ? rules.getVelocityEstablishedMultiplier() : 1.0)
+            + rules.getVelocityHistoryFactor() * s.listingsScored();
     if (estimate > allowance) {
-      out.add(Signal.SELLER_VELOCITY, fixed(estimate, 0) + " listings in the last " + rules.getVelocityWindowMinutes()
-          + " min (allowance " + fixed(allowance, 0) + " for " + (established ? "an established" : "a new or unverified")
-          + " seller)");
+      out.add(
+          Signal.SELLER_VELOCITY,
+          fixed(estimate, 0)
+              + " listings in the last "
+              + rules.getVelocityWindowMinutes()
+              + " min (allowance "
+              + fixed(allowance, 0)
+              + " for "
+              + (established ? "an established" : "a new or unverified")
+              + " seller)");
     }
     return new Window(start, cur, prev);
   }

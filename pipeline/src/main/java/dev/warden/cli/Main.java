@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       PolicyCommand.class,
       RunCommand.class,
+      SavepointCommand.class,
+      StopCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

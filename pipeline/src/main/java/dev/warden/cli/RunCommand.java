@@ -3,11 +3,19 @@ package dev.warden.cli;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyException;
 import dev.warden.core.policy.PolicyLoader;
+import dev.warden.job.Checkpoints;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +27,12 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the Warden streaming job against an existing Kafka cluster, on a local Flink MiniCluster "
           + "(or the cluster this process is submitted to). Options: --set key=value, repeatable; "
-          + "--list-options prints every key with its default."
+          + "--list-options prints every key with its default.",
+      "State: it resumes by itself from the newest retained checkpoint under checkpoint.dir (a job "
+          + "that was killed, failed or cancelled keeps its latest one), or from --from PATH (a "
+          + "checkpoint or a savepoint); --fresh starts empty on purpose. It says which as it starts.",
+      "While it runs, ./warden savepoint takes a savepoint and ./warden stop --savepoint stops with one "
+          + "(they find the job through .warden/run.properties)."
     })
 public final class RunCommand implements Callable<Integer> {
   @Option(
@@ -40,6 +53,17 @@ public final class RunCommand implements Callable<Integer> {
       description =
           "Create missing topics (events and verdicts with this many partitions; policy topics compacted).")
   Integer createTopics;
+
+  @Option(
+      names = "--from",
+      paramLabel = "PATH",
+      description = "Resume from this checkpoint or savepoint (a chk-N or savepoint directory).")
+  String from;
+
+  @Option(
+      names = "--fresh",
+      description = "Start with empty state even when checkpoint.dir holds a retained checkpoint.")
+  boolean fresh;
 
   @Override
   public Integer call() throws Exception {
@@ -87,16 +111,119 @@ public final class RunCommand implements Callable<Integer> {
               + e.getMessage());
       return 2;
     }
+    String home = System.getProperty("warden.home", ".");
     String checkpoints = o.get(WardenOptions.CHECKPOINT_DIR);
     if (checkpoints.isEmpty()) {
-      checkpoints =
-          java.nio.file.Path.of(".warden", "checkpoints").toAbsolutePath().toUri().toString();
+      checkpoints = Path.of(home, ".warden", "checkpoints").toAbsolutePath().toUri().toString();
     }
-    var env =
-        StreamExecutionEnvironment.getExecutionEnvironment(WardenJob.flinkConfig(o, checkpoints));
+    String savepoints = o.get(WardenOptions.SAVEPOINT_DIR);
+    if (savepoints.isEmpty()) {
+      savepoints = Path.of(home, ".warden", "savepoints").toAbsolutePath().toUri().toString();
+    }
+    String restore;
+    try {
+      restore = restorePoint(checkpoints);
+    } catch (IllegalArgumentException e) {
+      System.err.println("warden run: " + e.getMessage());
+      return 2;
+    }
+    Configuration conf = WardenJob.flinkConfig(o, checkpoints);
+    conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints);
+    if (restore != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+    }
+    // The local cluster's REST endpoint, on loopback only: how ./warden savepoint and ./warden stop
+    // reach the job.
+    int restPort = freePort();
+    conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+    conf.set(RestOptions.PORT, restPort);
+    var env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     WardenJob.build(env, o, policyJson, WardenJob.Io.kafka(o));
-    env.execute("warden");
+    JobClient job = env.executeAsync("warden");
+    RunFile run =
+        new RunFile(
+            job.getJobID().toHexString(),
+            "127.0.0.1",
+            restPort,
+            savepoints,
+            ProcessHandle.current().pid());
+    try {
+      run.write();
+      System.out.println(
+          "warden run: job "
+              + job.getJobID()
+              + " running; checkpoints in "
+              + checkpoints
+              + ", savepoints to "
+              + savepoints
+              + " (./warden savepoint, ./warden stop --savepoint)");
+      job.getJobExecutionResult().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (isStopped(cause)) {
+        System.out.println("warden run: job " + job.getJobID() + " stopped");
+        return 0;
+      }
+      System.err.println("warden run: the job failed: " + cause);
+      return 1;
+    } finally {
+      RunFile.remove();
+    }
+    System.out.println("warden run: job " + job.getJobID() + " finished");
     return 0;
+  }
+
+  /**
+   * Where the job resumes from, saying so: {@code --from}, else (unless {@code --fresh}) the newest
+   * retained checkpoint under {@code checkpoints}; null to start empty.
+   */
+  private String restorePoint(String checkpoints) throws Exception {
+    if (from != null && fresh) {
+      throw new IllegalArgumentException("--from and --fresh contradict each other: choose one");
+    }
+    if (from != null) {
+      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(from);
+      if (!p.getFileSystem().exists(p)) {
+        throw new IllegalArgumentException("--from " + from + ": no such checkpoint or savepoint");
+      }
+      System.out.println("warden run: resuming from " + from + " (--from)");
+      return from;
+    }
+    if (fresh) {
+      System.out.println("warden run: starting with empty state (--fresh)");
+      return null;
+    }
+    var newest = Checkpoints.newest(checkpoints);
+    if (newest.isEmpty()) {
+      System.out.println(
+          "warden run: starting with empty state: no retained checkpoint in " + checkpoints);
+      return null;
+    }
+    System.out.println(
+        "warden run: resuming from checkpoint "
+            + newest.get().path()
+            + " (completed "
+            + newest.get().completedAt()
+            + "; --fresh starts empty instead)");
+    return newest.get().path();
+  }
+
+  /** A job ended by ./warden stop (cancelled, or stopped with a savepoint) ended on purpose. */
+  private static boolean isStopped(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof org.apache.flink.runtime.client.JobCancellationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /**
@@ -105,7 +232,10 @@ public final class RunCommand implements Callable<Integer> {
   private String checkTopics(WardenOptions o) throws Exception {
     java.util.Properties p = o.kafkaProperties();
     p.put("bootstrap.servers", o.get(WardenOptions.BOOTSTRAP));
-    p.put("default.api.timeout.ms", "15000");
+    // Kafka refuses an admin client whose API timeout is below its request timeout (30 s by
+    // default): bound both, unless kafka.* set them.
+    p.putIfAbsent("request.timeout.ms", "15000");
+    p.putIfAbsent("default.api.timeout.ms", p.getProperty("request.timeout.ms"));
     try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
       var existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
       var specs = dev.warden.job.Topics.all(o, createTopics == null ? 1 : createTopics);

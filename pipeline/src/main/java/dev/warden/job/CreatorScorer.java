@@ -10,8 +10,11 @@ import dev.warden.core.state.StreamMemo;
 import dev.warden.job.state.StateCache;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
@@ -19,9 +22,13 @@ import org.apache.flink.util.Collector;
  * {@link SellerScorer}.
  */
 public final class CreatorScorer
-    extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict> {
+    extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
+    implements CheckpointListener {
   private static final long serialVersionUID = 1L;
 
+  private static final Logger LOG = LoggerFactory.getLogger(CreatorScorer.class);
+
+  private final Faults faults;
   private final String policyJson;
   private final Duration creatorTtl;
   private final Duration streamTtl;
@@ -42,7 +49,9 @@ public final class CreatorScorer
       Duration creatorTtl,
       Duration streamTtl,
       int cacheEntries,
-      int memoCacheEntries) {
+      int memoCacheEntries,
+      Faults faults) {
+    this.faults = faults;
     this.policyJson = policyJson;
     this.creatorTtl = creatorTtl;
     this.streamTtl = streamTtl;
@@ -76,30 +85,49 @@ public final class CreatorScorer
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
       throws Exception {
-    Evaluator evaluator =
-        scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+    long now = System.currentTimeMillis();
     String key = ctx.getCurrentKey();
-    CreatorState c = creator.get(key);
+    Evaluator evaluator;
+    CreatorState c;
+    try {
+      evaluator =
+          scoring.active(
+              ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+      faults.at(Faults.Point.CREATOR_STATE_READ, e);
+      c = creator.get(key);
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      failed(e, "reading the creator's state", ex, ctx, out, now);
+      return;
+    }
     if (!EventRouter.scored(e)) {
-      creator.update(key, evaluator.applyCreatorEvent(e, c));
+      try {
+        faults.at(Faults.Point.CREATOR_STATE_UPDATE, e);
+        creator.update(key, evaluator.applyCreatorEvent(e, c));
+      } catch (Exception ex) {
+        DeadLetters.rethrowIfInterrupted(ex);
+        failed(e, "applying it to the creator's state", ex, ctx, out, now);
+      }
       return;
     }
     StateCache.EntryKey streamKey = new StateCache.EntryKey(key, e.live().streamId());
-    StreamMemo prev = streams.get(streamKey);
-    long now = System.currentTimeMillis();
+    StreamMemo prev;
     LiveResult r;
     try {
+      prev = streams.get(streamKey);
+      faults.at(Faults.Point.CREATOR_SCORE, e);
       r = evaluator.scoreLive(e, c, prev, now);
-    } catch (RuntimeException ex) {
-      out.collect(metrics.failClosed(e, evaluator.policy().version(), ex, now));
+      if (r.verdict() == null) {
+        metrics.duplicatesDropped.inc();
+        return;
+      }
+      creator.update(key, r.creator());
+      streams.put(streamKey, r.memo());
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      failed(e, "scoring", ex, ctx, out, now);
       return;
     }
-    if (r.verdict() == null) {
-      metrics.duplicatesDropped.inc();
-      return;
-    }
-    creator.update(key, r.creator());
-    streams.put(streamKey, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
 
@@ -107,16 +135,57 @@ public final class CreatorScorer
     if (candidate != null) {
       ShadowSupport.compare(
           r.verdict(),
-          () -> candidate.scoreLive(e, c, prev, now).verdict(),
+          () -> {
+            faults.at(Faults.Point.SHADOW, e);
+            return candidate.scoreLive(e, c, prev, now).verdict();
+          },
           metrics,
           o -> ctx.output(Names.SHADOW, o));
     }
   }
 
+  /**
+   * As in the seller scorer: a live moment gets a fail-closed HOLD, anything else a dead letter.
+   */
+  private void failed(
+      WardenEvent e,
+      String what,
+      Exception ex,
+      ReadOnlyContext ctx,
+      Collector<Verdict> out,
+      long now) {
+    if (EventRouter.scored(e)) {
+      out.collect(metrics.failClosed(e, scoring.activePolicy().version(), ex, now));
+    } else {
+      metrics.engineErrors.inc();
+      ctx.output(
+          Names.DEAD_LETTERS,
+          DeadLetters.of("STATE_UPDATE_FAILED", "creator scorer, " + what, e, ex));
+    }
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    faults.at(Faults.Point.CHECKPOINT_COMPLETED, checkpointId);
+  }
+
   @Override
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
-    scoring.onBroadcast(
-        u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+    try {
+      faults.at(Faults.Point.REFERENCE_UPDATE, u);
+      scoring.onBroadcast(
+          u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      // Every scorer task receives the update: one dead letter (from the first task) is enough.
+      metrics.engineErrors.inc();
+      LOG.error("creator scorer could not apply a reference update; keeping the previous one", ex);
+      if (u.source() != null && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+        ctx.output(
+            Names.DEAD_LETTERS,
+            DeadLetters.of("REFERENCE_UPDATE_FAILED", "creator scorer", u.source(), ex));
+      }
+    }
   }
 }

@@ -17,19 +17,42 @@ import org.apache.flink.util.Collector;
 public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent> {
   private static final long serialVersionUID = 1L;
 
+  /** The default bound on how far into the future an event's time may be. */
+  public static final long DEFAULT_MAX_FUTURE_SKEW_MILLIS = 300_000L;
+
+  private final Faults faults;
+  private final long maxFutureSkewMillis;
   private transient Counter deadLetters;
   private transient Counter decoded;
+  private transient Counter clamped;
+
+  public DecodeFunction() {
+    this(Faults.NONE, DEFAULT_MAX_FUTURE_SKEW_MILLIS);
+  }
+
+  /**
+   * {@code maxFutureSkewMillis}: an event dated further than this ahead of the decoder's clock is
+   * given the decoder's time instead (counted in {@code eventTimeClamped}). A producer with a
+   * broken clock must not decay a seller's penalties to nothing or push the velocity window ahead.
+   * Times in the past are kept: the state they change never moves its own clocks back.
+   */
+  public DecodeFunction(Faults faults, long maxFutureSkewMillis) {
+    this.faults = faults;
+    this.maxFutureSkewMillis = maxFutureSkewMillis;
+  }
 
   @Override
   public void open(OpenContext ctx) {
     deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
     decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
+    clamped = getRuntimeContext().getMetricGroup().counter("eventTimeClamped");
   }
 
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<WardenEvent> out) {
     WardenEvent e;
     try {
+      faults.at(Faults.Point.DECODE, r);
       e = EventCodec.decode(r.value());
     } catch (InvalidEventException ex) {
       deadLetters.inc();
@@ -63,6 +86,11 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
               r.value()));
       return;
     }
+    long now = System.currentTimeMillis();
+    if (e.eventTimeMillis() > now + maxFutureSkewMillis) {
+      clamped.inc();
+      e = e.withEventTime(now);
+    }
     decoded.inc();
     route(e, ctx, out);
   }
@@ -70,7 +98,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
   /** Sends a decoded event where {@link EventRouter} says it belongs. */
   static void route(WardenEvent e, Context ctx, Collector<WardenEvent> out) {
     if (EventRouter.isReference(e)) {
-      ctx.output(Names.BRAND_REGISTRATIONS, RefUpdate.of(e.brand()));
+      ctx.output(Names.BRAND_REGISTRATIONS, RefUpdate.of(e));
       return;
     }
     if (EventRouter.sellerKey(e) != null) {

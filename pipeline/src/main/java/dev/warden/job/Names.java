@@ -3,6 +3,7 @@ package dev.warden.job;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
+import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.core.state.SellerState;
@@ -37,6 +38,7 @@ public final class Names {
   public static final String UID_VERDICT_SINK = "warden-verdict-sink";
   public static final String UID_LIVE_VERDICT_SINK = "warden-live-verdict-sink";
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
+  public static final String UID_PIN_FAILURE_SINK = "warden-pin-failure-sink";
 
   // Keyed state names.
   /**
@@ -91,6 +93,10 @@ public final class Names {
   /** Broadcast state: the accepted policies by role ("active", "candidate"). */
   public static final MapStateDescriptor<String, PolicyUpdate> POLICIES =
       new MapStateDescriptor<>("policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
+
+  /** Fail-closed HOLDs for pins whose listing status could not be read (from the pin join). */
+  public static final OutputTag<Verdict> PIN_FAILURES =
+      new OutputTag<>("pin-failures", TypeInformation.of(Verdict.class));
 
   /** Shadow verdicts: where the candidate policy decides differently. */
   public static final OutputTag<KafkaOut> SHADOW =

@@ -3,11 +3,15 @@ package dev.warden.job;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.routing.EventRouter;
+import dev.warden.core.scoring.Evaluator;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins PRODUCT_PINNED moments with the pinned listing's latest status, keyed by listing id: the
@@ -19,29 +23,68 @@ public final class PinEnricher
     extends KeyedCoProcessFunction<String, ListingStatus, WardenEvent, WardenEvent> {
   private static final long serialVersionUID = 1L;
 
-  private final Duration ttl;
-  private transient ValueState<ListingStatus> status;
+  private static final Logger LOG = LoggerFactory.getLogger(PinEnricher.class);
 
-  public PinEnricher(Duration ttl) {
+  private final Duration ttl;
+  private final Faults faults;
+  private transient ValueState<ListingStatus> status;
+  private transient Counter errors;
+
+  public PinEnricher(Duration ttl, Faults faults) {
     this.ttl = ttl;
+    this.faults = faults;
   }
 
   @Override
   public void open(OpenContext ctx) {
     status = getRuntimeContext().getState(Names.listingStatus(ttl));
+    errors = getRuntimeContext().getMetricGroup().counter("engineErrors");
   }
 
   @Override
   public void processElement1(ListingStatus s, Context ctx, Collector<WardenEvent> out)
       throws Exception {
-    status.update(s);
+    try {
+      status.update(s);
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      // Not an input record: the listing's verdict is out already; a later pin of it is judged
+      // from the status before this one.
+      errors.inc();
+      LOG.error("pin join could not store the status of listing {}", s.listingId(), ex);
+    }
   }
 
+  /**
+   * A pin whose listing's status cannot be read is not judged as a pin of a clean listing: it gets
+   * a fail-closed HOLD here (on {@link Names#PIN_FAILURES}, to the verdict topic) and does not go
+   * on to the creator scorer.
+   */
   @Override
   public void processElement2(WardenEvent pin, Context ctx, Collector<WardenEvent> out)
       throws Exception {
-    ListingStatus s = status.value();
+    ListingStatus s;
+    try {
+      faults.at(Faults.Point.PIN_ENRICH, pin);
+      s = status.value();
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      errors.inc();
+      ctx.output(
+          Names.PIN_FAILURES,
+          Evaluator.failClosed(pin, "", new PinJoinException(ex), System.currentTimeMillis()));
+      return;
+    }
     out.collect(s == null ? pin : pin.withPinned(s));
+  }
+
+  /** Says where evaluation stopped, in the fail-closed verdict's evidence. */
+  static final class PinJoinException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PinJoinException(Exception cause) {
+      super("the pinned listing's status could not be read: " + cause, cause);
+    }
   }
 
   /** Key of both inputs: the listing id. */

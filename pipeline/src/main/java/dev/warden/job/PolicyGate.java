@@ -25,6 +25,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place policy bundles from the config topic are judged: signature, schema and ranges, and
@@ -50,9 +52,16 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
   private transient PolicyKey key;
   private transient String keyProblem;
   private transient Counter accepted;
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyGate.class);
+  private final Faults faults;
   private transient Counter rejected;
 
   public PolicyGate(String initialPolicyJson, String keyFile) {
+    this(initialPolicyJson, keyFile, Faults.NONE);
+  }
+
+  public PolicyGate(String initialPolicyJson, String keyFile, Faults faults) {
+    this.faults = faults;
     this.initialPolicyJson = initialPolicyJson;
     this.keyFile = keyFile;
   }
@@ -92,6 +101,32 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
 
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<RefUpdate> out) throws Exception {
+    try {
+      faults.at(Faults.Point.POLICY_GATE, r);
+      judge(r, ctx, out);
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      // A bundle the gate cannot judge is refused like any bad bundle: the last good policy stays.
+      rejected.inc();
+      LOG.error(
+          "policy gate could not judge the record at {}/{}@{}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          ex);
+      ctx.output(
+          AUDIT,
+          out(
+              PolicyAudit.newBuilder()
+                  .setAccepted(false)
+                  .setAt(EventCodec.timestamp(System.currentTimeMillis()))
+                  .setSource(r.topic() + "/" + r.partition() + "@" + r.offset())
+                  .addProblems("the gate could not judge this record: " + ex)
+                  .build()));
+    }
+  }
+
+  private void judge(RawRecord r, Context ctx, Collector<RefUpdate> out) throws Exception {
     GateState s = state.value();
     if (s == null) {
       s = new GateState(initialPolicyJson, 0L, "", 0L, "", "", 0L, new String[0], 0L);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SellerScorer
     extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
-    implements CheckpointedFunction {
+    implements CheckpointedFunction, CheckpointListener {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SellerScorer.class);
 
+  private final Faults faults;
   private final String policyJson;
   private final Duration sellerTtl;
   private final Duration listingTtl;
@@ -64,7 +66,9 @@ public final class SellerScorer
       Duration sellerTtl,
       Duration listingTtl,
       int cacheEntries,
-      int memoCacheEntries) {
+      int memoCacheEntries,
+      Faults faults) {
+    this.faults = faults;
     this.policyJson = policyJson;
     this.sellerTtl = sellerTtl;
     this.listingTtl = listingTtl;
@@ -86,32 +90,51 @@ public final class SellerScorer
   @Override
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
       throws Exception {
-    Evaluator evaluator =
-        scoring.active(ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
-    String key = ctx.getCurrentKey();
     long now = System.currentTimeMillis();
-    SellerHead head = store.head(key, now, legacyUntilMillis);
+    String key = ctx.getCurrentKey();
+    Evaluator evaluator;
+    SellerHead head;
+    try {
+      evaluator =
+          scoring.active(
+              ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+      faults.at(Faults.Point.SELLER_STATE_READ, e);
+      head = store.head(key, now, legacyUntilMillis);
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      failed(e, "reading the seller's state", ex, ctx, out, now);
+      return;
+    }
     var s = head.seller();
     if (!EventRouter.scored(e)) {
-      // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
-      store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
+      try {
+        faults.at(Faults.Point.SELLER_STATE_UPDATE, e);
+        // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
+        store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
+      } catch (Exception ex) {
+        DeadLetters.rethrowIfInterrupted(ex);
+        failed(e, "applying it to the seller's state", ex, ctx, out, now);
+      }
       return;
     }
     String listingId = e.listing().listingId();
-    ListingMemo prev = store.memo(key, head, listingId, now);
+    ListingMemo prev;
     ListingResult r;
     try {
+      prev = store.memo(key, head, listingId, now);
+      faults.at(Faults.Point.SELLER_SCORE, e);
       r = evaluator.scoreListing(e, s, prev, now);
-    } catch (RuntimeException ex) {
-      out.collect(metrics.failClosed(e, evaluator.policy().version(), ex, now));
+      if (r.verdict() == null) {
+        metrics.duplicatesDropped.inc();
+        return;
+      }
+      store.putSeller(key, head, r.seller(), now, false);
+      store.putMemo(key, listingId, r.memo());
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      failed(e, "scoring", ex, ctx, out, now);
       return;
     }
-    if (r.verdict() == null) {
-      metrics.duplicatesDropped.inc();
-      return;
-    }
-    store.putSeller(key, head, r.seller(), now, false);
-    store.putMemo(key, listingId, r.memo());
     metrics.record(r.verdict());
     out.collect(r.verdict());
     if (EventRouter.statusMattersToPins(r.status(), prev)) {
@@ -122,10 +145,39 @@ public final class SellerScorer
     if (candidate != null) {
       ShadowSupport.compare(
           r.verdict(),
-          () -> candidate.scoreListing(e, s, prev, now).verdict(),
+          () -> {
+            faults.at(Faults.Point.SHADOW, e);
+            return candidate.scoreListing(e, s, prev, now).verdict();
+          },
           metrics,
           o -> ctx.output(Names.SHADOW, o));
     }
+  }
+
+  /**
+   * An event this scorer could not handle: a listing gets a fail-closed HOLD (the publish path is
+   * waiting for it), anything else becomes a dead letter. Either way the job goes on.
+   */
+  private void failed(
+      WardenEvent e,
+      String what,
+      Exception ex,
+      ReadOnlyContext ctx,
+      Collector<Verdict> out,
+      long now) {
+    if (EventRouter.scored(e)) {
+      out.collect(metrics.failClosed(e, scoring.activePolicy().version(), ex, now));
+    } else {
+      metrics.engineErrors.inc();
+      ctx.output(
+          Names.DEAD_LETTERS,
+          DeadLetters.of("STATE_UPDATE_FAILED", "seller scorer, " + what, e, ex));
+    }
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    faults.at(Faults.Point.CHECKPOINT_COMPLETED, checkpointId);
   }
 
   /**
@@ -171,7 +223,20 @@ public final class SellerScorer
   @Override
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
-    scoring.onBroadcast(
-        u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+    try {
+      faults.at(Faults.Point.REFERENCE_UPDATE, u);
+      scoring.onBroadcast(
+          u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      // Every scorer task receives the update: one dead letter (from the first task) is enough.
+      metrics.engineErrors.inc();
+      LOG.error("seller scorer could not apply a reference update; keeping the previous one", ex);
+      if (u.source() != null && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+        ctx.output(
+            Names.DEAD_LETTERS,
+            DeadLetters.of("REFERENCE_UPDATE_FAILED", "seller scorer", u.source(), ex));
+      }
+    }
   }
 }

@@ -35,7 +35,7 @@ final class VerdictMetrics {
    * The fail-closed HOLD for an event the engine could not evaluate, counted as an engine error and
    * a verdict.
    */
-  Verdict failClosed(WardenEvent e, String policyVersion, RuntimeException cause, long nowMillis) {
+  Verdict failClosed(WardenEvent e, String policyVersion, Throwable cause, long nowMillis) {
     engineErrors.inc();
     Verdict v = Evaluator.failClosed(e, policyVersion, cause, nowMillis);
     record(v);

@@ -124,7 +124,22 @@ public final class WardenJob {
       Sink<DeadLetterRecord> deadLetters,
       Sink<KafkaOut> policyAudit,
       Sink<KafkaOut> policyStatus,
-      Sink<KafkaOut> shadow) {
+      Sink<KafkaOut> shadow,
+      Faults faults) {
+
+    /** Where a test or the chaos soak injects failures ({@link Faults#NONE} in production). */
+    public Io withFaults(Faults f) {
+      return new Io(
+          events,
+          config,
+          verdicts,
+          liveVerdicts,
+          deadLetters,
+          policyAudit,
+          policyStatus,
+          shadow,
+          f);
+    }
 
     public static Io kafka(WardenOptions o) {
       return new Io(
@@ -135,7 +150,8 @@ public final class WardenJob {
           deadLetterSink(o),
           outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)),
           outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
-          outSink(o, o.get(WardenOptions.TOPIC_SHADOW)));
+          outSink(o, o.get(WardenOptions.TOPIC_SHADOW)),
+          Faults.NONE);
     }
   }
 
@@ -149,7 +165,10 @@ public final class WardenJob {
             .uid(Names.UID_SOURCE);
 
     SingleOutputStreamOperator<WardenEvent> decoded =
-        raw.process(new DecodeFunction(), TypeInformation.of(WardenEvent.class))
+        raw.process(
+                new DecodeFunction(
+                    io.faults(), o.getLong(WardenOptions.EVENT_TIME_MAX_FUTURE_SKEW_MS)),
+                TypeInformation.of(WardenEvent.class))
             .uid(Names.UID_DECODE)
             .name("decode-validate");
 
@@ -161,7 +180,7 @@ public final class WardenJob {
             .setParallelism(1)
             .keyBy(new PolicyGate.OneKey())
             .process(
-                new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE)),
+                new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE), io.faults()),
                 TypeInformation.of(RefUpdate.class))
             .uid(Names.UID_POLICY_GATE)
             .name("policy-gate")
@@ -195,19 +214,25 @@ public final class WardenJob {
             .connect(reference)
             .process(
                 new SellerScorer(
-                    policyJson, subjectTtl, listingTtl, cacheEntries, memoCacheEntries),
+                    policyJson,
+                    subjectTtl,
+                    listingTtl,
+                    cacheEntries,
+                    memoCacheEntries,
+                    io.faults()),
                 TypeInformation.of(Verdict.class))
             .uid(Names.UID_SELLER_SCORER)
             .name("seller-scorer");
 
     // Pins take a detour through the listing-keyed enricher, which knows each listing's latest
     // status.
-    DataStream<WardenEvent> enrichedPins =
+    SingleOutputStreamOperator<WardenEvent> enrichedPins =
         sellerVerdicts
             .getSideOutput(Names.LISTING_STATUS)
             .keyBy(new PinEnricher.StatusKey())
             .connect(decoded.getSideOutput(Names.PINS).keyBy(new PinEnricher.PinKey()))
-            .process(new PinEnricher(listingTtl), TypeInformation.of(WardenEvent.class))
+            .process(
+                new PinEnricher(listingTtl, io.faults()), TypeInformation.of(WardenEvent.class))
             .uid(Names.UID_PIN_ENRICHER)
             .name("pin-enricher");
 
@@ -223,7 +248,8 @@ public final class WardenJob {
                     subjectTtl,
                     Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
                     cacheEntries,
-                    memoCacheEntries),
+                    memoCacheEntries,
+                    io.faults()),
                 TypeInformation.of(Verdict.class))
             .uid(Names.UID_CREATOR_SCORER)
             .name("creator-scorer");
@@ -241,8 +267,20 @@ public final class WardenJob {
         .sinkTo(io.shadow())
         .uid(Names.UID_SHADOW_SINK)
         .name("shadow-sink");
+    // A pin the join could not judge gets its fail-closed HOLD from there (its own sink: a union
+    // in front of the live verdict sink would unchain it from the creator scorer).
+    enrichedPins
+        .getSideOutput(Names.PIN_FAILURES)
+        .sinkTo(io.liveVerdicts())
+        .uid(Names.UID_PIN_FAILURE_SINK)
+        .name("pin-failure-sink");
+    // Dead letters from the decoder (bad records) and from the scorers (events they could not
+    // apply).
     decoded
         .getSideOutput(Names.DEAD_LETTERS)
+        .union(
+            sellerVerdicts.getSideOutput(Names.DEAD_LETTERS),
+            creatorVerdicts.getSideOutput(Names.DEAD_LETTERS))
         .sinkTo(io.deadLetters())
         .uid(Names.UID_DLQ_SINK)
         .name("dlq-sink");
@@ -353,6 +391,10 @@ public final class WardenJob {
     putLatencyProducerSettings(o, new Properties());
     cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
+    if (o.getLong(WardenOptions.EVENT_TIME_MAX_FUTURE_SKEW_MS) < 0) {
+      throw new IllegalArgumentException(
+          WardenOptions.EVENT_TIME_MAX_FUTURE_SKEW_MS.key() + " must be 0 or more");
+    }
     flinkConfig(
         o, null); // the state backend and RocksDB settings, as the task managers will read them
   }

@@ -105,6 +105,19 @@ public final class WardenOptions implements Serializable {
           "checkpoint.dir",
           "",
           "Durable checkpoint directory URI (file:///..., s3://...). Empty: the launcher picks a local directory.");
+  public static final Option EVENT_TIME_MAX_FUTURE_SKEW_MS =
+      option(
+          "event-time.max-future-skew-ms",
+          String.valueOf(DecodeFunction.DEFAULT_MAX_FUTURE_SKEW_MILLIS),
+          "An event dated further ahead of the job's clock than this is judged at the job's time "
+              + "instead (counted in the eventTimeClamped metric): a producer's broken clock must "
+              + "not decay penalties away or push velocity windows ahead.");
+  public static final Option SAVEPOINT_DIR =
+      option(
+          "savepoint.dir",
+          "",
+          "Where ./warden savepoint and ./warden stop --savepoint write savepoints (URI). Empty: "
+              + "the launcher picks a local directory.");
   public static final Option BUFFER_TIMEOUT_MS =
       option(
           "buffer-timeout-ms",
@@ -299,6 +312,16 @@ public final class WardenOptions implements Serializable {
       // reported below
     }
     throw new IllegalArgumentException("option " + o.key() + " must be a number, got '" + v + "'");
+  }
+
+  public long getLong(Option o) {
+    String v = get(o);
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "option " + o.key() + " must be a whole number, got '" + v + "'");
+    }
   }
 
   public Duration getMillis(Option o) {

@@ -54,13 +54,15 @@ class CreatorScorerHarnessTest {
                 Duration.ofDays(400),
                 STREAM_TTL,
                 cacheEntries,
-                cacheEntries),
+                cacheEntries,
+                Faults.NONE),
             new SubjectKeys.ByCreator(),
             Types.STRING,
             Names.BRANDS,
             Names.POLICIES);
     harness.setStateTtlProcessingTime(0);
-    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
+    harness.processBroadcastElement(
+        RefUpdate.of(dev.warden.testing.Fixtures.brandEvent(omega())), 0);
   }
 
   @AfterEach

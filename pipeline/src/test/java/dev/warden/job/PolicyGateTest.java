@@ -195,4 +195,35 @@ class PolicyGateTest {
         a.get(0).toString());
     assertTrue(a.get(1).getProblems(0).contains("cannot be deleted"));
   }
+
+  @Test
+  void aBundleTheGateCannotJudgeIsRefusedAndTheNextIsJudged() throws Exception {
+    harness.close();
+    Path keyFile = dir.resolve("policy.key");
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+            new PolicyGate(
+                PolicyLoader.defaultPolicyJson(),
+                keyFile.toString(),
+                (point, subject) -> {
+                  if (point == Faults.Point.POLICY_GATE
+                      && subject instanceof RawRecord r
+                      && r.offset() == 0) {
+                    throw new IllegalStateException("injected fault");
+                  }
+                }),
+            new PolicyGate.OneKey(),
+            Types.STRING);
+    publish("active/2", stricter(2), key);
+    publish("active/3", stricter(3), key);
+
+    var audits = harness.getSideOutput(PolicyGate.AUDIT);
+    assertEquals(2, audits.size(), "both bundles are audited");
+    var first = dev.warden.proto.v1.PolicyAudit.parseFrom(audits.poll().getValue().value());
+    assertFalse(first.getAccepted());
+    assertTrue(first.getProblems(0).contains("injected fault"), first.getProblemsList().toString());
+    var second = dev.warden.proto.v1.PolicyAudit.parseFrom(audits.poll().getValue().value());
+    assertTrue(second.getAccepted(), second.getProblemsList().toString());
+    assertEquals(1, harness.extractOutputValues().size(), "the second bundle is broadcast");
+  }
 }

@@ -53,7 +53,8 @@ class SellerScorerHarnessTest {
                 SELLER_TTL,
                 LISTING_TTL,
                 cacheEntries,
-                cacheEntries),
+                cacheEntries,
+                Faults.NONE),
             new SubjectKeys.BySeller(),
             Types.STRING,
             Names.BRANDS,
@@ -72,7 +73,8 @@ class SellerScorerHarnessTest {
 
   @Test
   void blocksUnauthorizedBrandBelowFloorPriceFromNewSeller() throws Exception {
-    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
+    harness.processBroadcastElement(
+        RefUpdate.of(dev.warden.testing.Fixtures.brandEvent(omega())), 0);
     harness.processElement(newUnverifiedSeller("s-1"), 0);
     harness.processElement(
         listing("s-1", "Omega Seamaster watch, AAA grade").price(3_900, "GBP").build(), 0);
@@ -90,7 +92,8 @@ class SellerScorerHarnessTest {
 
   @Test
   void sellerProfileStateIsWrittenAndUsedForLaterListings() throws Exception {
-    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
+    harness.processBroadcastElement(
+        RefUpdate.of(dev.warden.testing.Fixtures.brandEvent(omega())), 0);
     harness.processElement(establishedSeller("s-2", "Omega"), 0);
     harness.processElement(
         listing("s-2", "Omega Speedmaster Professional")
@@ -132,7 +135,8 @@ class SellerScorerHarnessTest {
     assertFalse(has(lastVerdict(), "ipr.brand_mention"), "Zorblax is not registered yet");
     harness.processBroadcastElement(
         RefUpdate.of(
-            new BrandRecord("Zorblax", new String[0], 20_000, "GBP", new String[0], "Z Ltd")),
+            dev.warden.testing.Fixtures.brandEvent(
+                new BrandRecord("Zorblax", new String[0], 20_000, "GBP", new String[0], "Z Ltd"))),
         0);
     harness.processElement(
         listing("s-5", "Zorblax sneakers, super copy").price(1_000, "GBP").build(), 0);
@@ -205,7 +209,12 @@ class SellerScorerHarnessTest {
     harness =
         ScorerHarnesses.sellerScorer(
             new SellerScorer(
-                PolicyLoader.defaultPolicyJson(), SELLER_TTL, LISTING_TTL, CACHE, CACHE),
+                PolicyLoader.defaultPolicyJson(),
+                SELLER_TTL,
+                LISTING_TTL,
+                CACHE,
+                CACHE,
+                Faults.NONE),
             snapshot);
     harness.processElement(listing("s-10", "Oak side table").build(), 0);
     assertEquals(
@@ -246,7 +255,8 @@ class SellerScorerHarnessTest {
 
   @Test
   void holdOrBlockAlwaysCarriesReasonsAndPolicyVersion() throws Exception {
-    harness.processBroadcastElement(RefUpdate.of(omega()), 0);
+    harness.processBroadcastElement(
+        RefUpdate.of(dev.warden.testing.Fixtures.brandEvent(omega())), 0);
     harness.processElement(listing("s-6", "switchblade knife").build(), 0);
     harness.processElement(
         listing("s-6", "Omega Seamaster replica").price(1_000, "GBP").build(), 0);

@@ -64,7 +64,8 @@ class SellerStateLayoutTest {
                 SELLER_TTL,
                 LISTING_TTL,
                 cacheEntries,
-                cacheEntries),
+                cacheEntries,
+                Faults.NONE),
             restoreFrom);
   }
 

@@ -164,6 +164,113 @@ public final class EventCodec {
     }
   }
 
+  /**
+   * The wire form of a decoded event: {@code fromProto(toProto(e))} equals {@code e} (a dead letter
+   * raised after decoding carries it, so it can be replayed once its cause is fixed). A pinned
+   * listing's status, which the job attaches, is not part of the wire form.
+   */
+  public static Event toProto(WardenEvent e) {
+    Event.Builder b =
+        Event.newBuilder()
+            .setEventId(e.eventId())
+            .setEventTime(timestamp(e.eventTimeMillis()))
+            .setRegion(e.region());
+    switch (e.kind()) {
+      case LISTING_CREATED -> b.setListingCreated(listing(e.listing()));
+      case LISTING_EDITED -> b.setListingEdited(listing(e.listing()));
+      case LIVE_STREAM -> {
+        LiveStream l = e.live();
+        b.setLiveStream(
+            LiveStreamEvent.newBuilder()
+                .setStreamId(l.streamId())
+                .setCreatorId(l.creatorId())
+                .setSellerId(l.sellerId())
+                .setKind(LiveStreamEvent.Kind.valueOf(l.kind().name()))
+                .setListingId(l.listingId())
+                .setText(l.text()));
+      }
+      case SELLER_UPDATED -> {
+        SellerProfile p = e.seller();
+        var w =
+            dev.warden.proto.v1.SellerProfile.newBuilder()
+                .setSellerId(p.sellerId())
+                .setKycVerified(p.kycVerified())
+                .addAllAuthorizedBrands(List.of(p.authorizedBrands()));
+        if (p.registeredAtMillis() >= 0) {
+          w.setRegisteredAt(timestamp(p.registeredAtMillis()));
+        }
+        b.setSellerUpdated(w);
+      }
+      case CREATOR_UPDATED -> {
+        CreatorProfile p = e.creator();
+        var w =
+            dev.warden.proto.v1.CreatorProfile.newBuilder()
+                .setCreatorId(p.creatorId())
+                .setFollowers(p.followers());
+        if (p.registeredAtMillis() >= 0) {
+          w.setRegisteredAt(timestamp(p.registeredAtMillis()));
+        }
+        b.setCreatorUpdated(w);
+      }
+      case BRAND_REGISTERED -> {
+        BrandRecord r = e.brand();
+        var w =
+            BrandRegistration.newBuilder()
+                .setBrand(r.brand())
+                .addAllAliases(List.of(r.aliases()))
+                .addAllCounterfeitImagePhashes(List.of(r.counterfeitImageHashes()))
+                .setRightsOwner(r.rightsOwner());
+        if (!r.minPriceCurrency().isEmpty()) {
+          w.setMinPrice(
+              Money.newBuilder()
+                  .setAmountMinor(r.minPriceMinor())
+                  .setCurrency(r.minPriceCurrency()));
+        }
+        b.setBrandRegistered(w);
+      }
+      case IPR_COMPLAINT -> {
+        Complaint c = e.complaint();
+        b.setIprComplaint(
+            dev.warden.proto.v1.IprComplaint.newBuilder()
+                .setComplaintId(c.complaintId())
+                .setBrand(c.brand())
+                .setListingId(c.listingId())
+                .setSellerId(c.sellerId())
+                .setRightsOwner(c.rightsOwner()));
+      }
+      case ENFORCEMENT_OUTCOME -> {
+        Outcome o = e.outcome();
+        b.setEnforcementOutcome(
+            EnforcementOutcome.newBuilder()
+                .setListingId(o.listingId())
+                .setSellerId(o.sellerId())
+                .setCreatorId(o.creatorId())
+                .setOutcome(
+                    o.upheld()
+                        ? EnforcementOutcome.Outcome.UPHELD
+                        : EnforcementOutcome.Outcome.OVERTURNED));
+      }
+    }
+    return b.build();
+  }
+
+  private static ListingUpsert listing(Listing l) {
+    ListingUpsert.Builder w =
+        ListingUpsert.newBuilder()
+            .setListingId(l.listingId())
+            .setSellerId(l.sellerId())
+            .setCreatorId(l.creatorId())
+            .setTitle(l.title())
+            .setDescription(l.description())
+            .setCategory(l.category())
+            .setDeclaredBrand(l.declaredBrand())
+            .addAllImagePhashes(List.of(l.imagePhashes()));
+    if (l.hasPrice()) {
+      w.setPrice(Money.newBuilder().setAmountMinor(l.priceMinor()).setCurrency(l.currency()));
+    }
+    return w.build();
+  }
+
   private static Listing listing(String id, ListingUpsert l, String field)
       throws InvalidEventException {
     require(id, l.getListingId(), field + ".listing_id");

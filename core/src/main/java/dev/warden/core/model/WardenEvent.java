@@ -148,6 +148,13 @@ public record WardenEvent(
         null);
   }
 
+  /** This event with another time (the job clamps times too far in the future: see the decoder). */
+  public WardenEvent withEventTime(long millis) {
+    return new WardenEvent(
+        eventId, millis, region, kind, key, listing, live, seller, creator, brand, complaint,
+        outcome, pinned);
+  }
+
   /** This PRODUCT_PINNED moment with the pinned listing's status attached. */
   public WardenEvent withPinned(ListingStatus status) {
     return new WardenEvent(

@@ -41,7 +41,7 @@ public final class CreatorStanding {
         c.upheld() + (upheld ? 1 : 0),
         c.overturned() + (upheld ? 0 : 1),
         points,
-        t,
+        Penalties.asOf(c.penaltyAsOfMillis(), t),
         Penalties.remember(c.recentPenaltyEventIds(), e.eventId()));
   }
 }

@@ -63,6 +63,15 @@ public final class Penalties {
   }
 
   /**
+   * The time points are kept as of after a change at {@code t}: never earlier than before. An event
+   * from the past (a late review outcome) adds or refunds its points without winding the clock
+   * back, which would decay them again from the earlier time.
+   */
+  public static long asOf(long previousAsOf, long t) {
+    return Math.max(previousAsOf, t);
+  }
+
+  /**
    * A penalty reason's contribution: the signal's weight, in proportion up to the policy's
    * saturation.
    */

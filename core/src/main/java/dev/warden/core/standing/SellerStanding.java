@@ -55,7 +55,7 @@ public final class SellerStanding {
             s.kycVerified(),
             s.authorizedBrandKeys(),
             points,
-            t,
+            Penalties.asOf(s.penaltyAsOfMillis(), t),
             s.upheld() + (change == Penalties.Change.UPHELD ? 1 : 0),
             s.overturned() + (change == Penalties.Change.OVERTURNED ? 1 : 0),
             s.complaints() + (change == Penalties.Change.COMPLAINT ? 1 : 0),

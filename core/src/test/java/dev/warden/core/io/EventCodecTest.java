@@ -163,4 +163,29 @@ class EventCodecTest {
             .getMessage()
             .contains("listing_id"));
   }
+
+  @Test
+  void everyEventOfTheEvalSetSurvivesARoundTripThroughTheWireForm() throws Exception {
+    var lines =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of(getClass().getResource("/eval/eval-set.jsonl").toURI()));
+    java.util.Set<dev.warden.core.model.EventKind> kinds =
+        java.util.EnumSet.noneOf(dev.warden.core.model.EventKind.class);
+    for (String line : lines) {
+      if (line.isBlank() || line.startsWith("//")) {
+        continue;
+      }
+      var b = dev.warden.proto.v1.LabelledEvent.newBuilder();
+      com.google.protobuf.util.JsonFormat.parser().merge(line, b);
+      WardenEvent once = EventCodec.fromProto(b.getEvent());
+      var wire = EventCodec.toProto(once);
+      WardenEvent twice = EventCodec.fromProto(wire);
+      assertEquals(wire, EventCodec.toProto(twice), line);
+      assertEquals(once.eventId(), twice.eventId());
+      assertEquals(once.kind(), twice.kind());
+      assertEquals(once.eventTimeMillis(), twice.eventTimeMillis());
+      kinds.add(once.kind());
+    }
+    assertTrue(kinds.size() >= 6, "the set covers most kinds: " + kinds);
+  }
 }

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String restore;
     try {
-      restore = restorePoint(checkpoints);
+      restore = restorePoint(checkpoints, savepoints);
     } catch (IllegalArgumentException e) {
       System.err.println("warden run: " + e.getMessage());
       return 2;
@@ -131,6 +132,9 @@ public final class RunCommand implements Callable<Integer> {
     conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints);
     if (restore != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+      // The changelog state backend cannot take the full first checkpoint that NO_CLAIM needs: the
+      // job takes the snapshot over (and deletes it once a newer checkpoint subsumes it).
+      conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
     }
     // The local cluster's REST endpoint, on loopback only: how ./warden savepoint and ./warden stop
     // reach the job.
@@ -179,7 +183,7 @@ public final class RunCommand implements Callable<Integer> {
    * Where the job resumes from, saying so: {@code --from}, else (unless {@code --fresh}) the newest
    * retained checkpoint under {@code checkpoints}; null to start empty.
    */
-  private String restorePoint(String checkpoints) throws Exception {
+  private String restorePoint(String checkpoints, String savepoints) throws Exception {
     if (from != null && fresh) {
       throw new IllegalArgumentException("--from and --fresh contradict each other: choose one");
     }
@@ -195,14 +199,17 @@ public final class RunCommand implements Callable<Integer> {
       System.out.println("warden run: starting with empty state (--fresh)");
       return null;
     }
-    var newest = Checkpoints.newest(checkpoints);
+    var newest = Checkpoints.newest(checkpoints, savepoints);
     if (newest.isEmpty()) {
       System.out.println(
-          "warden run: starting with empty state: no retained checkpoint in " + checkpoints);
+          "warden run: starting with empty state: no retained checkpoint in "
+              + checkpoints
+              + " and no savepoint in "
+              + savepoints);
       return null;
     }
     System.out.println(
-        "warden run: resuming from checkpoint "
+        "warden run: resuming from "
             + newest.get().path()
             + " (completed "
             + newest.get().completedAt()

@@ -42,7 +42,33 @@ final class SavepointControl {
     Configuration c = new Configuration();
     c.set(RestOptions.ADDRESS, run.restAddress());
     c.set(RestOptions.PORT, run.restPort());
+    // A job that has stopped takes its REST endpoint with it: give up on it quickly.
+    c.set(RestOptions.RETRY_MAX_ATTEMPTS, 3);
+    c.set(RestOptions.RETRY_DELAY, java.time.Duration.ofMillis(500));
     return new RestClusterClient<>(c, "warden");
+  }
+
+  /** The newest complete savepoint under {@code dir} written at or after {@code sinceMillis}. */
+  static java.util.Optional<String> writtenSince(String dir, long sinceMillis)
+      throws java.io.IOException {
+    org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(dir);
+    var fs = root.getFileSystem();
+    if (!fs.exists(root)) {
+      return java.util.Optional.empty();
+    }
+    String best = null;
+    long bestAt = Long.MIN_VALUE;
+    for (var sp : fs.listStatus(root)) {
+      var metadata = new org.apache.flink.core.fs.Path(sp.getPath(), "_metadata");
+      if (sp.isDir() && fs.exists(metadata)) {
+        long at = fs.getFileStatus(metadata).getModificationTime();
+        if (at >= sinceMillis - 1000 && at > bestAt) {
+          best = sp.getPath().toString();
+          bestAt = at;
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(best);
   }
 
   static String target(RunFile run, String dir) {
@@ -161,10 +187,19 @@ final class StopCommand implements Callable<Integer> {
                 .get(timeoutSeconds, TimeUnit.SECONDS));
       } else if (mode == Mode.STOP_WITH_SAVEPOINT) {
         target = SavepointControl.target(run, dir);
-        System.out.println(
-            client
-                .stopWithSavepoint(id, false, target, SavepointFormatType.CANONICAL)
-                .get(timeoutSeconds, TimeUnit.SECONDS));
+        long asked = System.currentTimeMillis();
+        String path;
+        try {
+          path =
+              client
+                  .stopWithSavepoint(id, false, target, SavepointFormatType.CANONICAL)
+                  .get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          // ./warden run's local cluster shuts down as soon as the job has stopped, sometimes
+          // before the answer reaches us: then the savepoint is the one the job has just written.
+          path = SavepointControl.writtenSince(target, asked).orElseThrow(() -> e);
+        }
+        System.out.println(path);
       } else {
         client.cancel(id).get(timeoutSeconds, TimeUnit.SECONDS);
         System.err.println("warden stop: job " + id + " cancelled; its latest checkpoint is kept");

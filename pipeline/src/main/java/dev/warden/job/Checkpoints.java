@@ -8,12 +8,12 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 /**
- * Finds the checkpoint a restarted job resumes from. Flink writes each job's checkpoints under
- * {@code <checkpoint.dir>/<job id>/chk-<n>/}, and a checkpoint is complete once its {@code
- * _metadata} file exists (it is written last). The job retains its latest completed checkpoint when
- * it is cancelled or its process dies, so the newest complete checkpoint under the directory,
- * whichever job wrote it, is where the state stands. Works on any file system Flink can read
- * ({@code file://}, {@code s3://} with its plugin, ...).
+ * Finds the snapshot a restarted job resumes from. Flink writes each job's checkpoints under {@code
+ * <checkpoint.dir>/<job id>/chk-<n>/}, and a checkpoint is complete once its {@code _metadata} file
+ * exists (it is written last). The job retains its latest completed checkpoint when it is cancelled
+ * or its process dies, so the newest complete checkpoint under the directory, whichever job wrote
+ * it, is where the state stands. Works on any file system Flink can read ({@code file://}, {@code
+ * s3://} with its plugin, ...).
  */
 public final class Checkpoints {
   private Checkpoints() {}
@@ -23,33 +23,56 @@ public final class Checkpoints {
    */
   public record Retained(String path, Instant completedAt) {}
 
-  /** The newest complete checkpoint under {@code checkpointDir}, if any. */
-  public static Optional<Retained> newest(String checkpointDir) throws IOException {
+  /**
+   * The newest complete snapshot to resume from: a checkpoint under {@code checkpointDir} (of any
+   * job that wrote there) or a savepoint directly under {@code savepointDir} (what {@code ./warden
+   * stop --savepoint} leaves), whichever completed last.
+   */
+  public static Optional<Retained> newest(String checkpointDir, String savepointDir)
+      throws IOException {
+    Retained best = null;
     Path root = new Path(checkpointDir);
     FileSystem fs = root.getFileSystem();
-    if (!fs.exists(root)) {
-      return Optional.empty();
-    }
-    Retained best = null;
-    for (FileStatus job : list(fs, root)) {
-      if (!job.isDir()) {
-        continue;
+    if (fs.exists(root)) {
+      for (FileStatus job : list(fs, root)) {
+        if (job.isDir()) {
+          for (FileStatus chk : list(fs, job.getPath())) {
+            if (chk.isDir() && chk.getPath().getName().startsWith("chk-")) {
+              best = newer(best, complete(fs, chk.getPath()));
+            }
+          }
+        }
       }
-      for (FileStatus chk : list(fs, job.getPath())) {
-        if (!chk.isDir() || !chk.getPath().getName().startsWith("chk-")) {
-          continue;
-        }
-        Path metadata = new Path(chk.getPath(), "_metadata");
-        if (!fs.exists(metadata)) {
-          continue; // in progress or abandoned: not restorable
-        }
-        Instant at = Instant.ofEpochMilli(fs.getFileStatus(metadata).getModificationTime());
-        if (best == null || at.isAfter(best.completedAt())) {
-          best = new Retained(chk.getPath().toString(), at);
+    }
+    if (savepointDir != null && !savepointDir.isEmpty()) {
+      Path sp = new Path(savepointDir);
+      FileSystem sfs = sp.getFileSystem();
+      if (sfs.exists(sp)) {
+        for (FileStatus s : list(sfs, sp)) {
+          if (s.isDir() && s.getPath().getName().startsWith("savepoint-")) {
+            best = newer(best, complete(sfs, s.getPath()));
+          }
         }
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** The snapshot in {@code dir} if it is complete (its {@code _metadata} is written last). */
+  private static Retained complete(FileSystem fs, Path dir) throws IOException {
+    Path metadata = new Path(dir, "_metadata");
+    if (!fs.exists(metadata)) {
+      return null; // in progress or abandoned: not restorable
+    }
+    return new Retained(
+        dir.toString(), Instant.ofEpochMilli(fs.getFileStatus(metadata).getModificationTime()));
+  }
+
+  private static Retained newer(Retained a, Retained b) {
+    if (a == null) {
+      return b;
+    }
+    return b != null && b.completedAt().isAfter(a.completedAt()) ? b : a;
   }
 
   private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {

@@ -1,0 +1,377 @@
+package dev.warden.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.warden.core.io.EventCodec;
+import dev.warden.core.policy.PolicyBundles;
+import dev.warden.core.policy.PolicyKey;
+import dev.warden.core.policy.PolicyLoader;
+import dev.warden.embedded.EmbeddedKafka;
+import dev.warden.proto.v1.Event;
+import dev.warden.proto.v1.Policy;
+import dev.warden.proto.v1.Reason;
+import dev.warden.proto.v1.Verdict;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./warden run} as an operator types it, against the real embedded broker: it starts, keeps
+ * what it learned across a {@code kill -9} (resuming from its retained checkpoint by itself), stops
+ * with a savepoint and resumes from it at another parallelism and back (every seller's penalty and
+ * the published policy intact on every subtask), and {@code --fresh} starts empty on purpose.
+ *
+ * <p>Each seller's state is checked through the verdict of a listing sent after the restart: its
+ * {@code seller.penalty} reason names the points its three upheld outcomes left (12.0), and the
+ * verdict names the policy version published before the first restart.
+ */
+class RunCommandIT {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final int SELLERS = 24;
+
+  @TempDir static Path tmp;
+
+  private static EmbeddedKafka kafka;
+  private static KafkaProducer<byte[], byte[]> producer;
+  private static KafkaConsumer<byte[], byte[]> consumer;
+  private static final Map<String, Verdict> verdicts = new HashMap<>();
+  private static PolicyKey key;
+
+  private Process run;
+  private final List<String> runOutput = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = EmbeddedKafka.start();
+    key = PolicyKey.generate(tmp.resolve("policy.key"));
+    Properties p = kafka.clientProperties();
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    producer = new KafkaProducer<>(p);
+  }
+
+  @AfterAll
+  static void stopAll() {
+    if (consumer != null) {
+      consumer.close();
+    }
+    if (producer != null) {
+      producer.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @AfterEach
+  void killRun() {
+    if (run != null && run.isAlive()) {
+      run.destroyForcibly();
+    }
+  }
+
+  @Test
+  void resumesAfterKillNineRescalesThroughSavepointsAndStartsFreshOnRequest() throws Exception {
+    // 1. First start: empty state; the topics are created.
+    startRun("--create-topics", "2");
+    awaitOutput("starting with empty state", Duration.ofSeconds(90));
+    awaitOutput("running", Duration.ofSeconds(90));
+    consumer = verdictConsumer();
+
+    // What the job learns: a policy, and per seller a profile and three upheld outcomes.
+    Policy stricter =
+        PolicyLoader.parse(PolicyLoader.defaultPolicyJson()).toBuilder()
+            .setVersion("run-it-2")
+            .setRevision(2)
+            .setAuthor("run-it")
+            .setReason("a policy that must survive restarts")
+            .build();
+    producer
+        .send(
+            new ProducerRecord<>(
+                "warden.policy",
+                "active/2".getBytes(StandardCharsets.UTF_8),
+                PolicyBundles.sign(stricter, key, "run-it", System.currentTimeMillis())
+                    .toByteArray()))
+        .get();
+    for (int i = 0; i < SELLERS; i++) {
+      String s = seller(i);
+      send(
+          s,
+          event(
+              "p-" + s,
+              "\"seller_updated\":{\"seller_id\":\""
+                  + s
+                  + "\",\"registered_at\":\"2023-01-01T00:00:00Z\",\"kyc_verified\":true}"));
+      for (int k = 0; k < 3; k++) {
+        send(
+            s,
+            event(
+                "o-" + s + "-" + k,
+                "\"enforcement_outcome\":{\"seller_id\":\"" + s + "\",\"outcome\":\"UPHELD\"}"));
+      }
+    }
+    // A listing per seller proves the state is there before anything is restarted.
+    scoreEverySeller("before", "run-it-2");
+    Instant learned = Instant.now();
+    awaitCheckpointAfter(learned);
+
+    // 2. kill -9, then ./warden run again: it resumes from the retained checkpoint by itself.
+    run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    startRun();
+    awaitOutput("resuming from", Duration.ofSeconds(90));
+    assertTrue(lastLine("resuming from").contains("/chk-"), lastLine("resuming from"));
+    awaitOutput("running", Duration.ofSeconds(90));
+    scoreEverySeller("after-kill", "run-it-2");
+
+    // 3. Stop with a savepoint at parallelism 2, resume at 4, then at 2 again.
+    String savepoint = stopWithSavepoint();
+    startRun("--set", "parallelism=4");
+    awaitOutput("resuming from " + savepoint, Duration.ofSeconds(90));
+    awaitOutput("running", Duration.ofSeconds(90));
+    scoreEverySeller("at-4", "run-it-2");
+    String savepoint4 = stopWithSavepoint();
+    startRun("--set", "parallelism=2");
+    awaitOutput("resuming from " + savepoint4, Duration.ofSeconds(90));
+    awaitOutput("running", Duration.ofSeconds(90));
+    scoreEverySeller("back-at-2", "run-it-2");
+    run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+    // 4. --fresh: empty state on purpose, whatever is retained; the input goes on from the
+    // consumer group's committed offsets (earlier events are not replayed into the new state).
+    startRun("--fresh");
+    awaitOutput("starting with empty state (--fresh)", Duration.ofSeconds(90));
+    awaitOutput("running", Duration.ofSeconds(90));
+    String s = seller(0);
+    String id = "l-fresh-" + s;
+    send(s, listingEvent(id, s));
+    Verdict v = awaitVerdict(id);
+    assertTrue(
+        reasons(v).stream().anyMatch(r -> r.getSignal().equals("seller.unknown")),
+        "a fresh start knows no seller: " + reasons(v));
+  }
+
+  // ------------------------------------------------------------------ the command
+
+  private void startRun(String... extra) throws IOException {
+    runOutput.clear();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ROOT.resolve("warden").toString(),
+                "run",
+                "--set",
+                "bootstrap.servers=" + kafka.bootstrapServers(),
+                "--set",
+                "checkpoint.interval-ms=1000",
+                "--set",
+                "checkpoint.dir=" + tmp.resolve("checkpoints").toUri(),
+                "--set",
+                "savepoint.dir=" + tmp.resolve("savepoints").toUri(),
+                "--set",
+                "policy.key-file=" + tmp.resolve("policy.key")));
+    cmd.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("WARDEN_HOME", tmp.resolve("home").toString());
+    pb.environment().put("WARDEN_NO_BUILD", "1");
+    pb.environment().put("CI", "true");
+    run = pb.start();
+    Process p = run;
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  runOutput.add(line);
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private String stopWithSavepoint() throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(ROOT.resolve("warden").toString(), "stop", "--savepoint")
+            .redirectErrorStream(false);
+    pb.environment().put("WARDEN_HOME", tmp.resolve("home").toString());
+    pb.environment().put("WARDEN_NO_BUILD", "1");
+    Process stop = pb.start();
+    String out = new String(stop.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String err = new String(stop.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(stop.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, stop.exitValue(), "warden stop --savepoint: " + out + "\n" + err);
+    assertTrue(out.contains("savepoint-"), "prints the savepoint's path: " + out);
+    assertTrue(run.waitFor(60, TimeUnit.SECONDS), "./warden run ends once its job stopped");
+    assertEquals(0, run.exitValue(), String.join("\n", runOutput));
+    return out;
+  }
+
+  private void awaitOutput(String text, Duration timeout) {
+    poll(
+        () -> runOutput.stream().anyMatch(l -> l.contains(text)),
+        timeout,
+        () -> "'" + text + "' in ./warden run's output:\n" + String.join("\n", runOutput));
+  }
+
+  private String lastLine(String containing) {
+    synchronized (runOutput) {
+      return runOutput.stream().filter(l -> l.contains(containing)).reduce((a, b) -> b).orElse("");
+    }
+  }
+
+  // ------------------------------------------------------------------ events and verdicts
+
+  private static String seller(int i) {
+    return "run-it-seller-" + i;
+  }
+
+  private void scoreEverySeller(String round, String policyVersion) throws Exception {
+    for (int i = 0; i < SELLERS; i++) {
+      String s = seller(i);
+      send(s, listingEvent("l-" + round + "-" + s, s));
+    }
+    for (int i = 0; i < SELLERS; i++) {
+      String s = seller(i);
+      Verdict v = awaitVerdict("l-" + round + "-" + s);
+      assertEquals(policyVersion, v.getPolicyVersion(), round + ": the policy in force");
+      Reason penalty =
+          reasons(v).stream()
+              .filter(r -> r.getSignal().equals("seller.penalty"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError(round + ": " + s + " lost its penalty: " + reasons(v)));
+      assertTrue(
+          penalty.getEvidence().startsWith("12.0 penalty points (3 upheld"),
+          round + ": " + s + ": " + penalty.getEvidence());
+    }
+  }
+
+  private static List<Reason> reasons(Verdict v) {
+    return v.getReasonsList();
+  }
+
+  private static String listingEvent(String id, String seller) {
+    return event(
+        id,
+        "\"listing_created\":{\"listing_id\":\""
+            + id
+            + "\",\"seller_id\":\""
+            + seller
+            + "\",\"title\":\"Oak side table\",\"price\":{\"amount_minor\":4500,\"currency\":\"GBP\"}}");
+  }
+
+  private static String event(String id, String payload) {
+    return "{\"event_id\":\""
+        + id
+        + "\",\"event_time\":\""
+        + Instant.now()
+        + "\",\"region\":\"GB\","
+        + payload
+        + "}";
+  }
+
+  private static void send(String key, String json) throws Exception {
+    Event e = EventCodec.parseJson(json);
+    producer
+        .send(
+            new ProducerRecord<>(
+                "warden.events", key.getBytes(StandardCharsets.UTF_8), e.toByteArray()))
+        .get();
+  }
+
+  private static KafkaConsumer<byte[], byte[]> verdictConsumer() {
+    Properties c = kafka.clientProperties();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "run-it-reader");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    KafkaConsumer<byte[], byte[]> k = new KafkaConsumer<>(c);
+    k.subscribe(List.of("warden.verdicts"));
+    return k;
+  }
+
+  private Verdict awaitVerdict(String eventId) {
+    poll(
+        () -> {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            try {
+              Verdict v = Verdict.parseFrom(r.value());
+              verdicts.put(v.getEventId(), v);
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          }
+          return verdicts.containsKey(eventId);
+        },
+        Duration.ofSeconds(90),
+        () -> "a verdict for " + eventId + "; output:\n" + String.join("\n", runOutput));
+    return verdicts.get(eventId);
+  }
+
+  private static void awaitCheckpointAfter(Instant t) {
+    poll(
+        () -> {
+          try (Stream<Path> s = Files.walk(tmp.resolve("checkpoints"))) {
+            return s.anyMatch(
+                p ->
+                    p.getFileName().toString().equals("_metadata")
+                        && p.toFile().lastModified() > t.toEpochMilli());
+          } catch (IOException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(60),
+        () -> "a checkpoint completed after " + t);
+  }
+
+  private static void poll(
+      BooleanSupplier done, Duration timeout, java.util.function.Supplier<String> what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what.get());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

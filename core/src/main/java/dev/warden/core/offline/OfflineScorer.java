@@ -117,4 +117,24 @@ public final class OfflineScorer {
   public int brandCount() {
     return brands.size();
   }
+
+  /** What the scorer knows about each seller so far (read-only), by seller id. */
+  public Map<String, SellerState> sellers() {
+    return java.util.Collections.unmodifiableMap(sellers);
+  }
+
+  /** What the scorer knows about each creator so far (read-only), by creator id. */
+  public Map<String, CreatorState> creators() {
+    return java.util.Collections.unmodifiableMap(creators);
+  }
+
+  /** Every listing memo so far (read-only), keyed by seller id and listing id joined by a NUL. */
+  public Map<String, ListingMemo> listingMemos() {
+    return java.util.Collections.unmodifiableMap(listings);
+  }
+
+  /** Every stream memo so far (read-only), keyed by creator id and stream id joined by a NUL. */
+  public Map<String, StreamMemo> streamMemos() {
+    return java.util.Collections.unmodifiableMap(streams);
+  }
 }

@@ -101,6 +101,16 @@ class RunCommandIT {
 
   @Test
   void resumesAfterKillNineRescalesThroughSavepointsAndStartsFreshOnRequest() throws Exception {
+    // The sellers' keys land on every subtask at both parallelisms (256 key groups, as the job).
+    for (int p : new int[] {2, 4}) {
+      java.util.Set<Integer> subtasks = new java.util.HashSet<>();
+      for (int i = 0; i < SELLERS; i++) {
+        subtasks.add(
+            org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                seller(i), 256, p));
+      }
+      assertEquals(p, subtasks.size(), "the sellers cover every subtask at parallelism " + p);
+    }
     // 1. First start: empty state; the topics are created.
     startRun("--create-topics", "2");
     awaitOutput("starting with empty state", Duration.ofSeconds(90));
@@ -123,6 +133,24 @@ class RunCommandIT {
                 PolicyBundles.sign(stricter, key, "run-it", System.currentTimeMillis())
                     .toByteArray()))
         .get();
+    // The policy reaches the scorers on their broadcast input, racing the events: probe until a
+    // verdict names it (on every subtask: probes under several keys).
+    for (int probe = 0; ; probe++) {
+      String s = "probe-" + probe;
+      String id = "l-probe-" + probe;
+      send(s, listingEvent(id, s));
+      if (awaitVerdict(id).getPolicyVersion().equals("run-it-2")) {
+        long probesWithIt = 0;
+        for (int k = 1; k <= 8; k++) {
+          send("probe-" + probe + "-" + k, listingEvent(id + "-" + k, "probe-" + probe + "-" + k));
+          probesWithIt += awaitVerdict(id + "-" + k).getPolicyVersion().equals("run-it-2") ? 1 : 0;
+        }
+        if (probesWithIt == 8) {
+          break;
+        }
+      }
+      assertTrue(probe < 200, "the published policy never took effect");
+    }
     for (int i = 0; i < SELLERS; i++) {
       String s = seller(i);
       send(

@@ -90,4 +90,32 @@ class DecodeFunctionTest {
     assertEquals("x", dlq.get(1).eventId());
     assertTrue(dlq.get(1).reason().contains("seller_id"));
   }
+
+  @Test
+  void anEventDatedBeyondTheAllowedSkewIsJudgedAtTheJobsTime() throws Exception {
+    java.time.Instant farAhead = java.time.Instant.now().plus(java.time.Duration.ofDays(3 * 365));
+    java.time.Instant slightlyAhead = java.time.Instant.now().plusSeconds(60);
+    long before = System.currentTimeMillis();
+    feed(
+        1,
+        "{\"event_id\":\"future\",\"event_time\":\""
+            + farAhead
+            + "\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
+    feed(
+        2,
+        "{\"event_id\":\"soon\",\"event_time\":\""
+            + slightlyAhead
+            + "\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
+    long after = System.currentTimeMillis();
+
+    List<WardenEvent> out = harness.extractOutputValues();
+    long clamped = out.get(0).eventTimeMillis();
+    assertTrue(
+        clamped >= before && clamped <= after,
+        "three years ahead becomes the decoder's time: " + java.time.Instant.ofEpochMilli(clamped));
+    assertEquals(
+        slightlyAhead.toEpochMilli(),
+        out.get(1).eventTimeMillis(),
+        "a minute ahead is within the default 5-minute skew: kept");
+  }
 }

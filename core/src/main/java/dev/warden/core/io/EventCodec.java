@@ -33,6 +33,9 @@ public final class EventCodec {
   public static final int MAX_TEXT_CHARS = 50_000;
   public static final int MAX_IMAGES = 64;
 
+  /** Longest exception message {@link #plain} passes on. */
+  static final int MAX_MESSAGE_CHARS = 500;
+
   private static final JsonFormat.Parser JSON = JsonFormat.parser();
 
   private EventCodec() {}
@@ -408,9 +411,19 @@ public final class EventCodec {
     return true;
   }
 
-  /** An exception's message without the Java class names wrapped around it. */
+  /**
+   * An exception's message without the Java class names wrapped around it, cut to {@value
+   * #MAX_MESSAGE_CHARS} characters: a parser's message can quote the input (a field name, a JSON
+   * path), and this regex recurses once per dotted segment, so a few KB of "a.a.a..." overflowed
+   * the stack (and took quadratic time) before the cut.
+   */
   public static String plain(Throwable t) {
     String m = String.valueOf(t.getMessage());
+    if (m.length() > MAX_MESSAGE_CHARS) {
+      int end =
+          MAX_MESSAGE_CHARS - (Character.isHighSurrogate(m.charAt(MAX_MESSAGE_CHARS - 1)) ? 1 : 0);
+      m = m.substring(0, end) + "...";
+    }
     return m.replaceAll("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): ", "");
   }
 

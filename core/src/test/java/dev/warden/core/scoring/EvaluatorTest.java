@@ -546,4 +546,32 @@ class EvaluatorTest {
     assertEquals("engine.error", v.reasons()[0].signal());
     assertTrue(v.reasons()[0].evidence().contains("boom"));
   }
+
+  @Test
+  void aLateOutcomeAddsItsPointsWithoutWindingThePenaltyClockBack() {
+    SellerState s = evaluator.applySellerEvent(Fixtures.establishedSeller("s-late"), null);
+    WardenEvent now = outcome("s-late", "", true);
+    s = evaluator.applySellerEvent(now, s);
+    long asOf = s.penaltyAsOfMillis();
+    double points = s.penaltyPoints();
+    WardenEvent late =
+        new WardenEvent(
+            Fixtures.nextId(),
+            T0 - 60 * DAY,
+            "GB",
+            dev.warden.core.model.EventKind.ENFORCEMENT_OUTCOME,
+            "s-late",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new dev.warden.core.model.Outcome("l-old", "s-late", "", true),
+            null);
+    s = evaluator.applySellerEvent(late, s);
+    assertEquals(asOf, s.penaltyAsOfMillis(), "the clock stays at the latest time seen");
+    assertEquals(
+        2 * points, s.penaltyPoints(), 1e-9, "the late outcome's points are added in full");
+  }
 }

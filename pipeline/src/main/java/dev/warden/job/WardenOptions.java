@@ -135,11 +135,6 @@ public final class WardenOptions implements Serializable {
           "1",
           "Unacknowledged produce requests per broker connection, 1 to 5 (Kafka's default: 5). 1 batches by itself under load: "
               + "while one request is out, the next verdicts wait for it instead of each going out in a request of its own.");
-  public static final Option STATE_BACKEND =
-      option(
-          "state.backend",
-          "rocksdb",
-          "Keyed-state backend: rocksdb (state larger than memory, incremental checkpoints) or hashmap (on-heap; for comparisons).");
   public static final Option STATE_CHANGELOG =
       option(
           "state.changelog",

@@ -146,7 +146,6 @@ class JobOfflineParityIT {
             .with("group.id", "parity")
             .with("parallelism", String.valueOf(PARALLELISM))
             .with("source.starting-offsets", "earliest")
-            .with("state.backend", "rocksdb")
             .with("checkpoint.interval-ms", "2000");
     maxParallelism = o.getInt(WardenOptions.MAX_PARALLELISM);
     var env =

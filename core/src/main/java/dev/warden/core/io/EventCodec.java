@@ -76,7 +76,7 @@ public final class EventCodec {
     if (!e.hasEventTime()) {
       throw invalid(id, "event_time is required");
     }
-    long t = millis(e.getEventTime());
+    long t = time(id, e.getEventTime(), "event_time");
     String region = e.getRegion();
     if (!isRegion(region)) {
       throw invalid(id, "region must be an ISO 3166-1 alpha-2 code like GB, got '" + region + "'");
@@ -100,7 +100,7 @@ public final class EventCodec {
               region,
               new SellerProfile(
                   p.getSellerId(),
-                  p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L,
+                  p.hasRegisteredAt() ? time(id, p.getRegisteredAt(), "registered_at") : -1L,
                   p.getKycVerified(),
                   nonBlank(p.getAuthorizedBrandsList())));
         }
@@ -117,7 +117,7 @@ public final class EventCodec {
               region,
               new CreatorProfile(
                   p.getCreatorId(),
-                  p.hasRegisteredAt() ? millis(p.getRegisteredAt()) : -1L,
+                  p.hasRegisteredAt() ? time(id, p.getRegisteredAt(), "registered_at") : -1L,
                   p.getFollowers()));
         }
       case BRAND_REGISTERED:
@@ -425,6 +425,23 @@ public final class EventCodec {
       m = m.substring(0, end) + "...";
     }
     return m.replaceAll("(?:[a-z]+\\.)+[A-Za-z]*(?:Exception|Error): ", "");
+  }
+
+  /**
+   * A timestamp's millis, refusing one outside the protobuf range (years 1 to 9999) or malformed.
+   */
+  private static long time(String id, Timestamp ts, String field) throws InvalidEventException {
+    if (!com.google.protobuf.util.Timestamps.isValid(ts)) {
+      throw invalid(
+          id,
+          field
+              + " is not a valid timestamp (seconds "
+              + ts.getSeconds()
+              + ", nanos "
+              + ts.getNanos()
+              + ")");
+    }
+    return millis(ts);
   }
 
   public static long millis(Timestamp ts) {

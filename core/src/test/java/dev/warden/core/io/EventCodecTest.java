@@ -188,4 +188,27 @@ class EventCodecTest {
     }
     assertTrue(kinds.size() >= 6, "the set covers most kinds: " + kinds);
   }
+
+  @Test
+  void aTimestampOutsideTheProtobufRangeIsInvalidNotWrappedAround() throws Exception {
+    var ok =
+        EventCodec.parseJson(
+            "{\"event_id\":\"t\",\"event_time\":\"2026-11-20T09:00:00Z\",\"region\":\"GB\","
+                + "\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
+    var overflow =
+        ok.toBuilder()
+            .setEventTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+            .build();
+    var ex =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            InvalidEventException.class, () -> EventCodec.decode(overflow.toByteArray()));
+    assertEquals(InvalidEventException.Code.INVALID, ex.code());
+    assertTrue(ex.getMessage().contains("event_time is not a valid timestamp"), ex.getMessage());
+    var badNanos = ok.toBuilder().setEventTime(ok.getEventTime().toBuilder().setNanos(-1)).build();
+    assertEquals(
+        InvalidEventException.Code.INVALID,
+        org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidEventException.class, () -> EventCodec.decode(badNanos.toByteArray()))
+            .code());
+  }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -80,56 +81,8 @@ final class SavepointControl {
   }
 }
 
-@Command(
-    name = "savepoint",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Takes a savepoint of the job started by ./warden run (found through .warden/run.properties)"
-          + " while it goes on, and prints its path. Resume from it with ./warden run --from PATH.",
-      "Exit status: 0 with the path on stdout, 1 when the savepoint failed, 2 when no job is found."
-    })
-final class SavepointCommand implements Callable<Integer> {
-  @Option(
-      names = "--dir",
-      paramLabel = "URI",
-      description = "Where to write it (default: the job's savepoint.dir).")
-  String dir;
-
-  @Option(
-      names = "--rest",
-      paramLabel = "HOST:PORT",
-      description = "The job's REST endpoint (default: from the run file).")
-  String rest;
-
-  @Option(names = "--job", paramLabel = "JOB_ID", description = "The job's id (with --rest).")
-  String job;
-
-  @Option(
-      names = "--timeout",
-      defaultValue = "300",
-      paramLabel = "SECONDS",
-      description = "How long to wait (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
-
-  @Override
-  public Integer call() {
-    return StopCommand.run("savepoint", rest, job, dir, timeoutSeconds, StopCommand.Mode.SAVEPOINT);
-  }
-}
-
-@Command(
-    name = "stop",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Stops the job started by ./warden run. With --savepoint it first takes a savepoint (the way"
-          + " to upgrade or rescale: ./warden run --from PATH [--set parallelism=N]) and prints its"
-          + " path; without it the job is cancelled and its latest checkpoint is kept.",
-      "Exit status: 0 when stopped, 1 when the stop failed, 2 when no job is found."
-    })
-final class StopCommand implements Callable<Integer> {
-  @Option(names = "--savepoint", description = "Take a savepoint, then stop.")
-  boolean savepoint;
-
+/** The options ./warden savepoint and ./warden stop share: which job, where, how long to wait. */
+final class JobOptions {
   @Option(
       names = "--dir",
       paramLabel = "URI",
@@ -151,6 +104,40 @@ final class StopCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       description = "How long to wait (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+}
+
+@Command(
+    name = "savepoint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Takes a savepoint of the job started by ./warden run (found through .warden/run.properties)"
+          + " while it goes on, and prints its path. Resume from it with ./warden run --from PATH.",
+      "Exit status: 0 with the path on stdout, 1 when the savepoint failed, 2 when no job is found."
+    })
+final class SavepointCommand implements Callable<Integer> {
+  @Mixin JobOptions options;
+
+  @Override
+  public Integer call() {
+    return StopCommand.run("savepoint", options, StopCommand.Mode.SAVEPOINT);
+  }
+}
+
+@Command(
+    name = "stop",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Stops the job started by ./warden run. With --savepoint it first takes a savepoint and prints"
+          + " its path: the way to upgrade or rescale (the next ./warden run resumes from it, at any"
+          + " --set parallelism=N). Without it the job is cancelled and its latest checkpoint is"
+          + " kept.",
+      "Exit status: 0 when stopped, 1 when the stop failed, 2 when no job is found."
+    })
+final class StopCommand implements Callable<Integer> {
+  @Option(names = "--savepoint", description = "Take a savepoint, then stop.")
+  boolean savepoint;
+
+  @Mixin JobOptions options;
 
   enum Mode {
     SAVEPOINT,
@@ -160,15 +147,18 @@ final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dir != null && !savepoint) {
+    if (options.dir != null && !savepoint) {
       System.err.println("warden stop: --dir is where a savepoint goes: add --savepoint");
       return 2;
     }
-    return run(
-        "stop", rest, job, dir, timeoutSeconds, savepoint ? Mode.STOP_WITH_SAVEPOINT : Mode.CANCEL);
+    return run("stop", options, savepoint ? Mode.STOP_WITH_SAVEPOINT : Mode.CANCEL);
   }
 
-  static int run(String name, String rest, String job, String dir, int timeoutSeconds, Mode mode) {
+  static int run(String name, JobOptions options, Mode mode) {
+    String rest = options.rest;
+    String job = options.job;
+    String dir = options.dir;
+    int timeoutSeconds = options.timeoutSeconds;
     RunFile run;
     String target = null;
     try {

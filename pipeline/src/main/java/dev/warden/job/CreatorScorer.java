@@ -13,8 +13,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
@@ -25,8 +23,6 @@ public final class CreatorScorer
     extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
     implements CheckpointListener {
   private static final long serialVersionUID = 1L;
-
-  private static final Logger LOG = LoggerFactory.getLogger(CreatorScorer.class);
 
   private final Faults faults;
   private final String policyJson;
@@ -39,6 +35,7 @@ public final class CreatorScorer
   private transient StateCache.CachedEntries<StreamMemo> streams;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
+  private transient ScorerGuard guard;
 
   /**
    * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
@@ -77,6 +74,7 @@ public final class CreatorScorer
             "streamCache");
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    guard = new ScorerGuard("creator scorer", faults, scoring, metrics, getRuntimeContext());
     getRuntimeContext()
         .getMetricGroup()
         .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -96,8 +94,7 @@ public final class CreatorScorer
       faults.at(Faults.Point.CREATOR_STATE_READ, e);
       c = creator.get(key);
     } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      failed(e, "reading the creator's state", ex, ctx, out, now);
+      guard.failed(e, "reading the creator's state", ex, ctx, out, now);
       return;
     }
     if (!EventRouter.scored(e)) {
@@ -105,8 +102,7 @@ public final class CreatorScorer
         faults.at(Faults.Point.CREATOR_STATE_UPDATE, e);
         creator.update(key, evaluator.applyCreatorEvent(e, c));
       } catch (Exception ex) {
-        DeadLetters.rethrowIfInterrupted(ex);
-        failed(e, "applying it to the creator's state", ex, ctx, out, now);
+        guard.failed(e, "applying it to the creator's state", ex, ctx, out, now);
       }
       return;
     }
@@ -124,8 +120,7 @@ public final class CreatorScorer
       creator.update(key, r.creator());
       streams.put(streamKey, r.memo());
     } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      failed(e, "scoring", ex, ctx, out, now);
+      guard.failed(e, "scoring", ex, ctx, out, now);
       return;
     }
     metrics.record(r.verdict());
@@ -144,26 +139,6 @@ public final class CreatorScorer
     }
   }
 
-  /**
-   * As in the seller scorer: a live moment gets a fail-closed HOLD, anything else a dead letter.
-   */
-  private void failed(
-      WardenEvent e,
-      String what,
-      Exception ex,
-      ReadOnlyContext ctx,
-      Collector<Verdict> out,
-      long now) {
-    if (EventRouter.scored(e)) {
-      out.collect(metrics.failClosed(e, scoring.activePolicy().version(), ex, now));
-    } else {
-      metrics.engineErrors.inc();
-      ctx.output(
-          Names.DEAD_LETTERS,
-          DeadLetters.of("STATE_UPDATE_FAILED", "creator scorer, " + what, e, ex));
-    }
-  }
-
   @Override
   public void notifyCheckpointComplete(long checkpointId) {
     faults.at(Faults.Point.CHECKPOINT_COMPLETED, checkpointId);
@@ -172,20 +147,6 @@ public final class CreatorScorer
   @Override
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
-    try {
-      faults.at(Faults.Point.REFERENCE_UPDATE, u);
-      scoring.onBroadcast(
-          u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
-    } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      // Every scorer task receives the update: one dead letter (from the first task) is enough.
-      metrics.engineErrors.inc();
-      LOG.error("creator scorer could not apply a reference update; keeping the previous one", ex);
-      if (u.source() != null && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-        ctx.output(
-            Names.DEAD_LETTERS,
-            DeadLetters.of("REFERENCE_UPDATE_FAILED", "creator scorer", u.source(), ex));
-      }
-    }
+    guard.applyReference(u, ctx);
   }
 }

@@ -56,6 +56,7 @@ public final class SellerScorer
   private transient ListState<Long> legacyUntilState;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
+  private transient ScorerGuard guard;
 
   /**
    * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
@@ -82,6 +83,7 @@ public final class SellerScorer
         new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
     scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    guard = new ScorerGuard("seller scorer", faults, scoring, metrics, getRuntimeContext());
     getRuntimeContext()
         .getMetricGroup()
         .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
@@ -101,8 +103,7 @@ public final class SellerScorer
       faults.at(Faults.Point.SELLER_STATE_READ, e);
       head = store.head(key, now, legacyUntilMillis);
     } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      failed(e, "reading the seller's state", ex, ctx, out, now);
+      guard.failed(e, "reading the seller's state", ex, ctx, out, now);
       return;
     }
     var s = head.seller();
@@ -112,8 +113,7 @@ public final class SellerScorer
         // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
         store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
       } catch (Exception ex) {
-        DeadLetters.rethrowIfInterrupted(ex);
-        failed(e, "applying it to the seller's state", ex, ctx, out, now);
+        guard.failed(e, "applying it to the seller's state", ex, ctx, out, now);
       }
       return;
     }
@@ -131,8 +131,7 @@ public final class SellerScorer
       store.putSeller(key, head, r.seller(), now, false);
       store.putMemo(key, listingId, r.memo());
     } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      failed(e, "scoring", ex, ctx, out, now);
+      guard.failed(e, "scoring", ex, ctx, out, now);
       return;
     }
     metrics.record(r.verdict());
@@ -151,27 +150,6 @@ public final class SellerScorer
           },
           metrics,
           o -> ctx.output(Names.SHADOW, o));
-    }
-  }
-
-  /**
-   * An event this scorer could not handle: a listing gets a fail-closed HOLD (the publish path is
-   * waiting for it), anything else becomes a dead letter. Either way the job goes on.
-   */
-  private void failed(
-      WardenEvent e,
-      String what,
-      Exception ex,
-      ReadOnlyContext ctx,
-      Collector<Verdict> out,
-      long now) {
-    if (EventRouter.scored(e)) {
-      out.collect(metrics.failClosed(e, scoring.activePolicy().version(), ex, now));
-    } else {
-      metrics.engineErrors.inc();
-      ctx.output(
-          Names.DEAD_LETTERS,
-          DeadLetters.of("STATE_UPDATE_FAILED", "seller scorer, " + what, e, ex));
     }
   }
 
@@ -223,20 +201,6 @@ public final class SellerScorer
   @Override
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
-    try {
-      faults.at(Faults.Point.REFERENCE_UPDATE, u);
-      scoring.onBroadcast(
-          u, ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
-    } catch (Exception ex) {
-      DeadLetters.rethrowIfInterrupted(ex);
-      // Every scorer task receives the update: one dead letter (from the first task) is enough.
-      metrics.engineErrors.inc();
-      LOG.error("seller scorer could not apply a reference update; keeping the previous one", ex);
-      if (u.source() != null && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-        ctx.output(
-            Names.DEAD_LETTERS,
-            DeadLetters.of("REFERENCE_UPDATE_FAILED", "seller scorer", u.source(), ex));
-      }
-    }
+    guard.applyReference(u, ctx);
   }
 }

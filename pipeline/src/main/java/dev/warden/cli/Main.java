@@ -8,13 +8,17 @@ import picocli.CommandLine.Command;
     name = "warden",
     mixinStandardHelpOptions = true,
     version = "warden 0.1.0",
-    description = "Real-time risk scoring for marketplace listings and live streams.",
+    description = {
+      "Real-time risk scoring for marketplace listings and live streams.",
+      "./warden load ... (generate, record, replay, bench, soak) are the load tools: ./warden load --help."
+    },
     subcommands = {
       DemoCommand.class,
       ScoreCommand.class,
       EvalCommand.class,
       PolicyCommand.class,
       RunCommand.class,
+      BrokerCommand.class,
       SavepointCommand.class,
       StopCommand.class,
       CommandLine.HelpCommand.class

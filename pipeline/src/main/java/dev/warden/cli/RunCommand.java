@@ -63,7 +63,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--fresh",
-      description = "Start with empty state even when checkpoint.dir holds a retained checkpoint.")
+      description =
+          "Start with empty state even when checkpoint.dir or savepoint.dir holds a snapshot.")
   boolean fresh;
 
   @Override
@@ -71,16 +72,16 @@ public final class RunCommand implements Callable<Integer> {
     if (listOptions) {
       for (WardenOptions.Option o : WardenOptions.all()) {
         System.out.printf(
-            "%-26s %-20s %s%n",
+            "%-30s %-20s %s%n",
             o.key(), o.defaultValue().isEmpty() ? "(empty)" : o.defaultValue(), o.doc());
       }
       System.out.printf(
-          "%-26s %-20s %s%n",
+          "%-30s %-20s %s%n",
           "kafka.*",
           "",
           "Passed to every Kafka client with the prefix removed (security settings).");
       System.out.printf(
-          "%-26s %-20s %s%n",
+          "%-30s %-20s %s%n",
           "flink.*",
           "",
           "Any Flink setting with the prefix removed, applied last; "
@@ -90,6 +91,21 @@ public final class RunCommand implements Callable<Integer> {
     WardenOptions o;
     String policyJson;
     try {
+      RunFile running = RunFile.readIfRunning();
+      if (running != null) {
+        System.err.println(
+            "warden run: a job started by ./warden run is running already (process "
+                + running.pid()
+                + ", job "
+                + running.jobId()
+                + "): stop it first (./warden stop [--savepoint]), or give this one its own"
+                + " WARDEN_HOME");
+        return 2;
+      }
+      if (createTopics != null && createTopics < 1) {
+        throw new IllegalArgumentException(
+            "--create-topics must be 1 or more, got " + createTopics);
+      }
       o = new WardenOptions(settings);
       WardenJob.checkOptions(o);
       policyJson = PolicyLoader.readJson(o.get(WardenOptions.POLICY_FILE));
@@ -128,13 +144,28 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("warden run: " + e.getMessage());
       return 2;
     }
+    boolean fromSavepoint = restore != null && !isCheckpoint(restore);
+    if (fromSavepoint && o.getBoolean(WardenOptions.STATE_CHANGELOG)) {
+      // A savepoint is restored in NO_CLAIM mode, which needs a full first checkpoint: the
+      // changelog
+      // backend cannot take one, and a changelog job that claims a savepoint writes checkpoints
+      // that point into the savepoint by relative paths they then cannot resolve (FLINK-39964).
+      // So this run checkpoints RocksDB incrementally without the changelog; the next restart,
+      // from one of its checkpoints, has it again.
+      o = o.with(WardenOptions.STATE_CHANGELOG.key(), "false");
+      System.out.println(
+          "warden run: the state changelog is off until the next restart (a savepoint restore"
+              + " takes a full first checkpoint)");
+    }
     Configuration conf = WardenJob.flinkConfig(o, checkpoints);
     conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints);
     if (restore != null) {
       conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
-      // The changelog state backend cannot take the full first checkpoint that NO_CLAIM needs: the
-      // job takes the snapshot over (and deletes it once a newer checkpoint subsumes it).
-      conf.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+      // A savepoint stays the operator's (NO_CLAIM: it is never deleted); a retained checkpoint is
+      // taken over (CLAIM), which the changelog backend needs, and deleted once subsumed.
+      conf.set(
+          StateRecoveryOptions.RESTORE_MODE,
+          fromSavepoint ? RecoveryClaimMode.NO_CLAIM : RecoveryClaimMode.CLAIM);
     }
     // The local cluster's REST endpoint, on loopback only: how ./warden savepoint and ./warden stop
     // reach the job.
@@ -175,7 +206,7 @@ public final class RunCommand implements Callable<Integer> {
     } finally {
       RunFile.remove();
     }
-    System.out.println("warden run: job " + job.getJobID() + " finished");
+    System.out.println("warden run: job " + job.getJobID() + " ended");
     return 0;
   }
 
@@ -215,6 +246,12 @@ public final class RunCommand implements Callable<Integer> {
             + newest.get().completedAt()
             + "; --fresh starts empty instead)");
     return newest.get().path();
+  }
+
+  /** A checkpoint directory is named chk-N; anything else restored from is a savepoint. */
+  private static boolean isCheckpoint(String path) {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return p.substring(p.lastIndexOf('/') + 1).startsWith("chk-");
   }
 
   /** A job ended by ./warden stop (cancelled, or stopped with a savepoint) ended on purpose. */

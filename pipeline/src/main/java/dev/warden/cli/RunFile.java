@@ -69,6 +69,18 @@ record RunFile(String jobId, String restAddress, int restPort, String savepointD
         pid);
   }
 
+  /** The run file of a job whose process is alive, or null. */
+  static RunFile readIfRunning() throws IOException {
+    if (!Files.exists(path())) {
+      return null;
+    }
+    try {
+      return read();
+    } catch (IOException gone) {
+      return null; // the process that wrote it has ended
+    }
+  }
+
   static void remove() {
     try {
       Files.deleteIfExists(path());

@@ -29,12 +29,13 @@ final class SavepointControl {
       if (colon < 0) {
         throw new IllegalArgumentException("--rest must be HOST:PORT, got '" + rest + "'");
       }
-      return new RunFile(
-          job,
-          rest.substring(0, colon),
-          Integer.parseInt(rest.substring(colon + 1)),
-          dir == null ? "" : dir,
-          -1);
+      int port;
+      try {
+        port = Integer.parseInt(rest.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--rest must be HOST:PORT, got '" + rest + "'");
+      }
+      return new RunFile(job, rest.substring(0, colon), port, dir == null ? "" : dir, -1);
     }
     return RunFile.read();
   }

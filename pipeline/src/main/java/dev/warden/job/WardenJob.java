@@ -392,6 +392,30 @@ public final class WardenJob {
       throw new IllegalArgumentException(
           WardenOptions.EVENT_TIME_MAX_FUTURE_SKEW_MS.key() + " must be 0 or more");
     }
+    // Refused here, with one line, rather than by Flink once the job is submitted.
+    int maxParallelism = o.getInt(WardenOptions.MAX_PARALLELISM);
+    if (maxParallelism < 1 || maxParallelism > 32_768) {
+      throw new IllegalArgumentException(
+          WardenOptions.MAX_PARALLELISM.key() + " must be 1 to 32768, got " + maxParallelism);
+    }
+    int parallelism = o.getInt(WardenOptions.PARALLELISM);
+    if (parallelism < 1 || parallelism > maxParallelism) {
+      throw new IllegalArgumentException(
+          WardenOptions.PARALLELISM.key()
+              + " must be 1 to "
+              + WardenOptions.MAX_PARALLELISM.key()
+              + " ("
+              + maxParallelism
+              + "), got "
+              + parallelism);
+    }
+    if (o.getInt(WardenOptions.CHECKPOINT_INTERVAL_MS) < 10) {
+      throw new IllegalArgumentException(
+          WardenOptions.CHECKPOINT_INTERVAL_MS.key()
+              + " must be 10 or more, got "
+              + o.get(WardenOptions.CHECKPOINT_INTERVAL_MS));
+    }
+    kafkaSource(o); // the starting offsets
     flinkConfig(
         o, null); // the state backend and RocksDB settings, as the task managers will read them
   }

@@ -187,6 +187,25 @@ class RunCommandIT {
     awaitOutput("resuming from " + savepoint, Duration.ofSeconds(90));
     awaitOutput("running", Duration.ofSeconds(90));
     scoreEverySeller("at-4", "run-it-2");
+    // A second ./warden run on the same home is refused while this one runs.
+    ProcessBuilder second =
+        new ProcessBuilder(ROOT.resolve("warden").toString(), "run").redirectErrorStream(true);
+    second.environment().put("WARDEN_HOME", tmp.resolve("home").toString());
+    second.environment().put("WARDEN_NO_BUILD", "1");
+    Process refused = second.start();
+    String refusal = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, refused.exitValue(), refusal);
+    assertTrue(refusal.contains("is running already"), refusal);
+    // Killed after a savepoint restore, it resumes from its own checkpoints, which must not lean on
+    // the savepoint's files.
+    awaitCheckpointAfter(Instant.now());
+    run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    startRun("--set", "parallelism=4");
+    awaitOutput("resuming from", Duration.ofSeconds(90));
+    assertTrue(lastLine("resuming from").contains("/chk-"), lastLine("resuming from"));
+    awaitOutput("running", Duration.ofSeconds(90));
+    scoreEverySeller("at-4-after-kill", "run-it-2");
     String savepoint4 = stopWithSavepoint();
     startRun("--set", "parallelism=2");
     awaitOutput("resuming from " + savepoint4, Duration.ofSeconds(90));

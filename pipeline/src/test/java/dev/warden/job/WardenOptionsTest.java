@@ -231,4 +231,21 @@ class WardenOptionsTest {
       assertTrue(ex.getMessage().contains(bad.keySet().iterator().next()), ex.getMessage());
     }
   }
+
+  @Test
+  void valuesFlinkWouldRefuseOnlyAfterSubmissionAreRefusedUpFront() {
+    for (var bad :
+        java.util.List.of(
+            Map.of("parallelism", "0"),
+            Map.of("parallelism", "300"),
+            Map.of("max-parallelism", "0"),
+            Map.of("checkpoint.interval-ms", "-5"),
+            Map.of("source.starting-offsets", "sometime"))) {
+      var ex =
+          assertThrows(
+              IllegalArgumentException.class, () -> WardenJob.checkOptions(new WardenOptions(bad)));
+      String key = bad.keySet().iterator().next();
+      assertTrue(ex.getMessage().contains(key), key + ": " + ex.getMessage());
+    }
+  }
 }

@@ -4,17 +4,22 @@ import dev.warden.cli.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./warden load ...}: traffic files, replay, and the latency/throughput benchmark. */
+/**
+ * {@code ./warden load ...}: traffic files, replay, the latency/throughput benchmark and the chaos
+ * soak.
+ */
 @Command(
     name = "warden load",
     mixinStandardHelpOptions = true,
     description =
-        "Generate, record and replay marketplace traffic, and benchmark Warden against the machine's floor.",
+        "Generate, record and replay marketplace traffic, benchmark Warden against the machine's floor, and soak it "
+            + "with faults.",
     subcommands = {
       GenerateCommand.class,
       RecordCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
+      SoakCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LoadMain implements Runnable {

@@ -214,7 +214,10 @@ public final class Evaluator {
             e.eventId(),
             e.eventTimeMillis(),
             segments,
-            StreamRisk.accumulated(prev) + momentRisk,
+            // Only transcript segments add to the stream's risk: a pin takes a detour through the
+            // pin join and may reach the creator side before or after transcripts sent around it,
+            // so a risk it added would make those transcripts' verdicts depend on that race.
+            StreamRisk.accumulated(prev) + (transcript ? momentRisk : 0),
             ls.kind() == LiveStream.LiveKind.ENDED);
     return new LiveResult(v, c, memo);
   }

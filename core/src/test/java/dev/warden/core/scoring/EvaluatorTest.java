@@ -574,4 +574,33 @@ class EvaluatorTest {
     assertEquals(
         2 * points, s.penaltyPoints(), 1e-9, "the late outcome's points are added in full");
   }
+
+  @Test
+  void onlyTranscriptsAddToAStreamsRisk() {
+    var creator = evaluator.applyCreatorEvent(Fixtures.creator("c-pin", 400, 1000), null);
+    WardenEvent first =
+        Fixtures.transcript("c-pin", "st-pin", "super copy replica, same as the real one");
+    LiveResult t1 = evaluator.scoreLive(first, creator, null, T0);
+    var flagged = new dev.warden.core.model.ListingStatus("l-9", "s-9", Decision.BLOCK, 0.0, T0);
+    WardenEvent pin =
+        WardenEvent.ofLive(
+                Fixtures.nextId(),
+                T0,
+                "GB",
+                new dev.warden.core.model.LiveStream(
+                    "st-pin",
+                    "c-pin",
+                    "s-9",
+                    dev.warden.core.model.LiveStream.LiveKind.PRODUCT_PINNED,
+                    "l-9",
+                    ""))
+            .withPinned(flagged);
+    LiveResult p = evaluator.scoreLive(pin, t1.creator(), t1.memo(), T0);
+    assertTrue(has(p.verdict(), "live.pinned_flagged_listing"), why(p.verdict()));
+    assertEquals(
+        t1.memo().accumulatedRisk(),
+        p.memo().accumulatedRisk(),
+        1e-12,
+        "the pin's risk stays out of the stream's: transcripts around it judge alike in any order");
+  }
 }

@@ -144,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("warden run: " + e.getMessage());
       return 2;
     }
-    boolean fromSavepoint = restore != null && !isCheckpoint(restore);
+    boolean fromSavepoint = restore != null && !Checkpoints.isCheckpoint(restore);
     if (fromSavepoint && o.getBoolean(WardenOptions.STATE_CHANGELOG)) {
       // A savepoint is restored in NO_CLAIM mode, which needs a full first checkpoint: the
       // changelog
@@ -246,12 +246,6 @@ public final class RunCommand implements Callable<Integer> {
             + newest.get().completedAt()
             + "; --fresh starts empty instead)");
     return newest.get().path();
-  }
-
-  /** A checkpoint directory is named chk-N; anything else restored from is a savepoint. */
-  private static boolean isCheckpoint(String path) {
-    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    return p.substring(p.lastIndexOf('/') + 1).startsWith("chk-");
   }
 
   /** A job ended by ./warden stop (cancelled, or stopped with a savepoint) ended on purpose. */

@@ -18,6 +18,8 @@ import org.apache.flink.core.fs.Path;
 public final class Checkpoints {
   private Checkpoints() {}
 
+  private static final String CHECKPOINT_PREFIX = "chk-";
+
   /**
    * A complete retained checkpoint: its directory (what Flink restores from) and when it completed.
    */
@@ -37,7 +39,7 @@ public final class Checkpoints {
       for (FileStatus job : list(fs, root)) {
         if (job.isDir()) {
           for (FileStatus chk : list(fs, job.getPath())) {
-            if (chk.isDir() && chk.getPath().getName().startsWith("chk-")) {
+            if (chk.isDir() && chk.getPath().getName().startsWith(CHECKPOINT_PREFIX)) {
               best = newer(best, complete(fs, chk.getPath()));
             }
           }
@@ -73,6 +75,11 @@ public final class Checkpoints {
       return b;
     }
     return b != null && b.completedAt().isAfter(a.completedAt()) ? b : a;
+  }
+
+  /** Whether {@code path} names a checkpoint ({@code .../chk-N}); anything else is a savepoint. */
+  public static boolean isCheckpoint(String path) {
+    return new Path(path).getName().startsWith(CHECKPOINT_PREFIX);
   }
 
   private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {

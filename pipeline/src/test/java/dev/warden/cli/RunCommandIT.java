@@ -12,6 +12,7 @@ import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.Reason;
 import dev.warden.proto.v1.Verdict;
+import dev.warden.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -289,7 +289,7 @@ class RunCommandIT {
   }
 
   private void awaitOutput(String text, Duration timeout) {
-    poll(
+    Await.until(
         () -> runOutput.stream().anyMatch(l -> l.contains(text)),
         timeout,
         () -> "'" + text + "' in ./warden run's output:\n" + String.join("\n", runOutput));
@@ -373,7 +373,7 @@ class RunCommandIT {
   }
 
   private Verdict awaitVerdict(String eventId) {
-    poll(
+    Await.until(
         () -> {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
             try {
@@ -391,7 +391,7 @@ class RunCommandIT {
   }
 
   private static void awaitCheckpointAfter(Instant t) {
-    poll(
+    Await.until(
         () -> {
           try (Stream<Path> s = Files.walk(tmp.resolve("checkpoints"))) {
             return s.anyMatch(
@@ -404,21 +404,5 @@ class RunCommandIT {
         },
         Duration.ofSeconds(60),
         () -> "a checkpoint completed after " + t);
-  }
-
-  private static void poll(
-      BooleanSupplier done, Duration timeout, java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what.get());
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 }

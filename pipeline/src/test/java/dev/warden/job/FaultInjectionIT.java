@@ -15,6 +15,7 @@ import dev.warden.embedded.TopicSpec;
 import dev.warden.proto.v1.DeadLetter;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Verdict;
+import dev.warden.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -134,7 +134,7 @@ class FaultInjectionIT {
         "scorer-failure",
         job -> {
           FAIL_AFTER_CHECKPOINT.set(true);
-          poll(
+          Await.until(
               () -> !FAIL_AFTER_CHECKPOINT.get(),
               Duration.ofSeconds(60),
               () -> "the injected failure");
@@ -179,7 +179,7 @@ class FaultInjectionIT {
         "cancel-resume",
         job -> {
           cluster.cancelJob(job.id()).get(60, TimeUnit.SECONDS);
-          poll(
+          Await.until(
               () -> status(job.id()) == JobStatus.CANCELED,
               Duration.ofSeconds(60),
               () -> "the job cancelled");
@@ -259,7 +259,7 @@ class FaultInjectionIT {
     results.await(sent.subList(0, half / 2), Duration.ofSeconds(120));
     Job first = job;
     long checkpoints = completedCheckpoints(first);
-    poll(
+    Await.until(
         () -> completedCheckpoints(first) > checkpoints,
         Duration.ofSeconds(60),
         () -> "a checkpoint");
@@ -369,7 +369,7 @@ class FaultInjectionIT {
     }
     JobID id = cluster.submitJob(graph).get(60, TimeUnit.SECONDS).getJobID();
     current = id;
-    poll(
+    Await.until(
         () -> status(id) == JobStatus.RUNNING,
         Duration.ofSeconds(60),
         () -> "job " + name + " running");
@@ -381,7 +381,7 @@ class FaultInjectionIT {
    */
   private static void awaitFailure(Job job, String text) {
     String[] last = {""};
-    poll(
+    Await.until(
         () -> {
           try {
             var info =
@@ -692,7 +692,7 @@ class FaultInjectionIT {
 
     void await(List<Sent> sent, Duration timeout) {
       List<String> missing = new ArrayList<>();
-      poll(
+      Await.until(
           () -> {
             try {
               for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
@@ -730,22 +730,6 @@ class FaultInjectionIT {
         long decisions = e.getValue().stream().map(Verdict::getDecision).distinct().count();
         assertEquals(
             1, decisions, "duplicated verdicts of " + e.getKey() + " disagree: " + e.getValue());
-      }
-    }
-  }
-
-  private static void poll(
-      BooleanSupplier done, Duration timeout, java.util.function.Supplier<String> what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what.get());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
       }
     }
   }

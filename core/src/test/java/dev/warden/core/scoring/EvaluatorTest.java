@@ -555,20 +555,11 @@ class EvaluatorTest {
     long asOf = s.penaltyAsOfMillis();
     double points = s.penaltyPoints();
     WardenEvent late =
-        new WardenEvent(
+        WardenEvent.ofOutcome(
             Fixtures.nextId(),
             T0 - 60 * DAY,
             "GB",
-            dev.warden.core.model.EventKind.ENFORCEMENT_OUTCOME,
-            "s-late",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new dev.warden.core.model.Outcome("l-old", "s-late", "", true),
-            null);
+            new dev.warden.core.model.Outcome("l-old", "s-late", "", true));
     s = evaluator.applySellerEvent(late, s);
     assertEquals(asOf, s.penaltyAsOfMillis(), "the clock stays at the latest time seen");
     assertEquals(

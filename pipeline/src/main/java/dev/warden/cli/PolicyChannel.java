@@ -45,7 +45,15 @@ final class PolicyChannel implements AutoCloseable {
     Map<String, SignedPolicy> latest = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_CONFIG))) {
       String k = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-      latest.put(k, r.value() == null ? null : SignedPolicy.parseFrom(r.value()));
+      SignedPolicy v = null;
+      if (r.value() != null) {
+        try {
+          v = SignedPolicy.parseFrom(r.value());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          // not a bundle: the job refused it too
+        }
+      }
+      latest.put(k, v);
     }
     return latest;
   }
@@ -76,20 +84,31 @@ final class PolicyChannel implements AutoCloseable {
     }
   }
 
-  void publish(String role, byte[] value) throws Exception {
+  /** Publishes under {@code key}; a refusal by Kafka is thrown as its KafkaException. */
+  void publish(String key, byte[] value) throws Exception {
     if (producer == null) {
       Properties p = new Properties();
       p.putAll(base);
       p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
+      p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
       producer = new KafkaProducer<>(p);
     }
-    producer
-        .send(
-            new ProducerRecord<>(
-                o.get(WardenOptions.TOPIC_CONFIG), role.getBytes(StandardCharsets.UTF_8), value))
-        .get();
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  o.get(WardenOptions.TOPIC_CONFIG), key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // Authorization and authentication failures: the caller explains them.
+      if (e.getCause() instanceof org.apache.kafka.common.KafkaException k) {
+        throw k;
+      }
+      throw e;
+    }
   }
 
   /** The first audit record after {@code from} that matches, or null after {@code timeout}. */

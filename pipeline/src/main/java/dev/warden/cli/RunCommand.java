@@ -8,6 +8,7 @@ import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -106,6 +107,10 @@ public final class RunCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--create-topics must be 1 or more, got " + createTopics);
       }
+      String secret = CommandLineSecrets.problem(settings);
+      if (secret != null) {
+        throw new IllegalArgumentException(secret);
+      }
       o = new WardenOptions(settings);
       WardenJob.checkOptions(o);
       policyJson = PolicyLoader.readJson(o.get(WardenOptions.POLICY_FILE));
@@ -127,6 +132,10 @@ public final class RunCommand implements Callable<Integer> {
               + ": "
               + e.getMessage());
       return 2;
+    }
+    String trustWarning = trustWarning(o);
+    if (trustWarning != null) {
+      System.err.println("warden run: " + trustWarning);
     }
     String home = System.getProperty("warden.home", ".");
     String checkpoints = o.get(WardenOptions.CHECKPOINT_DIR);
@@ -279,12 +288,15 @@ public final class RunCommand implements Callable<Integer> {
       var specs = dev.warden.job.Topics.all(o, createTopics == null ? 1 : createTopics);
       var missing = specs.stream().filter(t -> !existing.contains(t.name())).toList();
       if (missing.isEmpty()) {
+        topicWarnings(admin, o).forEach(w -> System.err.println("warden run: " + w));
         return null;
       }
       if (createTopics == null) {
         return "missing topics "
             + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList()
-            + ": create them (the policy and status topics with cleanup.policy=compact) or pass --create-topics N";
+            + ": create them (the config topic with cleanup.policy=compact and"
+            + " message.timestamp.type=LogAppendTime, the status topic compacted, the audit topic"
+            + " with retention.ms=-1) or pass --create-topics N";
       }
       admin
           .createTopics(
@@ -302,5 +314,74 @@ public final class RunCommand implements Callable<Integer> {
               + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList());
       return null;
     }
+  }
+
+  /** What the operator should know about the trust directory before the job starts. */
+  static String trustWarning(WardenOptions o) {
+    String dir =
+        dev.warden.job.PolicyGate.resolveTrustDir(
+            o.get(WardenOptions.POLICY_TRUST_DIR), System.getenv());
+    if (dir == null) {
+      return "no policy.trust-dir (or $"
+          + dev.warden.job.PolicyGate.ENV_TRUST_DIR
+          + "): every policy bundle will be refused and the start-up policy stays in force"
+          + " (docs/security.md)";
+    }
+    var trust = dev.warden.core.policy.signing.TrustStore.load(Path.of(dir));
+    if (trust.keys().isEmpty()) {
+      return "the trust directory "
+          + dir
+          + " holds no usable public key: every policy bundle will be refused"
+          + (trust.problems().isEmpty() ? "" : " (" + String.join("; ", trust.problems()) + ")");
+    }
+    return trust.problems().isEmpty()
+        ? null
+        : "trust directory: " + String.join("; ", trust.problems());
+  }
+
+  /**
+   * Settings of existing policy topics that weaken what docs/security.md promises. Warnings, not
+   * refusals: a principal may lack DESCRIBE_CONFIGS, and an operator may have reasons.
+   */
+  static List<String> topicWarnings(org.apache.kafka.clients.admin.Admin admin, WardenOptions o) {
+    List<String> w = new java.util.ArrayList<>();
+    var config =
+        new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+            o.get(WardenOptions.TOPIC_CONFIG));
+    var audit =
+        new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+            o.get(WardenOptions.TOPIC_POLICY_AUDIT));
+    try {
+      var d =
+          admin
+              .describeConfigs(List.of(config, audit))
+              .all()
+              .get(20, java.util.concurrent.TimeUnit.SECONDS);
+      var ts = d.get(config).get("message.timestamp.type");
+      if (ts != null && !"LogAppendTime".equals(ts.value())) {
+        w.add(
+            "the config topic "
+                + config.name()
+                + " has message.timestamp.type="
+                + ts.value()
+                + ": bundles are judged at the job's clock, so a job started without state refuses"
+                + " those that expired since they were published (set it to LogAppendTime)");
+      }
+      var retention = d.get(audit).get("retention.ms");
+      if (retention != null && !"-1".equals(retention.value())) {
+        w.add(
+            "the audit topic "
+                + audit.name()
+                + " deletes records after retention.ms="
+                + retention.value()
+                + ": the audit trail and what ./warden policy rollback can reach are lost with them"
+                + " (set retention.ms=-1)");
+      }
+    } catch (Exception e) {
+      // Not allowed to describe configs, or an older broker: nothing to say.
+    }
+    return w;
   }
 }

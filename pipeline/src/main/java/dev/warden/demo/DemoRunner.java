@@ -1,6 +1,6 @@
 package dev.warden.demo;
 
-import dev.warden.core.policy.PolicyKey;
+import dev.warden.core.policy.signing.SigningKey;
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.job.Topics;
 import dev.warden.job.WardenJob;
@@ -107,22 +107,24 @@ public final class DemoRunner {
               + DLQ
               + ", policy topics");
 
-      // The demo signs its own policy bundles: a fresh key, shared with `./warden policy` in
-      // other terminals through .warden/demo.properties (removed on exit).
-      Path keyFile = work.resolve("policy.key");
-      PolicyKey.generate(keyFile);
+      // The demo signs its own policy bundles: a fresh Ed25519 key whose public half is the job's
+      // only trusted key, shared with `./warden policy` in other terminals through
+      // .warden/demo.properties (removed on exit).
+      SigningKey.Written demoKey = SigningKey.generate("warden-demo").write(work.resolve("keys"));
+      Path trustDir = Files.createDirectories(work.resolve("trust"));
+      Files.copy(demoKey.publicKey(), trustDir.resolve(demoKey.publicKey().getFileName()));
       demoProps = Path.of(System.getProperty("warden.home", "."), ".warden", "demo.properties");
       Files.createDirectories(demoProps.getParent());
       Files.writeString(
           demoProps,
           "# written by ./warden demo while it runs\nbootstrap.servers="
               + kafka.bootstrapServers()
-              + "\npolicy.key-file="
-              + keyFile.toAbsolutePath()
+              + "\npolicy.signing-key="
+              + demoKey.privateKey().toAbsolutePath()
               + "\n");
       WardenOptions o =
           WardenOptions.defaults()
-              .with(WardenOptions.POLICY_KEY_FILE.key(), keyFile.toAbsolutePath().toString())
+              .with(WardenOptions.POLICY_TRUST_DIR.key(), trustDir.toAbsolutePath().toString())
               .with(WardenOptions.BOOTSTRAP.key(), kafka.bootstrapServers())
               .with(WardenOptions.PARALLELISM.key(), String.valueOf(s.parallelism()))
               .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");

@@ -6,16 +6,22 @@ import dev.warden.core.io.EventCodec;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyDiff;
 import dev.warden.core.policy.PolicyException;
-import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.policy.signing.BundleVerifier;
+import dev.warden.core.policy.signing.Bundles;
+import dev.warden.core.policy.signing.TrustStore;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;
+import dev.warden.proto.v1.PolicyEnvelope;
 import dev.warden.proto.v1.PolicyRef;
 import dev.warden.proto.v1.PolicyStatus;
 import dev.warden.proto.v1.SignedPolicy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -29,41 +35,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place policy bundles from the config topic are judged: signature, schema and ranges, and
- * a revision that moves forward. Accepted bundles go to every scorer on the broadcast stream; every
+ * The one place policy operations from the config topic are judged. A bundle is accepted only when
+ * it is authentic ({@link BundleVerifier}: Ed25519 signatures from keys in the trust directory, as
+ * many as its role needs, inside its signed validity window) and when it fits what the gate
+ * remembers: its revision is above every revision accepted before (active or candidate), its
+ * version was never accepted with other content, a promote or discard names the current candidate
+ * exactly, and the record's key says what the envelope says. Then the schema and ranges are checked
+ * and the policy compiled. Accepted bundles go to every scorer on the broadcast stream; every
  * bundle, accepted or not, gets an audit record; the job's policy status is republished after each
  * one. A bad bundle never fails the job: the last good policy stays.
+ *
+ * <p>The validity window is judged at the broker's append time when the config topic stamps it
+ * ({@code message.timestamp.type=LogAppendTime}, as {@link Topics} creates it), so a job that reads
+ * the topic from the beginning judges each bundle as of when it was published, and a re-appended
+ * old bundle is judged as of now. With producer timestamps the gate judges at its own clock. The
+ * trust directory is read again for every bundle, so keys are added and retired without a restart
+ * (docs/security.md).
  *
  * <p>Runs as a single keyed instance (one constant key), so decisions are totally ordered.
  */
 public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, RefUpdate> {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   public static final OutputTag<KafkaOut> AUDIT =
       new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
   public static final OutputTag<KafkaOut> STATUS =
       new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
   public static final String STATE = "policy-gate";
+
+  /** Where the job looks for its trust directory when policy.trust-dir is empty. */
+  public static final String ENV_TRUST_DIR = "WARDEN_POLICY_TRUST_DIR";
+
+  /**
+   * How many accepted versions the gate remembers for the same-version-same-content rule. Policy
+   * changes are made by people, so this is decades of them; beyond it the oldest are forgotten
+   * (their bundles stay refused by the revision rule).
+   */
+  static final int MAX_VERSIONS_KEPT = 10_000;
+
   private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames();
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyGate.class);
 
   private final String initialPolicyJson;
-  private final String keyFile;
-  private transient ValueState<GateState> state;
-  private transient PolicyKey key;
-  private transient String keyProblem;
-  private transient Counter accepted;
-  private static final Logger LOG = LoggerFactory.getLogger(PolicyGate.class);
+  private final String trustDirOption;
+  private final int activeSignatures;
   private final Faults faults;
+  private transient ValueState<GateState> state;
+  private transient Path trustDir;
+  private transient String trustProblem;
+  private transient Counter accepted;
   private transient Counter rejected;
 
-  public PolicyGate(String initialPolicyJson, String keyFile) {
-    this(initialPolicyJson, keyFile, Faults.NONE);
+  public PolicyGate(String initialPolicyJson, String trustDir, boolean twoPersonRule) {
+    this(initialPolicyJson, trustDir, twoPersonRule, Faults.NONE);
   }
 
-  public PolicyGate(String initialPolicyJson, String keyFile, Faults faults) {
+  /**
+   * @param trustDir the directory of trusted public keys; empty: {@code $WARDEN_POLICY_TRUST_DIR}
+   * @param twoPersonRule whether an active policy (and a promote) needs signatures from two
+   *     different keys
+   */
+  public PolicyGate(
+      String initialPolicyJson, String trustDir, boolean twoPersonRule, Faults faults) {
     this.faults = faults;
     this.initialPolicyJson = initialPolicyJson;
-    this.keyFile = keyFile;
+    this.trustDirOption = trustDir == null ? "" : trustDir;
+    this.activeSignatures = twoPersonRule ? 2 : 1;
   }
 
   /** All config records share one key: the gate is a single ordered decision point. */
@@ -76,27 +113,33 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     }
   }
 
+  /** The state descriptor (also what tests and state-migrations/ read the gate's state with). */
+  public static ValueStateDescriptor<GateState> stateDescriptor() {
+    return new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class));
+  }
+
   @Override
   public void open(OpenContext ctx) {
-    state =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class)));
-    try {
-      key = PolicyKey.resolve(keyFile, System.getenv());
-      keyProblem =
-          key == null
-              ? "no policy signing key is configured in the job (policy.key-file, $"
-                  + PolicyKey.ENV_FILE
-                  + " or $"
-                  + PolicyKey.ENV_KEY
-                  + "): every bundle is rejected"
-              : null;
-    } catch (IllegalArgumentException e) {
-      key = null;
-      keyProblem = "the job's policy key is unusable: " + e.getMessage();
-    }
+    state = getRuntimeContext().getState(stateDescriptor());
+    String dir = resolveTrustDir(trustDirOption, System.getenv());
+    trustDir = dir == null ? null : Path.of(dir);
+    trustProblem =
+        dir == null
+            ? "no trust directory is configured in the job (policy.trust-dir or $"
+                + ENV_TRUST_DIR
+                + "): every bundle is refused"
+            : null;
     accepted = getRuntimeContext().getMetricGroup().counter("policyBundlesAccepted");
     rejected = getRuntimeContext().getMetricGroup().counter("policyBundlesRejected");
+  }
+
+  /** The trust directory from the option, else from the environment; null when neither is set. */
+  public static String resolveTrustDir(String option, Map<String, String> env) {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    String e = env.get(ENV_TRUST_DIR);
+    return e == null || e.isBlank() ? null : e;
   }
 
   @Override
@@ -126,100 +169,113 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     }
   }
 
+  /** The initial state: the start-up policy, nothing accepted yet. */
+  private GateState initial() {
+    Policy p = PolicyLoader.parse(initialPolicyJson);
+    return new GateState(
+        initialPolicyJson,
+        0L,
+        "",
+        0L,
+        "",
+        "",
+        0L,
+        new String[0],
+        0L,
+        p.getRevision(),
+        "",
+        "",
+        new String[] {p.getVersion()},
+        new String[] {Bundles.contentDigest(p)});
+  }
+
+  /**
+   * Fills in what a snapshot from before a component existed lacks (its components are null or 0):
+   * the highest revision from the active and candidate policies, the accepted versions from them. A
+   * candidate accepted then has no recorded digest, so it cannot be promoted or discarded until it
+   * is published again.
+   */
+  static GateState upgrade(GateState s) {
+    if (s.acceptedVersions() != null
+        && s.acceptedContent() != null
+        && s.activeSha256() != null
+        && s.candidateSha256() != null) {
+      return s;
+    }
+    Policy active = PolicyLoader.parse(s.activeJson());
+    long highest = Math.max(s.highestRevision(), active.getRevision());
+    List<String> versions = new ArrayList<>(List.of(active.getVersion()));
+    List<String> content = new ArrayList<>(List.of(Bundles.contentDigest(active)));
+    if (!s.candidateJson().isEmpty()) {
+      Policy c = PolicyLoader.parse(s.candidateJson());
+      highest = Math.max(highest, c.getRevision());
+      versions.add(c.getVersion());
+      content.add(Bundles.contentDigest(c));
+    }
+    return new GateState(
+        s.activeJson(),
+        s.activeSinceMillis(),
+        s.candidateJson(),
+        s.candidateSinceMillis(),
+        s.rejectedRole(),
+        s.rejectedVersion(),
+        s.rejectedRevision(),
+        s.rejectedProblems() == null ? new String[0] : s.rejectedProblems(),
+        s.rejectedAtMillis(),
+        highest,
+        s.activeSha256() == null ? "" : s.activeSha256(),
+        s.candidateSha256() == null ? "" : s.candidateSha256(),
+        s.acceptedVersions() == null ? versions.toArray(new String[0]) : s.acceptedVersions(),
+        s.acceptedContent() == null ? content.toArray(new String[0]) : s.acceptedContent());
+  }
+
   private void judge(RawRecord r, Context ctx, Collector<RefUpdate> out) throws Exception {
     GateState s = state.value();
-    if (s == null) {
-      s = new GateState(initialPolicyJson, 0L, "", 0L, "", "", 0L, new String[0], 0L);
-    }
+    s = s == null ? initial() : upgrade(s);
     long now = System.currentTimeMillis();
-    // Keys are "<role>/<revision>" ("active/7", "candidate/8"; a bare role is accepted too): one
-    // key per bundle, so compaction never drops the last accepted policy behind a rejected one.
+    // The validity window is judged at the broker's append time when the broker set it (a writer
+    // of the topic cannot forge it), else at the gate's own clock.
+    long judgeAt = r.logAppendTime() ? r.timestampMillis() : now;
     String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
     int slash = key.indexOf('/');
-    String role = slash < 0 ? key : key.substring(0, slash);
-    long keyRevision = -1;
-    if (slash >= 0) {
-      try {
-        keyRevision = Long.parseLong(key.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        keyRevision = -2;
-      }
-    }
+    String keyRole = slash < 0 ? key : key.substring(0, slash);
     String source = r.topic() + "/" + r.partition() + "@" + r.offset();
     PolicyAudit.Builder audit =
-        PolicyAudit.newBuilder().setRole(role).setAt(EventCodec.timestamp(now)).setSource(source);
+        PolicyAudit.newBuilder()
+            .setRole(keyRole)
+            .setAt(EventCodec.timestamp(now))
+            .setSource(source);
 
-    if ((!role.equals(PolicyUpdate.ACTIVE) && !role.equals(PolicyUpdate.CANDIDATE))
-        || keyRevision == -2) {
-      s =
-          reject(
-              s,
-              audit,
-              List.of(
-                  "record key must be 'active/<revision>' or 'candidate/<revision>', got '"
-                      + key
-                      + "'"),
-              ctx,
-              now);
-    } else if (r.value() == null) {
-      if (role.equals(PolicyUpdate.CANDIDATE)) {
-        audit.setRole("discard").setAccepted(true);
-        if (s.candidateJson().isEmpty()
-            || (keyRevision >= 0
-                && PolicyLoader.parse(s.candidateJson()).getRevision() != keyRevision)) {
-          audit.addChanges(
-              "no candidate"
-                  + (keyRevision >= 0 ? " with revision " + keyRevision : "")
-                  + " to discard");
-        } else {
-          Policy c = PolicyLoader.parse(s.candidateJson());
-          audit
-              .setVersion(c.getVersion())
-              .setRevision(c.getRevision())
-              .addChanges("candidate " + c.getVersion() + " discarded");
-          out.collect(
-              RefUpdate.of(
-                  new PolicyUpdate(
-                      PolicyUpdate.CANDIDATE, true, "", c.getVersion(), c.getRevision())));
-          s =
-              new GateState(
-                  s.activeJson(),
-                  s.activeSinceMillis(),
-                  "",
-                  0L,
-                  s.rejectedRole(),
-                  s.rejectedVersion(),
-                  s.rejectedRevision(),
-                  s.rejectedProblems(),
-                  s.rejectedAtMillis());
-        }
-        accepted.inc();
-        ctx.output(AUDIT, out(audit.build()));
-      } else {
-        s =
-            reject(
-                s,
-                audit,
-                List.of("the active policy cannot be deleted: publish a new bundle (or roll back)"),
-                ctx,
-                now);
-      }
+    if (r.value() == null) {
+      s = reject(s, audit, List.of(tombstoneProblem(keyRole, audit)), ctx, now);
     } else {
-      s = judge(s, r, role, keyRevision, audit, ctx, out, now);
+      s = judge(s, r, key, audit, ctx, out, now, judgeAt);
     }
     state.update(s);
-    ctx.output(STATUS, status(s, now));
+    ctx.output(STATUS, status(s, now, activeSignatures));
+  }
+
+  private static String tombstoneProblem(String keyRole, PolicyAudit.Builder audit) {
+    if (keyRole.equals(Bundles.CANDIDATE) || keyRole.equals(Bundles.DISCARD)) {
+      audit.setRole(Bundles.DISCARD);
+      return "an unsigned discard (a tombstone) is refused: a candidate is discarded by a signed"
+          + " discard (./warden policy discard)";
+    }
+    if (keyRole.equals(Bundles.ACTIVE)) {
+      return "the active policy cannot be deleted: publish a new bundle (or roll back)";
+    }
+    return "a tombstone carries no signed operation";
   }
 
   private GateState judge(
       GateState s,
       RawRecord r,
-      String role,
-      long keyRevision,
+      String key,
       PolicyAudit.Builder audit,
       Context ctx,
       Collector<RefUpdate> out,
-      long now) {
+      long now,
+      long judgeAt) {
     SignedPolicy signed;
     try {
       signed = SignedPolicy.parseFrom(r.value());
@@ -227,97 +283,202 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       return reject(s, audit, List.of("not a warden.v1.SignedPolicy: " + e.getMessage()), ctx, now);
     }
     audit.setPublishedBy(signed.getPublishedBy());
-    Policy p;
-    try {
-      p = Policy.parseFrom(signed.getPolicy());
-    } catch (InvalidProtocolBufferException e) {
-      return reject(
-          s,
-          audit,
-          List.of("the signed bytes are not a warden.v1.Policy: " + e.getMessage()),
-          ctx,
-          now);
+    if (trustProblem != null) {
+      return reject(s, audit, List.of(trustProblem), ctx, now);
     }
-    audit
-        .setVersion(p.getVersion())
-        .setRevision(p.getRevision())
-        .setAuthor(p.getAuthor())
-        .setReason(p.getReason());
-    if (keyProblem != null) {
-      return reject(s, audit, List.of(keyProblem), ctx, now);
+    BundleVerifier.Result v =
+        BundleVerifier.verify(signed, TrustStore.load(trustDir), judgeAt, activeSignatures);
+    PolicyEnvelope e = v.envelope();
+    List<String> problems = new ArrayList<>(v.problems());
+    Policy p = v.policy();
+    if (e != null) {
+      audit
+          .setVersion(e.getVersion())
+          .setRevision(e.getRevision())
+          .setPolicySha256(v.policySha256())
+          .setIssuedAt(e.getIssuedAt())
+          .setExpiresAt(e.getExpiresAt())
+          .addAllSignedBy(v.signedBy());
+      String signedKey = e.getRole() + "/" + e.getRevision();
+      if (!key.equals(signedKey)) {
+        problems.add(
+            "signed as '"
+                + signedKey
+                + "' but published under the key '"
+                + key
+                + "'"
+                + (key.startsWith(e.getRole() + "/") ? "" : ": wrong role"));
+      }
     }
-    if (signed.getHmacSha256().isEmpty()) {
-      return reject(s, audit, List.of("unsigned bundle"), ctx, now);
+    if (p != null) {
+      audit.setAuthor(p.getAuthor()).setReason(p.getReason());
     }
-    if (!key.verify(signed.getPolicy().toByteArray(), signed.getHmacSha256().toByteArray())) {
-      return reject(
-          s,
-          audit,
-          List.of(
-              "bad signature (signed with key "
-                  + signed.getKeyId()
-                  + ", the job has key "
-                  + key.id()
-                  + ")"),
-          ctx,
-          now);
-    }
-    List<String> problems = new ArrayList<>(CompiledPolicy.validate(p));
-    if (keyRevision >= 0 && keyRevision != p.getRevision()) {
-      problems.add(
-          "the record key says revision "
-              + keyRevision
-              + " but the bundle has revision "
-              + p.getRevision());
+    if (e == null) {
+      return reject(s, audit, problems, ctx, now);
     }
     Policy active = PolicyLoader.parse(s.activeJson());
-    if (p.getRevision() <= active.getRevision()) {
-      problems.add(
-          "revision "
-              + p.getRevision()
-              + " does not move forward: the active policy "
-              + active.getVersion()
-              + " has revision "
-              + active.getRevision());
+    Policy candidate = s.candidateJson().isEmpty() ? null : PolicyLoader.parse(s.candidateJson());
+    String role = e.getRole();
+    if (role.equals(Bundles.ACTIVE) || role.equals(Bundles.CANDIDATE)) {
+      if (e.getRevision() <= s.highestRevision()) {
+        problems.add(
+            "revision "
+                + e.getRevision()
+                + " does not move forward: the job has accepted revision "
+                + s.highestRevision()
+                + " (active "
+                + active.getVersion()
+                + " at revision "
+                + active.getRevision()
+                + (candidate == null
+                    ? ""
+                    : ", candidate "
+                        + candidate.getVersion()
+                        + " at revision "
+                        + candidate.getRevision())
+                + ")");
+      }
+      if (p != null) {
+        int i = Arrays.asList(s.acceptedVersions()).indexOf(p.getVersion());
+        if (i >= 0 && !s.acceptedContent()[i].equals(Bundles.contentDigest(p))) {
+          problems.add(
+              "version "
+                  + p.getVersion()
+                  + " was accepted before with other content: every verdict names its policy"
+                  + " version, so a changed policy needs a new version");
+        }
+        problems.addAll(CompiledPolicy.validate(p));
+      }
+    } else if (role.equals(Bundles.PROMOTE) || role.equals(Bundles.DISCARD)) {
+      if (candidate == null) {
+        problems.add("there is no candidate to " + role);
+      } else if (!candidate.getVersion().equals(e.getVersion())
+          || candidate.getRevision() != e.getRevision()) {
+        problems.add(
+            "the "
+                + role
+                + " names candidate "
+                + e.getVersion()
+                + " (revision "
+                + e.getRevision()
+                + "), but the candidate is "
+                + candidate.getVersion()
+                + " (revision "
+                + candidate.getRevision()
+                + ")");
+      } else if (s.candidateSha256().isEmpty()) {
+        problems.add(
+            "the candidate was accepted by an earlier release of Warden, which kept no digest of"
+                + " it: publish it again as a new candidate revision");
+      } else if (!s.candidateSha256().equals(v.policySha256())) {
+        problems.add(
+            "the "
+                + role
+                + " names a candidate with digest "
+                + v.policySha256()
+                + ", but the candidate's is "
+                + s.candidateSha256());
+      }
     }
-    if (problems.isEmpty()) {
+    if (problems.isEmpty() && p != null) {
       try {
         CompiledPolicy.compile(p); // terms and phrases must compile too
-      } catch (PolicyException e) {
-        problems.addAll(e.problems());
-      } catch (RuntimeException e) {
-        problems.add("does not compile: " + e);
+      } catch (PolicyException ex) {
+        problems.addAll(ex.problems());
+      } catch (RuntimeException ex) {
+        problems.add("does not compile: " + ex);
       }
     }
     if (!problems.isEmpty()) {
       return reject(s, audit, problems, ctx, now);
     }
-    String json = print(p);
-    audit.setAccepted(true).addAllChanges(PolicyDiff.changes(active, p)).setPolicyJson(json);
     accepted.inc();
-    ctx.output(AUDIT, out(audit.build()));
-    out.collect(RefUpdate.of(new PolicyUpdate(role, false, json, p.getVersion(), p.getRevision())));
-    if (role.equals(PolicyUpdate.ACTIVE)) {
-      // A candidate at or below the new active revision is superseded (this is also how promote
-      // ends).
-      String candidate = s.candidateJson();
-      long candidateSince = s.candidateSinceMillis();
-      if (!candidate.isEmpty() && PolicyLoader.parse(candidate).getRevision() <= p.getRevision()) {
-        out.collect(RefUpdate.of(new PolicyUpdate(PolicyUpdate.CANDIDATE, true, "", "", 0L)));
-        candidate = "";
-        candidateSince = 0L;
-      }
-      return new GateState(
-          json,
-          now,
-          candidate,
-          candidateSince,
-          s.rejectedRole(),
-          s.rejectedVersion(),
-          s.rejectedRevision(),
-          s.rejectedProblems(),
-          s.rejectedAtMillis());
+    audit.setAccepted(true);
+    return switch (role) {
+      case Bundles.ACTIVE ->
+          acceptActive(s, p, v.policySha256(), active, candidate, audit, ctx, out, now);
+      case Bundles.CANDIDATE ->
+          acceptCandidate(s, p, v.policySha256(), active, candidate, audit, ctx, out, now);
+      case Bundles.PROMOTE -> promote(s, active, candidate, audit, ctx, out, now);
+      default -> discard(s, candidate, audit, ctx, out);
+    };
+  }
+
+  private GateState acceptActive(
+      GateState s,
+      Policy p,
+      String sha256,
+      Policy active,
+      Policy candidate,
+      PolicyAudit.Builder audit,
+      Context ctx,
+      Collector<RefUpdate> out,
+      long now) {
+    String json = print(p);
+    audit.addAllChanges(PolicyDiff.changes(active, p)).setPolicyJson(json);
+    String candidateJson = s.candidateJson();
+    long candidateSince = s.candidateSinceMillis();
+    String candidateSha = s.candidateSha256();
+    if (candidate != null) {
+      // Its revision is below the new active one: superseded.
+      audit.addChanges("candidate " + candidate.getVersion() + " superseded");
+      candidateJson = "";
+      candidateSince = 0L;
+      candidateSha = "";
     }
+    ctx.output(AUDIT, out(audit.build()));
+    out.collect(
+        RefUpdate.of(
+            new PolicyUpdate(PolicyUpdate.ACTIVE, false, json, p.getVersion(), p.getRevision())));
+    if (candidate != null) {
+      out.collect(
+          RefUpdate.of(
+              new PolicyUpdate(
+                  PolicyUpdate.CANDIDATE,
+                  true,
+                  "",
+                  candidate.getVersion(),
+                  candidate.getRevision())));
+    }
+    String[][] versions = remember(s, p);
+    return new GateState(
+        json,
+        now,
+        candidateJson,
+        candidateSince,
+        s.rejectedRole(),
+        s.rejectedVersion(),
+        s.rejectedRevision(),
+        s.rejectedProblems(),
+        s.rejectedAtMillis(),
+        p.getRevision(),
+        sha256,
+        candidateSha,
+        versions[0],
+        versions[1]);
+  }
+
+  private GateState acceptCandidate(
+      GateState s,
+      Policy p,
+      String sha256,
+      Policy active,
+      Policy candidate,
+      PolicyAudit.Builder audit,
+      Context ctx,
+      Collector<RefUpdate> out,
+      long now) {
+    String json = print(p);
+    audit.addAllChanges(PolicyDiff.changes(active, p)).setPolicyJson(json);
+    if (candidate != null) {
+      audit.addChanges("replaces candidate " + candidate.getVersion());
+    }
+    ctx.output(AUDIT, out(audit.build()));
+    out.collect(
+        RefUpdate.of(
+            new PolicyUpdate(
+                PolicyUpdate.CANDIDATE, false, json, p.getVersion(), p.getRevision())));
+    String[][] versions = remember(s, p);
     return new GateState(
         s.activeJson(),
         s.activeSinceMillis(),
@@ -327,7 +488,110 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
         s.rejectedVersion(),
         s.rejectedRevision(),
         s.rejectedProblems(),
-        s.rejectedAtMillis());
+        s.rejectedAtMillis(),
+        p.getRevision(),
+        s.activeSha256(),
+        sha256,
+        versions[0],
+        versions[1]);
+  }
+
+  private GateState promote(
+      GateState s,
+      Policy active,
+      Policy candidate,
+      PolicyAudit.Builder audit,
+      Context ctx,
+      Collector<RefUpdate> out,
+      long now) {
+    audit
+        .setAuthor(candidate.getAuthor())
+        .setReason(candidate.getReason())
+        .addAllChanges(PolicyDiff.changes(active, candidate))
+        .setPolicyJson(s.candidateJson());
+    ctx.output(AUDIT, out(audit.build()));
+    out.collect(
+        RefUpdate.of(
+            new PolicyUpdate(
+                PolicyUpdate.ACTIVE,
+                false,
+                s.candidateJson(),
+                candidate.getVersion(),
+                candidate.getRevision())));
+    out.collect(
+        RefUpdate.of(
+            new PolicyUpdate(
+                PolicyUpdate.CANDIDATE,
+                true,
+                "",
+                candidate.getVersion(),
+                candidate.getRevision())));
+    return new GateState(
+        s.candidateJson(),
+        now,
+        "",
+        0L,
+        s.rejectedRole(),
+        s.rejectedVersion(),
+        s.rejectedRevision(),
+        s.rejectedProblems(),
+        s.rejectedAtMillis(),
+        s.highestRevision(),
+        s.candidateSha256(),
+        "",
+        s.acceptedVersions(),
+        s.acceptedContent());
+  }
+
+  private GateState discard(
+      GateState s,
+      Policy candidate,
+      PolicyAudit.Builder audit,
+      Context ctx,
+      Collector<RefUpdate> out) {
+    audit
+        .setAuthor(candidate.getAuthor())
+        .setReason(candidate.getReason())
+        .addChanges("candidate " + candidate.getVersion() + " discarded");
+    ctx.output(AUDIT, out(audit.build()));
+    out.collect(
+        RefUpdate.of(
+            new PolicyUpdate(
+                PolicyUpdate.CANDIDATE,
+                true,
+                "",
+                candidate.getVersion(),
+                candidate.getRevision())));
+    return new GateState(
+        s.activeJson(),
+        s.activeSinceMillis(),
+        "",
+        0L,
+        s.rejectedRole(),
+        s.rejectedVersion(),
+        s.rejectedRevision(),
+        s.rejectedProblems(),
+        s.rejectedAtMillis(),
+        s.highestRevision(),
+        s.activeSha256(),
+        "",
+        s.acceptedVersions(),
+        s.acceptedContent());
+  }
+
+  /** The accepted versions and their content digests with {@code p} added (bounded). */
+  private static String[][] remember(GateState s, Policy p) {
+    List<String> versions = new ArrayList<>(Arrays.asList(s.acceptedVersions()));
+    List<String> content = new ArrayList<>(Arrays.asList(s.acceptedContent()));
+    if (!versions.contains(p.getVersion())) {
+      versions.add(p.getVersion());
+      content.add(Bundles.contentDigest(p));
+    }
+    while (versions.size() > MAX_VERSIONS_KEPT) {
+      versions.remove(0);
+      content.remove(0);
+    }
+    return new String[][] {versions.toArray(new String[0]), content.toArray(new String[0])};
   }
 
   private GateState reject(
@@ -344,16 +608,23 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
         audit.getVersion(),
         audit.getRevision(),
         problems.toArray(new String[0]),
-        now);
+        now,
+        s.highestRevision(),
+        s.activeSha256(),
+        s.candidateSha256(),
+        s.acceptedVersions(),
+        s.acceptedContent());
   }
 
-  private static KafkaOut status(GateState s, long now) {
+  private static KafkaOut status(GateState s, long now, int activeSignatures) {
     PolicyStatus.Builder b =
         PolicyStatus.newBuilder()
             .setUpdatedAt(EventCodec.timestamp(now))
-            .setActive(ref(s.activeJson(), s.activeSinceMillis()));
+            .setActive(ref(s.activeJson(), s.activeSinceMillis(), s.activeSha256()))
+            .setHighestRevision(s.highestRevision())
+            .setActiveSignaturesRequired(activeSignatures);
     if (!s.candidateJson().isEmpty()) {
-      b.setCandidate(ref(s.candidateJson(), s.candidateSinceMillis()));
+      b.setCandidate(ref(s.candidateJson(), s.candidateSinceMillis(), s.candidateSha256()));
     }
     if (s.rejectedAtMillis() > 0) {
       b.setLastRejection(
@@ -367,7 +638,7 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     return new KafkaOut("status".getBytes(StandardCharsets.UTF_8), b.build().toByteArray());
   }
 
-  private static PolicyRef ref(String json, long since) {
+  private static PolicyRef ref(String json, long since, String sha256) {
     Policy p = PolicyLoader.parse(json);
     return PolicyRef.newBuilder()
         .setVersion(p.getVersion())
@@ -375,6 +646,7 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
         .setAuthor(p.getAuthor())
         .setReason(p.getReason())
         .setSince(EventCodec.timestamp(since))
+        .setPolicySha256(sha256)
         .build();
   }
 

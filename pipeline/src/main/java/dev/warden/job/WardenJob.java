@@ -177,7 +177,11 @@ public final class WardenJob {
             .setParallelism(1)
             .keyBy(new PolicyGate.OneKey())
             .process(
-                new PolicyGate(policyJson, o.get(WardenOptions.POLICY_KEY_FILE), io.faults()),
+                new PolicyGate(
+                    policyJson,
+                    o.get(WardenOptions.POLICY_TRUST_DIR),
+                    o.getBoolean(WardenOptions.POLICY_TWO_PERSON_RULE),
+                    io.faults()),
                 TypeInformation.of(RefUpdate.class))
             .uid(Names.UID_POLICY_GATE)
             .name("policy-gate")
@@ -415,7 +419,8 @@ public final class WardenJob {
               + " must be 10 or more, got "
               + o.get(WardenOptions.CHECKPOINT_INTERVAL_MS));
     }
-    kafkaSource(o); // the starting offsets
+    kafkaSource(o); // the starting offsets, and a readable kafka-properties-file
+    o.getBoolean(WardenOptions.POLICY_TWO_PERSON_RULE);
     flinkConfig(
         o, null); // the state backend and RocksDB settings, as the task managers will read them
   }

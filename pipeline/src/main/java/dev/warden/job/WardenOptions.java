@@ -73,11 +73,26 @@ public final class WardenOptions implements Serializable {
           "topic.shadow",
           "warden.shadow",
           "Verdicts the candidate policy would decide differently (warden.v1.ShadowVerdict).");
-  public static final Option POLICY_KEY_FILE =
+  public static final Option POLICY_TRUST_DIR =
       option(
-          "policy.key-file",
+          "policy.trust-dir",
           "",
-          "File with the policy signing key (hex). Empty: $WARDEN_POLICY_KEY_FILE, then $WARDEN_POLICY_KEY. Never the topic.");
+          "Directory of the public keys trusted to sign policy operations (*.pub, from ./warden policy keygen), "
+              + "read again for every bundle: add or retire a key there without a restart. Empty: "
+              + "$WARDEN_POLICY_TRUST_DIR. The job holds no private key (docs/security.md).");
+  public static final Option POLICY_TWO_PERSON_RULE =
+      option(
+          "policy.two-person-rule",
+          "false",
+          "true: an active policy, and a promote of the candidate, need valid signatures from two different "
+              + "trusted keys (./warden policy approve adds the second).");
+  public static final Option KAFKA_PROPERTIES_FILE =
+      option(
+          "kafka-properties-file",
+          "",
+          "A Kafka client properties file (security settings and any other client setting, keys without the "
+              + "kafka. prefix), for every client; kafka.* options override it. Values may read secrets where "
+              + "the client runs: ${file:PATH:KEY}, ${env:NAME}, ${dir:DIR:FILE}. Empty: $WARDEN_KAFKA_PROPERTIES.");
   public static final Option GROUP_ID =
       option(
           "group.id",
@@ -200,6 +215,12 @@ public final class WardenOptions implements Serializable {
       if (k.equals("kafka.") || k.equals("flink.")) {
         throw new IllegalArgumentException(
             "option '" + k + "' names no setting: write " + k + "<key>=<value>");
+      }
+      if (k.equals("policy.key-file")) {
+        throw new IllegalArgumentException(
+            "option 'policy.key-file' is gone: the job no longer holds a signing key. Policy bundles are"
+                + " signed with Ed25519 keys whose public halves go in policy.trust-dir"
+                + " (./warden policy keygen; docs/security.md)");
       }
       if (!k.startsWith("kafka.")
           && !k.startsWith("flink.")
@@ -338,15 +359,59 @@ public final class WardenOptions implements Serializable {
     return m;
   }
 
-  /** The {@code kafka.*} options with the prefix removed, for every Kafka client. */
+  /** Where Warden looks for a Kafka client properties file when kafka-properties-file is empty. */
+  public static final String ENV_KAFKA_PROPERTIES = "WARDEN_KAFKA_PROPERTIES";
+
+  /**
+   * Kafka's config providers, registered for every client unless the settings name their own {@code
+   * config.providers}: a value may then say {@code ${file:/etc/warden/kafka.secrets:password}},
+   * {@code ${env:KAFKA_PASSWORD}} or {@code ${dir:/var/run/secrets/kafka:password}}, and the client
+   * reads the secret where it runs: it never travels in the job graph or sits on a command line.
+   */
+  static final Map<String, String> CONFIG_PROVIDERS =
+      Map.of(
+          "config.providers", "file,env,dir",
+          "config.providers.file.class",
+              "org.apache.kafka.common.config.provider.FileConfigProvider",
+          "config.providers.env.class",
+              "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+          "config.providers.dir.class",
+              "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+
+  /**
+   * Every Kafka client's settings: the kafka-properties-file (or {@code $WARDEN_KAFKA_PROPERTIES}),
+   * then the {@code kafka.*} options with the prefix removed, then Kafka's config providers unless
+   * these name their own.
+   */
   public Properties kafkaProperties() {
+    return kafkaProperties(System.getenv());
+  }
+
+  Properties kafkaProperties(Map<String, String> env) {
     Properties p = new Properties();
+    String file = get(KAFKA_PROPERTIES_FILE);
+    if (file.isBlank()) {
+      file = env.getOrDefault(ENV_KAFKA_PROPERTIES, "");
+    }
+    if (!file.isBlank()) {
+      try (java.io.Reader r =
+          java.nio.file.Files.newBufferedReader(
+              java.nio.file.Path.of(file), java.nio.charset.StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot read the Kafka client properties file " + file + ": " + e);
+      }
+    }
     values.forEach(
         (k, v) -> {
           if (k.startsWith("kafka.")) {
             p.setProperty(k.substring("kafka.".length()), v);
           }
         });
+    if (!p.containsKey("config.providers")) {
+      CONFIG_PROVIDERS.forEach(p::setProperty);
+    }
     return p;
   }
 }

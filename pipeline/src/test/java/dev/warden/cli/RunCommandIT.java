@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.warden.core.io.EventCodec;
-import dev.warden.core.policy.PolicyBundles;
-import dev.warden.core.policy.PolicyKey;
 import dev.warden.core.policy.PolicyLoader;
+import dev.warden.core.policy.signing.Bundles;
+import dev.warden.core.policy.signing.SigningKey;
 import dev.warden.embedded.EmbeddedKafka;
+import dev.warden.job.PolicySigners;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.Reason;
@@ -63,7 +64,8 @@ class RunCommandIT {
   private static KafkaProducer<byte[], byte[]> producer;
   private static KafkaConsumer<byte[], byte[]> consumer;
   private static final Map<String, Verdict> verdicts = new HashMap<>();
-  private static PolicyKey key;
+  private static PolicySigners signers;
+  private static SigningKey key;
 
   private Process run;
   private final List<String> runOutput = Collections.synchronizedList(new ArrayList<>());
@@ -71,7 +73,8 @@ class RunCommandIT {
   @BeforeAll
   static void start() throws Exception {
     kafka = EmbeddedKafka.start();
-    key = PolicyKey.generate(tmp.resolve("policy.key"));
+    signers = new PolicySigners(tmp.resolve("policy"));
+    key = signers.trusted("run-it");
     Properties p = kafka.clientProperties();
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -130,8 +133,7 @@ class RunCommandIT {
             new ProducerRecord<>(
                 "warden.policy",
                 "active/2".getBytes(StandardCharsets.UTF_8),
-                PolicyBundles.sign(stricter, key, "run-it", System.currentTimeMillis())
-                    .toByteArray()))
+                PolicySigners.signed(stricter, Bundles.ACTIVE, key).toByteArray()))
         .get();
     // The policy reaches the scorers on their broadcast input, racing the events: probe until a
     // verdict names it (on every subtask: probes under several keys).
@@ -245,7 +247,7 @@ class RunCommandIT {
                 "--set",
                 "savepoint.dir=" + tmp.resolve("savepoints").toUri(),
                 "--set",
-                "policy.key-file=" + tmp.resolve("policy.key")));
+                "policy.trust-dir=" + signers.trustDir()));
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("WARDEN_HOME", tmp.resolve("home").toString());

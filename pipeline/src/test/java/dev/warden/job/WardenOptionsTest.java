@@ -84,7 +84,61 @@ class WardenOptionsTest {
             Map.of("kafka.security.protocol", "SASL_SSL", "bootstrap.servers", "b:9093"));
     assertEquals("SASL_SSL", o.kafkaProperties().getProperty("security.protocol"));
     assertEquals("b:9093", o.get(WardenOptions.BOOTSTRAP));
-    assertEquals(1, o.kafkaProperties().size());
+    var p = o.kafkaProperties(Map.of());
+    p.keySet().removeAll(WardenOptions.CONFIG_PROVIDERS.keySet());
+    assertEquals(1, p.size(), "only the kafka.* option and the config providers: " + p);
+  }
+
+  @Test
+  void kafkaSettingsComeFromAPropertiesFileAndSecretsAreReadWhereTheClientRuns(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path secrets = dir.resolve("kafka.secrets");
+    java.nio.file.Files.writeString(
+        secrets,
+        "jaas=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"warden\""
+            + " password=\"s3cret\";\n");
+    java.nio.file.Path props = dir.resolve("kafka.properties");
+    java.nio.file.Files.writeString(
+        props,
+        "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+            + "sasl.jaas.config=${file:"
+            + secrets
+            + ":jaas}\nclient.id=${env:PATH}\n");
+    var o =
+        new WardenOptions(
+            Map.of(
+                "kafka-properties-file",
+                props.toString(),
+                "kafka.sasl.mechanism",
+                "SCRAM-SHA-256"));
+    java.util.Properties p = o.kafkaProperties(Map.of());
+    assertEquals("SASL_SSL", p.getProperty("security.protocol"), "from the file");
+    assertEquals("SCRAM-SHA-256", p.getProperty("sasl.mechanism"), "kafka.* overrides the file");
+    assertFalse(p.toString().contains("s3cret"), "the secret itself is not in the settings");
+    // A Kafka client resolves the references where it is created.
+    p.put("bootstrap.servers", "127.0.0.1:9");
+    var resolved = new org.apache.kafka.clients.admin.AdminClientConfig(p);
+    assertTrue(resolved.getPassword("sasl.jaas.config").value().contains("password=\"s3cret\""));
+    assertEquals(System.getenv("PATH"), resolved.getString("client.id"));
+    // The environment names the file when the option does not.
+    var fromEnv =
+        WardenOptions.defaults()
+            .kafkaProperties(Map.of(WardenOptions.ENV_KAFKA_PROPERTIES, props.toString()));
+    assertEquals("SCRAM-SHA-512", fromEnv.getProperty("sasl.mechanism"));
+    var missing =
+        new WardenOptions(Map.of("kafka-properties-file", dir.resolve("nope").toString()));
+    var e = assertThrows(IllegalArgumentException.class, missing::kafkaProperties);
+    assertTrue(
+        e.getMessage().contains("cannot read the Kafka client properties file"), e.getMessage());
+  }
+
+  @Test
+  void theRemovedSigningKeyOptionSaysWhatReplacedIt() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new WardenOptions(Map.of("policy.key-file", "/etc/warden/policy.key")));
+    assertTrue(e.getMessage().contains("policy.trust-dir"), e.getMessage());
   }
 
   @Test

@@ -3,7 +3,12 @@ package dev.warden.client;
 import dev.warden.proto.v1.Event;
 import dev.warden.proto.v1.Reason;
 import dev.warden.proto.v1.Verdict;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +68,23 @@ public final class WardenClient implements AutoCloseable {
       Event event,
       ScheduledFuture<?> timeout) {}
 
+  /** Kafka's config providers: secrets read where the client runs, never written in settings. */
+  private static final Map<String, String> CONFIG_PROVIDERS =
+      Map.of(
+          "config.providers", "file,env,dir",
+          "config.providers.file.class",
+              "org.apache.kafka.common.config.provider.FileConfigProvider",
+          "config.providers.env.class",
+              "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+          "config.providers.dir.class",
+              "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+
   private WardenClient(Builder b) {
     Properties p = new Properties();
     p.putAll(b.kafka);
+    if (!p.containsKey("config.providers")) {
+      p.putAll(CONFIG_PROVIDERS);
+    }
     p.put("bootstrap.servers", b.bootstrap);
     Properties pp = new Properties();
     pp.putAll(p);
@@ -130,6 +149,24 @@ public final class WardenClient implements AutoCloseable {
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw closeAndFail(
           "no Kafka broker answered at " + b.bootstrap + " within 15 s (is it running?)", e);
+    } catch (org.apache.kafka.common.errors.AuthenticationException e) {
+      throw closeAndFail(
+          "Kafka at "
+              + b.bootstrap
+              + " refused the client's credentials or certificate: "
+              + e.getMessage(),
+          e);
+    } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+      throw closeAndFail(
+          "Kafka at "
+              + b.bootstrap
+              + " does not let this principal read the "
+              + what
+              + " "
+              + topic
+              + ": "
+              + e.getMessage(),
+          e);
     }
     if (infos == null || infos.isEmpty()) {
       throw closeAndFail(what + " " + topic + " does not exist at " + b.bootstrap, null);
@@ -337,6 +374,24 @@ public final class WardenClient implements AutoCloseable {
     /** Extra Kafka client settings (security, timeouts), for both the producer and the consumer. */
     public Builder kafka(String key, String value) {
       kafka.setProperty(key, value);
+      return this;
+    }
+
+    /**
+     * Kafka client settings from a properties file (keys as Kafka names them): the security
+     * settings, with secrets referenced rather than written in: {@code ${file:PATH:KEY}}, {@code
+     * ${env:NAME}} or {@code ${dir:DIR:FILE}}, resolved by Kafka's config providers, which the
+     * client registers unless the settings name their own {@code config.providers}. Settings given
+     * with {@link #kafka} win.
+     */
+    public Builder kafkaProperties(Path file) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read Kafka client settings " + file, e);
+      }
+      p.forEach(kafka::putIfAbsent);
       return this;
     }
 

@@ -92,6 +92,10 @@ final class PolicyChannel implements AutoCloseable {
       p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
       p.put(ProducerConfig.ACKS_CONFIG, "all");
+      // One record, sent and awaited: idempotence adds nothing, and it would need the cluster-wide
+      // IDEMPOTENT_WRITE where a principal is allowed no WRITE, hiding the refusal that matters
+      // (no WRITE on the config topic) behind a cluster authorization error.
+      p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
       p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
       p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
       producer = new KafkaProducer<>(p);

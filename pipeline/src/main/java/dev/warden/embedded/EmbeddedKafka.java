@@ -71,6 +71,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Process process;
   private final int port;
   private final int controllerPort;
+  private final int sslPort; // 0 unless secure
+  private final Properties adminSecurity; // empty unless secure
   private final String clusterId;
   private final Duration startupTime;
   private final Duration stopTimeout;
@@ -82,16 +84,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       Path dataDir,
       boolean deleteDataDirOnClose,
       Process process,
-      int port,
-      int controllerPort,
+      int[] ports,
+      Properties adminSecurity,
       String clusterId,
       Duration startupTime,
       Duration stopTimeout) {
     this.dataDir = dataDir;
     this.deleteDataDirOnClose = deleteDataDirOnClose;
     this.process = process;
-    this.port = port;
-    this.controllerPort = controllerPort;
+    this.port = ports[0];
+    this.controllerPort = ports[1];
+    this.sslPort = ports.length > 2 ? ports[2] : 0;
+    this.adminSecurity = adminSecurity;
     this.clusterId = clusterId;
     this.startupTime = startupTime;
     this.stopTimeout = stopTimeout;
@@ -139,8 +143,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
     private String classpath;
     private final Properties brokerOverrides = new Properties();
+    private BrokerTls tls;
 
     private Builder() {}
+
+    /**
+     * A secured broker instead of the PLAINTEXT one: SASL_SSL with SCRAM-SHA-512 on the client
+     * port, mutual TLS on a second port ({@link #mtlsBootstrapServers()}), Kafka's
+     * StandardAuthorizer with no access without an ACL, and the broker's own certificate principal
+     * the only super user (inter-broker and controller traffic go over mutual TLS too). Users and
+     * ACLs: {@link #createScramUser}, {@link #grant}.
+     */
+    public Builder secure(BrokerTls tls) {
+      this.tls = Objects.requireNonNull(tls);
+      return this;
+    }
 
     /**
      * Persistent data dir (kept on close); {@code null} = temporary dir under java.io.tmpdir,
@@ -221,6 +238,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public int controllerPort() {
     return controllerPort;
+  }
+
+  /** {@code "127.0.0.1:PORT"} of the mutual-TLS listener of a secure broker; null otherwise. */
+  public String mtlsBootstrapServers() {
+    return sslPort == 0 ? null : HOST + ":" + sslPort;
+  }
+
+  public boolean isSecure() {
+    return sslPort != 0;
   }
 
   public String clusterId() {
@@ -336,13 +362,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private synchronized Admin admin() {
     if (admin == null) {
-      admin = Admin.create(adminConfig(bootstrapServers()));
+      admin =
+          Admin.create(
+              adminConfig(isSecure() ? mtlsBootstrapServers() : bootstrapServers(), adminSecurity));
     }
     return admin;
   }
 
-  private static Properties adminConfig(String bootstrap) {
+  private static Properties adminConfig(String bootstrap, Properties security) {
     Properties p = new Properties();
+    p.putAll(security);
     p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "warden-embedded-kafka-admin");
     p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -350,6 +379,95 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "50");
     p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
     return p;
+  }
+
+  // ------------------------------------------------------------------ users and ACLs
+
+  /**
+   * Adds (or resets) a SCRAM-SHA-512 user on a secure broker and waits until the broker knows it.
+   */
+  public void createScramUser(String user, String password) {
+    requireSecure();
+    Admin a = admin();
+    try {
+      a.alterUserScramCredentials(
+              List.of(
+                  new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                      user,
+                      new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                          org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                      password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      // Credentials, like ACLs, reach the broker through the metadata log: wait for them.
+      awaitCondition(
+          () -> {
+            try {
+              return a.describeUserScramCredentials(List.of(user))
+                  .all()
+                  .get(10, TimeUnit.SECONDS)
+                  .containsKey(user);
+            } catch (ExecutionException e) {
+              return false;
+            }
+          },
+          "SCRAM user " + user);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new EmbeddedKafkaException("creating SCRAM user " + user + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedKafkaException("interrupted creating SCRAM user " + user, e);
+    }
+  }
+
+  /**
+   * Creates ACLs on a secure broker and waits until the broker enforces them (they reach it
+   * asynchronously, through the metadata log).
+   */
+  public void grant(Collection<org.apache.kafka.common.acl.AclBinding> acls) {
+    requireSecure();
+    Admin a = admin();
+    try {
+      a.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+      for (org.apache.kafka.common.acl.AclBinding b : acls) {
+        awaitCondition(
+            () -> {
+              try {
+                return !a.describeAcls(b.toFilter()).values().get(10, TimeUnit.SECONDS).isEmpty();
+              } catch (ExecutionException e) {
+                return false;
+              }
+            },
+            "ACL " + b);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new EmbeddedKafkaException("creating ACLs failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EmbeddedKafkaException("interrupted creating ACLs", e);
+    }
+  }
+
+  private interface Condition {
+    boolean holds() throws InterruptedException, TimeoutException;
+  }
+
+  private static void awaitCondition(Condition c, String what)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!c.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new EmbeddedKafkaException(what + " did not reach the broker within 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private void requireSecure() {
+    ensureOpen();
+    if (!isSecure()) {
+      throw new IllegalStateException("users and ACLs need a secure broker (Builder.secure)");
+    }
   }
 
   // ------------------------------------------------------------------ close
@@ -447,12 +565,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       boolean fixedPorts = b.port != 0 && b.controllerPort != 0;
       int attempts = fixedPorts ? 1 : PORT_ATTEMPTS;
       for (int attempt = 1; ; attempt++) {
-        int[] ports = choosePorts(b.port, b.controllerPort);
-        Path props = writeServerProperties(dir, ports[0], ports[1], b.brokerOverrides);
+        int[] ports = choosePorts(b.port, b.controllerPort, b.tls != null);
+        Properties overrides = new Properties();
+        if (b.tls != null) {
+          overrides.putAll(secureProperties(b.tls, ports));
+        }
+        overrides.putAll(b.brokerOverrides);
+        Path props = writeServerProperties(dir, ports[0], ports[1], overrides);
+        Properties adminSecurity = b.tls == null ? new Properties() : b.tls.superUserClient();
         long t0 = System.nanoTime();
         Process p = spawn(b, dir, props, log4jConfig, clusterId);
         try {
-          awaitReady(p, dir, ports[0], b.startTimeout);
+          awaitReady(p, dir, b.tls == null ? ports[0] : ports[2], adminSecurity, b.startTimeout);
         } catch (EmbeddedKafkaException e) {
           stopChild(p, Duration.ofSeconds(5));
           if (attempt < attempts && portCollision(dir)) {
@@ -466,7 +590,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         EmbeddedKafka k =
-            new EmbeddedKafka(dir, temp, p, ports[0], ports[1], clusterId, took, b.stopTimeout);
+            new EmbeddedKafka(dir, temp, p, ports, adminSecurity, clusterId, took, b.stopTimeout);
         LOG.info(
             "Embedded Kafka started at {} in {} ms (pid {}, data dir {})",
             k.bootstrapServers(),
@@ -517,7 +641,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static void awaitReady(Process p, Path dir, int port, Duration timeout) {
+  private static void awaitReady(
+      Process p, Path dir, int port, Properties security, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     // 1. The child prints a marker once KafkaRaftServer.startup() returned (the broker is unfenced
     // by then).
@@ -529,7 +654,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       sleep(50);
     }
     // 2. A client actually gets an answer on 127.0.0.1:port.
-    try (Admin a = Admin.create(adminConfig(HOST + ":" + port))) {
+    try (Admin a = Admin.create(adminConfig(HOST + ":" + port, security))) {
       Throwable last = null;
       while (true) {
         checkAlive(p, dir);
@@ -666,6 +791,41 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The listeners and security settings of a secure broker (see {@link Builder#secure}). The
+   * server.properties holding the store password lives in the data dir, readable by its owner only.
+   */
+  static Properties secureProperties(BrokerTls tls, int[] ports) {
+    Properties p = new Properties();
+    String sasl = "SASL_SSL://" + HOST + ":" + ports[0];
+    String mtls = "SSL://" + HOST + ":" + ports[2];
+    p.setProperty("listeners", sasl + "," + mtls + ",CONTROLLER://" + HOST + ":" + ports[1]);
+    p.setProperty("advertised.listeners", sasl + "," + mtls);
+    p.setProperty("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:SSL");
+    p.setProperty("inter.broker.listener.name", "SSL");
+    p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.setProperty(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    p.setProperty("listener.name.ssl.ssl.client.auth", "required");
+    p.setProperty("listener.name.controller.ssl.client.auth", "required");
+    p.setProperty("ssl.keystore.type", "PKCS12");
+    p.setProperty("ssl.keystore.location", tls.keystore().toAbsolutePath().toString());
+    p.setProperty("ssl.keystore.password", tls.password());
+    p.setProperty("ssl.key.password", tls.password());
+    p.setProperty("ssl.truststore.type", "PKCS12");
+    p.setProperty("ssl.truststore.location", tls.truststore().toAbsolutePath().toString());
+    p.setProperty("ssl.truststore.password", tls.password());
+    // A certificate's principal is its CN ("User:warden-job"), the same name a SCRAM user has: one
+    // set of ACLs serves both listeners.
+    p.setProperty("ssl.principal.mapping.rules", "RULE:^CN=([^,]+).*$/$1/,DEFAULT");
+    p.setProperty(
+        "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.setProperty("allow.everyone.if.no.acl.found", "false");
+    p.setProperty("super.users", "User:" + tls.brokerUser());
+    return p;
+  }
+
   private static Path writeServerProperties(
       Path dir, int port, int controllerPort, Properties overrides) {
     Properties p = brokerProperties(dir, port, controllerPort);
@@ -673,6 +833,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     Path f = dir.resolve("server.properties");
     try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
       p.store(w, "written by " + EmbeddedKafka.class.getName());
+      try {
+        Files.setPosixFilePermissions(
+            f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException notPosix) {
+        // not a POSIX file system
+      }
     } catch (IOException e) {
       throw new EmbeddedKafkaException("cannot write " + f, e);
     }
@@ -797,7 +963,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         .collect(Collectors.joining(java.io.File.pathSeparator));
   }
 
-  private static int[] choosePorts(int port, int controllerPort) {
+  private static int[] choosePorts(int port, int controllerPort, boolean secure) {
     for (int fixed : new int[] {port, controllerPort}) {
       if (fixed != 0 && !canBind(fixed)) {
         throw new EmbeddedKafkaException("port " + HOST + ":" + fixed + " is already in use");
@@ -805,7 +971,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     int p = port != 0 ? port : freePort(-1);
     int c = controllerPort != 0 ? controllerPort : freePort(p);
-    return new int[] {p, c};
+    if (!secure) {
+      return new int[] {p, c};
+    }
+    int s;
+    do {
+      s = freePort(p);
+    } while (s == c);
+    return new int[] {p, c, s};
   }
 
   private static int freePort(int avoid) {

@@ -55,6 +55,10 @@ final class BrokerCommand implements Callable<Integer> {
             + ", log "
             + kafka.brokerLog()
             + "); Ctrl-C stops it");
+    System.out.println(
+        "warden broker: to change a job's policy, make a signing key (./warden policy keygen --out"
+            + " DIR), run the job with --set policy.trust-dir=A_DIR_WITH_ITS_.pub_FILE and sign with"
+            + " ./warden policy ... --key DIR/ID.key");
     kafka.process().onExit().join();
     if (kafka.isRunning()) {
       return 0;

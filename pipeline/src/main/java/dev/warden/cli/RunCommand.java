@@ -379,7 +379,9 @@ public final class RunCommand implements Callable<Integer> {
                 + ": the audit trail and what ./warden policy rollback can reach are lost with them"
                 + " (set retention.ms=-1)");
       }
-    } catch (Exception e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // Not allowed to describe configs, or an older broker: nothing to say.
     }
     return w;

@@ -12,10 +12,11 @@ import java.util.Properties;
 
 /**
  * Every job option, with its key, default and meaning declared in one place. Values come from
- * {@code --set key=value} on the command line (or a properties map in tests); anything under {@code
- * kafka.} is passed to every Kafka client the job creates (security settings live there: {@code
- * kafka.security.protocol}, {@code kafka.sasl.jaas.config}, {@code kafka.ssl.truststore.location},
- * ...); anything under {@code flink.} is set, prefix removed, on the job's Flink configuration
+ * {@code --set key=value} on the command line (or a properties map in tests). Every Kafka client
+ * the job creates gets the settings of the {@code kafka-properties-file} (security settings live
+ * there, their secrets as {@code ${file:...}} or {@code ${env:...}} references: docs/security.md),
+ * then anything under {@code kafka.} with the prefix removed; anything under {@code flink.} is set,
+ * prefix removed, on the job's Flink configuration
  * after Warden's own settings (for example {@code
  * flink.execution.checkpointing.unaligned.enabled=true}).
  *

@@ -16,8 +16,7 @@ import java.util.Properties;
  * the job creates gets the settings of the {@code kafka-properties-file} (security settings live
  * there, their secrets as {@code ${file:...}} or {@code ${env:...}} references: docs/security.md),
  * then anything under {@code kafka.} with the prefix removed; anything under {@code flink.} is set,
- * prefix removed, on the job's Flink configuration
- * after Warden's own settings (for example {@code
+ * prefix removed, on the job's Flink configuration after Warden's own settings (for example {@code
  * flink.execution.checkpointing.unaligned.enabled=true}).
  *
  * <p>The low-latency defaults are deliberate; see docs/performance.md for the trade-offs.

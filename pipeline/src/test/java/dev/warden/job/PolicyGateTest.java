@@ -347,6 +347,35 @@ class PolicyGateTest {
   }
 
   @Test
+  void aRetiredKeysEarlierBundlesStayAcceptableOnAReplayFromTheBeginning() throws Exception {
+    // What a job started without state sees after a rotation: a bundle the retired key signed
+    // while it was in service, appended by the broker before the retirement, is accepted; the
+    // same bundle appended again after the retirement is not.
+    long signedAt = System.currentTimeMillis() - 2 * HOUR;
+    SignedPolicy b =
+        signedAt(policy("rotated-2", 2, 0.3), Bundles.ACTIVE, signedAt, Duration.ofDays(7), alice);
+    TrustStore.retire(signers.trustDir(), alice.id(), Instant.ofEpochMilli(signedAt + HOUR));
+    byte[] key = PolicySigners.key(b).getBytes(StandardCharsets.UTF_8);
+    harness.processElement(
+        new RawRecord("warden.policy", 0, offset++, signedAt + 60_000, key, b.toByteArray(), true),
+        0);
+    assertTrue(lastAudit().getAccepted(), lastAudit().getProblemsList().toString());
+    SignedPolicy next =
+        signedAt(policy("rotated-3", 3, 0.3), Bundles.ACTIVE, signedAt, Duration.ofDays(7), alice);
+    harness.processElement(
+        new RawRecord(
+            "warden.policy",
+            0,
+            offset++,
+            System.currentTimeMillis(),
+            PolicySigners.key(next).getBytes(StandardCharsets.UTF_8),
+            next.toByteArray(),
+            true),
+        0);
+    assertRefused("retired at", "rotated-2");
+  }
+
+  @Test
   void withoutATrustDirectoryEveryBundleIsRefused() throws Exception {
     harness.close();
     harness =

@@ -5,11 +5,11 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.CreatorState;
-import dev.warden.core.state.ListingMemo;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import dev.warden.job.state.SellerEntry;
 import java.time.Duration;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -40,24 +40,26 @@ public final class Names {
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
   public static final String UID_PIN_FAILURE_SINK = "warden-pin-failure-sink";
 
-  // Keyed state names.
   /**
-   * The seller's long-lived archive (and, in the layout before {@link #STATE_SELLER_ENTRIES}, its
-   * only state).
+   * The state schema version this build writes. Raise it with every change to a state type or
+   * layout that Flink cannot evolve on its own, and register the migration from the version before
+   * in state-migrations/ ({@code dev.warden.migrations.Migrations}); docs/upgrades.md says which
+   * changes need one.
    */
-  public static final String STATE_SELLER = "seller";
+  public static final int STATE_SCHEMA_VERSION = 3;
 
   /**
-   * Listing memos as the layout before {@link #STATE_SELLER_ENTRIES} wrote them: read only, until
-   * they expire.
+   * Operator (union list) state of the seller scorer: the state schema version that wrote the
+   * snapshot. A snapshot without it was written before version 3.
    */
-  public static final String STATE_LISTINGS = "listings";
+  public static final String STATE_SCHEMA = "state-schema";
+
+  // Keyed state names.
+  /** The seller's long-lived archive (its state, copied for the seller's longer TTL). */
+  public static final String STATE_SELLER = "seller";
 
   /** The seller's head and its listings' memos, in one map state (one RocksDB column family). */
   public static final String STATE_SELLER_ENTRIES = "seller-entries";
-
-  /** Operator (union list) state: until when legacy {@link #STATE_LISTINGS} memos may be alive. */
-  public static final String STATE_LEGACY_MEMOS_UNTIL = "legacy-listings-until";
 
   public static final String STATE_CREATOR = "creator";
   public static final String STATE_STREAMS = "streams";
@@ -102,16 +104,13 @@ public final class Names {
   public static final OutputTag<KafkaOut> SHADOW =
       new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
 
-  public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
-    var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
-    d.enableTimeToLive(ttl(ttl));
-    return d;
+  /** The seller scorer's schema marker (see {@link #STATE_SCHEMA}). */
+  public static ListStateDescriptor<Integer> schemaMarker() {
+    return new ListStateDescriptor<>(STATE_SCHEMA, Types.INT);
   }
 
-  public static MapStateDescriptor<String, ListingMemo> listingMemos(Duration ttl) {
-    var d =
-        new MapStateDescriptor<>(
-            STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
+  public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
@@ -149,10 +148,12 @@ public final class Names {
   }
 
   /**
-   * Processing-time TTL refreshed on every write; expired entries are never returned and are
-   * dropped by RocksDB compaction (and on full snapshots), so idle subjects cost nothing forever.
+   * The TTL of every keyed state (public for state-migrations/, whose frozen descriptors of earlier
+   * layouts must match it). Processing-time TTL refreshed on every write; expired entries are never
+   * returned and are dropped by RocksDB compaction (and on full snapshots), so idle subjects cost
+   * nothing forever.
    */
-  private static StateTtlConfig ttl(Duration ttl) {
+  public static StateTtlConfig ttl(Duration ttl) {
     return StateTtlConfig.newBuilder(ttl)
         .updateTtlOnCreateAndWrite()
         .neverReturnExpired()

@@ -139,6 +139,14 @@ public final class GoldenSavepoints {
     if (!Migrations.known(version)) {
       throw new IllegalArgumentException(Migrations.unknownVersion(version));
     }
+    writeAs(version, out);
+  }
+
+  /**
+   * As {@link #write}, for any version: a version above the current one gets the current layout
+   * under its marker (tests of how a newer savepoint is refused).
+   */
+  static void writeAs(int version, Path out) throws Exception {
     Migrator.checkTarget(out.toString());
     OfflineScorer s = scoredInput();
     Layouts.Ttls ttls = Layouts.Ttls.of(WardenOptions.defaults());

@@ -122,6 +122,48 @@ public final class Inspector {
     return Collect.all(env, s, Types.STRING);
   }
 
+  /** Every seller in the savepoint, in the current layout (migrated in memory when older). */
+  public List<SellerRow> sellers(String path) throws Exception {
+    SavepointInfo info = SavepointInfo.load(path);
+    int version = new Migrator(ttls, 1).version(info);
+    if (!Migrations.known(version)) {
+      throw new IllegalArgumentException(Migrations.unknownVersion(version));
+    }
+    StreamExecutionEnvironment env = Batch.env(parallelism);
+    SavepointReader r = SavepointReader.read(env, info.path(), Batch.backend());
+    return Collect.all(
+        env,
+        Batch.keyed(
+            r,
+            Names.UID_SELLER_SCORER,
+            new SellerReader(version, ttls, System.currentTimeMillis(), null),
+            Types.STRING,
+            TypeInformation.of(SellerRow.class)),
+        TypeInformation.of(SellerRow.class));
+  }
+
+  /** Every creator's and every listing status's state, as the JSON lines {@link #key} prints. */
+  public List<String> subjects(String path) throws Exception {
+    SavepointInfo info = SavepointInfo.load(path);
+    StreamExecutionEnvironment env = Batch.env(parallelism);
+    SavepointReader r = SavepointReader.read(env, info.path(), Batch.backend());
+    DataStream<String> creators =
+        Batch.keyed(
+            r,
+            Names.UID_CREATOR_SCORER,
+            new SubjectReaders.Creators(ttls, null),
+            Types.STRING,
+            Types.STRING);
+    DataStream<String> statuses =
+        Batch.keyed(
+            r,
+            Names.UID_PIN_ENRICHER,
+            new SubjectReaders.Statuses(ttls, null),
+            Types.STRING,
+            Types.STRING);
+    return Collect.all(env, creators.union(statuses), Types.STRING);
+  }
+
   private List<DataStream<String>> readers(
       StreamExecutionEnvironment env, SavepointInfo info, int version, String only)
       throws Exception {

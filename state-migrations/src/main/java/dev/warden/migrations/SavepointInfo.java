@@ -37,7 +37,7 @@ public record SavepointInfo(String path, List<Operator> operators) {
   public static SavepointInfo load(String path) throws IOException {
     Path dir = Path.of(path.startsWith("file:") ? java.net.URI.create(path).getPath() : path);
     if (!Files.isRegularFile(dir.resolve("_metadata"))) {
-      throw new IOException(
+      throw new IllegalArgumentException(
           path + " is not a savepoint: it has no _metadata file (give the savepoint's directory)");
     }
     var metadata = SavepointLoader.loadSavepointMetadata(dir.toAbsolutePath().toString());

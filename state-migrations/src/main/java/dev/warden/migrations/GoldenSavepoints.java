@@ -60,23 +60,40 @@ public final class GoldenSavepoints {
 
   /** The golden input scored by the core: the state every golden savepoint holds. */
   public static OfflineScorer scoredInput() throws IOException {
-    OfflineScorer scorer = new OfflineScorer(CompiledPolicy.defaultPolicy());
+    return score(new int[1]);
+  }
+
+  /** How many verdicts the golden input gets (its scored events, duplicates dropped). */
+  public static int verdictsOfInput() throws IOException {
+    int[] verdicts = new int[1];
+    score(verdicts);
+    return verdicts[0];
+  }
+
+  /** The lines of the golden input. */
+  public static List<String> inputLines() throws IOException {
     try (var in =
         new BufferedReader(
             new InputStreamReader(
                 GoldenSavepoints.class.getResourceAsStream(INPUT), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        WardenEvent e;
-        try {
-          e = EventCodec.fromProto(EventCodec.parseJson(line));
-        } catch (InvalidEventException bad) {
-          continue; // the input keeps a few malformed lines, as real traffic has
-        }
-        scorer.accept(e, GOLDEN_TIME);
+      return in.lines().toList();
+    }
+  }
+
+  private static OfflineScorer score(int[] verdicts) throws IOException {
+    OfflineScorer scorer = new OfflineScorer(CompiledPolicy.defaultPolicy());
+    for (String line : inputLines()) {
+      if (line.isBlank()) {
+        continue;
+      }
+      WardenEvent e;
+      try {
+        e = EventCodec.fromProto(EventCodec.parseJson(line));
+      } catch (InvalidEventException bad) {
+        continue; // the input keeps a few malformed lines, as real traffic has
+      }
+      if (scorer.accept(e, GOLDEN_TIME) != null) {
+        verdicts[0]++;
       }
     }
     return scorer;

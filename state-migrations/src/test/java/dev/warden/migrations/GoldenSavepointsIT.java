@@ -350,6 +350,188 @@ class GoldenSavepointsIT {
     assertTrue(text.contains("would change (nothing written)"), text);
   }
 
+  /**
+   * A savepoint of the real job (Kafka source offsets, sinks, the policy gate and all) turned into
+   * version 2's layout and migrated: the job started from it reads on from the same offsets (no
+   * dead letter twice) and gives the follow-up events exactly the verdicts the job started from the
+   * original savepoint gives them.
+   */
+  @Test
+  void aRealJobsSavepointMigratesWithItsSourceOffsetsAndGivesTheSameVerdicts() throws Exception {
+    String prefix = "real";
+    createTopics(prefix);
+    WardenOptions o = options(prefix);
+    List<String> input = GoldenSavepoints.inputLines();
+    int scored = GoldenSavepoints.verdictsOfInput();
+    JobClient first = startJob(o, null, prefix + "-1");
+    Path original;
+    try (var producer = producer();
+        var verdicts = consumer(prefix + "-verdicts")) {
+      for (String line : input) {
+        if (line.isBlank()) {
+          continue;
+        }
+        byte[] bytes;
+        try {
+          bytes = EventCodec.parseJson(line).toByteArray();
+        } catch (dev.warden.core.io.InvalidEventException e) {
+          bytes = line.getBytes(StandardCharsets.UTF_8); // a malformed record, as sent
+        }
+        producer.send(new ProducerRecord<>(prefix + "-events", null, bytes)).get();
+      }
+      int want = scored;
+      int[] got = {0};
+      Await.until(
+          () -> {
+            got[0] += verdicts.poll(Duration.ofMillis(200)).count();
+            return got[0] >= want;
+          },
+          Duration.ofSeconds(120),
+          () -> want + " verdicts of the golden input; got " + got[0]);
+      original =
+          Path.of(
+              java.net.URI.create(
+                  first
+                      .stopWithSavepoint(
+                          false,
+                          tmp.resolve("real-savepoints").toUri().toString(),
+                          org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                      .get()));
+    }
+    long deadLettersBefore = endOffsets(prefix + "-dlq");
+    assertTrue(deadLettersBefore > 0, "the golden input's malformed lines are dead letters");
+
+    // The same savepoint as version 2 would have written it (sources and sinks as they were).
+    Path v2 = tmp.resolve("real-v2");
+    rewriteSellerLayout(original, 2, v2);
+    SavepointInfo info = SavepointInfo.load(v2.toString());
+    assertEquals(2, new Migrator(ttls(), 2).version(info));
+    assertTrue(
+        info.operator(Names.UID_SOURCE) != null
+            && info.operator(Names.UID_SOURCE).coordinatorState(),
+        "the events source's offsets are in the savepoint: " + info.operators());
+    Path migrated = tmp.resolve("real-migrated");
+    assertEquals(
+        0,
+        MigrationsMain.run(
+            withTtls("migrate", "--from", v2.toString(), "--to", migrated.toString())));
+    Inspector inspector = new Inspector(ttls(), 2);
+    assertEquals(
+        inspector.sellers(original.toString()).stream()
+            .map(GoldenSavepointsIT::sellerLine)
+            .sorted()
+            .toList(),
+        inspector.sellers(migrated.toString()).stream()
+            .map(GoldenSavepointsIT::sellerLine)
+            .sorted()
+            .toList(),
+        "the migrated savepoint holds the original's sellers and memos");
+
+    List<String> after =
+        Files.readAllLines(
+            Path.of(GoldenSavepointsIT.class.getResource("/golden/after.jsonl").toURI()));
+    try (var producer = producer()) {
+      for (String line : after) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    prefix + "-events", null, EventCodec.parseJson(line).toByteArray()))
+            .get();
+      }
+    }
+    Map<String, String> fromOriginal = followUps(o, original, prefix + "-2");
+    Map<String, String> fromMigrated = followUps(o, migrated, prefix + "-3");
+    assertTrue(fromOriginal.size() >= 5, "the follow-ups were scored: " + fromOriginal.keySet());
+    assertEquals(fromOriginal, fromMigrated, "the same verdicts from the migrated savepoint");
+    assertEquals(
+        deadLettersBefore,
+        endOffsets(prefix + "-dlq"),
+        "no input read twice: the source went on from the savepoint's offsets both times");
+  }
+
+  /**
+   * {@code savepoint} with the seller scorer's state rewritten in the layout of {@code version} (as
+   * that version's job would have left it), every other operator's state as it was.
+   */
+  private static void rewriteSellerLayout(Path savepoint, int version, Path out) throws Exception {
+    Broadcasts broadcasts = Broadcasts.read(savepoint.toString(), Names.UID_SELLER_SCORER);
+    var env = Batch.env(2);
+    var reader =
+        org.apache.flink.state.api.SavepointReader.read(env, savepoint.toString(), Batch.backend());
+    var rows =
+        Batch.keyed(
+            reader,
+            Names.UID_SELLER_SCORER,
+            new SellerReader(Names.STATE_SCHEMA_VERSION, ttls(), 0L, null),
+            org.apache.flink.api.common.typeinfo.Types.STRING,
+            org.apache.flink.api.common.typeinfo.TypeInformation.of(SellerRow.class));
+    var seller = org.apache.flink.state.api.OperatorIdentifier.forUid(Names.UID_SELLER_SCORER);
+    org.apache.flink.state.api.SavepointWriter.fromExistingSavepoint(
+            env, savepoint.toString(), Batch.backend())
+        .removeOperator(seller)
+        .withOperator(
+            seller,
+            org.apache.flink.state.api.OperatorTransformation.bootstrapWith(rows)
+                .keyBy(SellerRow::seller, org.apache.flink.api.common.typeinfo.Types.STRING)
+                .transform(
+                    new SellerWriter(version, ttls(), broadcasts, GoldenSavepoints.LEGACY_UNTIL)))
+        .write(out.toUri().toString());
+    env.execute("rewrite as version " + version);
+  }
+
+  /** The verdicts a job started from {@code savepoint} gives the follow-up events. */
+  private static Map<String, String> followUps(WardenOptions o, Path savepoint, String name)
+      throws Exception {
+    String topic = o.get(WardenOptions.TOPIC_VERDICTS);
+    List<String> after =
+        Files.readAllLines(
+            Path.of(GoldenSavepointsIT.class.getResource("/golden/after.jsonl").toURI()));
+    Map<String, String> got = new TreeMap<>();
+    JobClient job = startJob(o, savepoint, name);
+    try (var consumer = consumerAtEnd(topic)) {
+      Await.until(
+          () -> {
+            for (var r : consumer.poll(Duration.ofMillis(200))) {
+              try {
+                var v = dev.warden.proto.v1.Verdict.parseFrom(r.value());
+                got.merge(v.getEventId(), json(v), (a, b) -> a + "\n" + b);
+              } catch (Exception ex) {
+                throw new IllegalStateException(ex);
+              }
+            }
+            return got.size() >= after.size() - 1; // the redelivered event is dropped
+          },
+          Duration.ofSeconds(120),
+          () -> name + ": verdicts for the follow-ups; got " + got.keySet());
+    } finally {
+      job.cancel().get();
+    }
+    return got;
+  }
+
+  private static JobClient startJob(WardenOptions o, Path savepoint, String name) throws Exception {
+    Configuration conf = WardenJob.flinkConfig(o, tmp.resolve(name + "-chk").toUri().toString());
+    if (savepoint != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toString());
+    }
+    var env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
+    return env.executeAsync(name);
+  }
+
+  private static long endOffsets(String topic) {
+    try (var c = consumer(topic)) {
+      return c.endOffsets(c.assignment()).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumerAtEnd(String topic) {
+    KafkaConsumer<byte[], byte[]> c = consumer(topic);
+    c.seekToEnd(c.assignment());
+    c.assignment().forEach(c::position); // fix the positions now, before the job writes
+    return c;
+  }
+
   private static String json(dev.warden.proto.v1.Verdict v) {
     try {
       return PRINT.print(v.toBuilder().clearDecidedAt().build());

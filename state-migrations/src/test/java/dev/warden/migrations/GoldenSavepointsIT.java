@@ -113,6 +113,10 @@ class GoldenSavepointsIT {
     Path golden = golden(version);
     String before = digest(golden);
     Path restoreFrom = golden;
+    assertEquals(
+        version == Names.STATE_SCHEMA_VERSION,
+        dev.warden.job.Checkpoints.hasSchemaMarker(golden.toString()),
+        "./warden run tells a savepoint to migrate from its metadata alone");
     if (version < Names.STATE_SCHEMA_VERSION) {
       assertEquals(
           "the state to restore was written before state schema version 3",
@@ -186,7 +190,7 @@ class GoldenSavepointsIT {
   private static String refusal(Path savepoint, int version) throws Exception {
     String topic = "refused-v" + version;
     createTopics(topic);
-    WardenOptions o = options(topic);
+    WardenOptions o = options(topic).with("parallelism", "1");
     Configuration conf = WardenJob.flinkConfig(o, tmp.resolve(topic + "-chk").toUri().toString());
     conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toString());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

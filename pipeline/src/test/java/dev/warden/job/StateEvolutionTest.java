@@ -522,7 +522,7 @@ class StateEvolutionTest {
                 null,
                 files,
                 diagnostics,
-                List.of("-d", out.toString(), "-proc:none", "--release", "17"),
+                List.of("-d", out.toString(), "-proc:none", "-g:none"),
                 null,
                 units)
             .call();

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
@@ -43,7 +42,6 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
   public static final OutputTag<KafkaOut> STATUS =
       new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
-  public static final String STATE = "policy-gate";
   private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames();
 
   private final String initialPolicyJson;
@@ -78,9 +76,7 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
 
   @Override
   public void open(OpenContext ctx) {
-    state =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class)));
+    state = getRuntimeContext().getState(Names.policyGate());
     try {
       key = PolicyKey.resolve(keyFile, System.getenv());
       keyProblem =

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
     version = "warden 0.1.0",
     description = {
       "Real-time risk scoring for marketplace listings and live streams.",
-      "./warden load ... (generate, record, replay, bench, soak) are the load tools: ./warden load --help."
+      "./warden load ... (generate, record, replay, bench, soak) are the load tools: ./warden load --help.",
+      "./warden savepoint inspect PATH and ./warden migrate --from PATH --to NEW are the offline"
+          + " savepoint tools (docs/upgrades.md): ./warden migrate --help."
     },
     subcommands = {
       DemoCommand.class,

@@ -153,6 +153,16 @@ public final class RunCommand implements Callable<Integer> {
       System.err.println("warden run: " + e.getMessage());
       return 2;
     }
+    if (restore != null && !Checkpoints.hasSchemaMarker(restore)) {
+      System.err.println(
+          "warden run: "
+              + restore
+              + " was written by a build before state schema version 3; this build cannot start from"
+              + " it as it is. Migrate it: ./warden migrate --from "
+              + restore
+              + " --to NEW, then ./warden run --from NEW (docs/upgrades.md)");
+      return 2;
+    }
     boolean fromSavepoint = restore != null && !Checkpoints.isCheckpoint(restore);
     if (fromSavepoint && o.getBoolean(WardenOptions.STATE_CHANGELOG)) {
       // A savepoint is restored in NO_CLAIM mode, which needs a full first checkpoint: the

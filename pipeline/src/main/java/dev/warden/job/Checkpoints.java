@@ -78,6 +78,31 @@ public final class Checkpoints {
   }
 
   /** Whether {@code path} names a checkpoint ({@code .../chk-N}); anything else is a savepoint. */
+  /**
+   * Whether the snapshot at {@code path} carries the state schema marker ({@link
+   * Names#STATE_SCHEMA}), read from its metadata alone: a snapshot without one was written before
+   * state schema version 3 and must be migrated before this build starts from it.
+   */
+  public static boolean hasSchemaMarker(String path) throws IOException {
+    Path metadata = new Path(path, "_metadata");
+    FileSystem fs = metadata.getFileSystem();
+    try (var in = new java.io.DataInputStream(fs.open(metadata))) {
+      var m =
+          org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(
+              in, Checkpoints.class.getClassLoader(), path);
+      for (var op : m.getOperatorStates()) {
+        for (var subtask : op.getStates()) {
+          for (var h : subtask.getManagedOperatorState()) {
+            if (h.getStateNameToPartitionOffsets().containsKey(Names.STATE_SCHEMA)) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+  }
+
   public static boolean isCheckpoint(String path) {
     return new Path(path).getName().startsWith(CHECKPOINT_PREFIX);
   }

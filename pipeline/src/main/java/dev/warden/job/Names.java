@@ -5,12 +5,14 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.CreatorState;
-import dev.warden.core.state.ListingMemo;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import dev.warden.job.state.SellerEntry;
 import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,32 +42,36 @@ public final class Names {
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
   public static final String UID_PIN_FAILURE_SINK = "warden-pin-failure-sink";
 
-  // Keyed state names.
   /**
-   * The seller's long-lived archive (and, in the layout before {@link #STATE_SELLER_ENTRIES}, its
-   * only state).
+   * The state schema version this build writes. Raise it with every change to a state type or
+   * layout that Flink cannot evolve on its own, and register the migration from the version before
+   * in state-migrations/ ({@code dev.warden.migrations.Migrations}); docs/upgrades.md says which
+   * changes need one.
    */
-  public static final String STATE_SELLER = "seller";
+  public static final int STATE_SCHEMA_VERSION = 3;
 
   /**
-   * Listing memos as the layout before {@link #STATE_SELLER_ENTRIES} wrote them: read only, until
-   * they expire.
+   * Operator (union list) state of the seller scorer: the state schema version that wrote the
+   * snapshot. A snapshot without it was written before version 3.
    */
-  public static final String STATE_LISTINGS = "listings";
+  public static final String STATE_SCHEMA = "state-schema";
+
+  // Keyed state names.
+  /** The seller's long-lived archive (its state, copied for the seller's longer TTL). */
+  public static final String STATE_SELLER = "seller";
 
   /** The seller's head and its listings' memos, in one map state (one RocksDB column family). */
   public static final String STATE_SELLER_ENTRIES = "seller-entries";
-
-  /** Operator (union list) state: until when legacy {@link #STATE_LISTINGS} memos may be alive. */
-  public static final String STATE_LEGACY_MEMOS_UNTIL = "legacy-listings-until";
 
   public static final String STATE_CREATOR = "creator";
   public static final String STATE_STREAMS = "streams";
   public static final String STATE_LISTING_STATUS = "listing-status";
 
+  /** The policy gate's single key: the active and candidate bundles and the last rejection. */
+  public static final String STATE_POLICY_GATE = "policy-gate";
+
   /** Broadcast state: the brand registry, keyed by brand key. */
-  public static final MapStateDescriptor<String, BrandRecord> BRANDS =
-      new MapStateDescriptor<>("brands", Types.STRING, TypeInformation.of(BrandRecord.class));
+  public static final MapStateDescriptor<String, BrandRecord> BRANDS = brands();
 
   /** Records that failed decoding or validation. */
   public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
@@ -91,8 +97,7 @@ public final class Names {
       new OutputTag<>("brand-registrations", TypeInformation.of(RefUpdate.class));
 
   /** Broadcast state: the accepted policies by role ("active", "candidate"). */
-  public static final MapStateDescriptor<String, PolicyUpdate> POLICIES =
-      new MapStateDescriptor<>("policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
+  public static final MapStateDescriptor<String, PolicyUpdate> POLICIES = policies();
 
   /** Fail-closed HOLDs for pins whose listing status could not be read (from the pin join). */
   public static final OutputTag<Verdict> PIN_FAILURES =
@@ -102,16 +107,29 @@ public final class Names {
   public static final OutputTag<KafkaOut> SHADOW =
       new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
 
-  public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
-    var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
-    d.enableTimeToLive(ttl(ttl));
-    return d;
+  /** A new descriptor equal to {@link #BRANDS}. */
+  public static MapStateDescriptor<String, BrandRecord> brands() {
+    return new MapStateDescriptor<>("brands", Types.STRING, TypeInformation.of(BrandRecord.class));
   }
 
-  public static MapStateDescriptor<String, ListingMemo> listingMemos(Duration ttl) {
-    var d =
-        new MapStateDescriptor<>(
-            STATE_LISTINGS, Types.STRING, TypeInformation.of(ListingMemo.class));
+  /** A new descriptor equal to {@link #POLICIES}. */
+  public static MapStateDescriptor<String, PolicyUpdate> policies() {
+    return new MapStateDescriptor<>(
+        "policies", Types.STRING, TypeInformation.of(PolicyUpdate.class));
+  }
+
+  /** The policy gate's state: one key, no TTL (it holds the policy in force). */
+  public static ValueStateDescriptor<GateState> policyGate() {
+    return new ValueStateDescriptor<>(STATE_POLICY_GATE, TypeInformation.of(GateState.class));
+  }
+
+  /** The seller scorer's schema marker (see {@link #STATE_SCHEMA}). */
+  public static ListStateDescriptor<Integer> schemaMarker() {
+    return new ListStateDescriptor<>(STATE_SCHEMA, Types.INT);
+  }
+
+  public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_SELLER, TypeInformation.of(SellerState.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
@@ -149,15 +167,74 @@ public final class Names {
   }
 
   /**
-   * Processing-time TTL refreshed on every write; expired entries are never returned and are
-   * dropped by RocksDB compaction (and on full snapshots), so idle subjects cost nothing forever.
+   * The TTL of every keyed state (public for state-migrations/, whose frozen descriptors of earlier
+   * layouts must match it). Processing-time TTL refreshed on every write; expired entries are never
+   * returned and are dropped by RocksDB compaction (and on full snapshots), so idle subjects cost
+   * nothing forever.
    */
-  private static StateTtlConfig ttl(Duration ttl) {
+  public static StateTtlConfig ttl(Duration ttl) {
     return StateTtlConfig.newBuilder(ttl)
         .updateTtlOnCreateAndWrite()
         .neverReturnExpired()
         .cleanupFullSnapshot()
         .cleanupInRocksdbCompactFilter(1000)
         .build();
+  }
+
+  /** The keyed states' TTLs, from the options (state.*-ttl-*). */
+  public record StateTtls(Duration subject, Duration listing, Duration stream) {
+    public static StateTtls of(WardenOptions o) {
+      return new StateTtls(
+          Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS)),
+          Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS)),
+          Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)));
+    }
+  }
+
+  /** Where a state lives in a snapshot of its operator. */
+  public enum StateScope {
+    /** Keyed state: one value, map or list per key. */
+    KEYED,
+    /** Operator list state, handed to every task whole on restore (union redistribution). */
+    OPERATOR_UNION,
+    /** Broadcast state: the same map in every task of the operator. */
+    BROADCAST
+  }
+
+  /**
+   * One state of the job: the operator that registers it (by uid), where it lives, its descriptor.
+   */
+  public record RegisteredState(
+      String operatorUid, StateScope scope, StateDescriptor<?, ?> descriptor) {
+    public String name() {
+      return descriptor.getName();
+    }
+  }
+
+  /**
+   * Every state the job registers, operator by operator, as new descriptors with the TTLs of {@code
+   * o}: what savepoints hold and what state-migrations/ reads. A state type's serializer is checked
+   * against the layouts recorded for {@link #STATE_SCHEMA_VERSION} by a test (see
+   * docs/upgrades.md), so a new state belongs in this list.
+   */
+  public static List<RegisteredState> registeredStates(WardenOptions o) {
+    StateTtls t = StateTtls.of(o);
+    return List.of(
+        new RegisteredState(UID_SELLER_SCORER, StateScope.KEYED, sellerState(t.subject())),
+        new RegisteredState(UID_SELLER_SCORER, StateScope.KEYED, sellerEntries(t.listing())),
+        new RegisteredState(UID_SELLER_SCORER, StateScope.OPERATOR_UNION, schemaMarker()),
+        new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, brands()),
+        new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, policies()),
+        new RegisteredState(UID_PIN_ENRICHER, StateScope.KEYED, listingStatus(t.listing())),
+        new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, creatorState(t.subject())),
+        new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, streamMemos(t.stream())),
+        new RegisteredState(UID_CREATOR_SCORER, StateScope.BROADCAST, brands()),
+        new RegisteredState(UID_CREATOR_SCORER, StateScope.BROADCAST, policies()),
+        new RegisteredState(UID_POLICY_GATE, StateScope.KEYED, policyGate()));
+  }
+
+  /** {@link #registeredStates(WardenOptions)} with the default options. */
+  public static List<RegisteredState> registeredStates() {
+    return registeredStates(WardenOptions.defaults());
   }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
@@ -61,8 +60,6 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
   public static final OutputTag<KafkaOut> STATUS =
       new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
-  public static final String STATE = "policy-gate";
-
   /** Where the job looks for its trust directory when policy.trust-dir is empty. */
   public static final String ENV_TRUST_DIR = "WARDEN_POLICY_TRUST_DIR";
 
@@ -113,14 +110,9 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
     }
   }
 
-  /** The state descriptor (also what tests and state-migrations/ read the gate's state with). */
-  public static ValueStateDescriptor<GateState> stateDescriptor() {
-    return new ValueStateDescriptor<>(STATE, TypeInformation.of(GateState.class));
-  }
-
   @Override
   public void open(OpenContext ctx) {
-    state = getRuntimeContext().getState(stateDescriptor());
+    state = getRuntimeContext().getState(Names.policyGate());
     String dir = resolveTrustDir(trustDirOption, System.getenv());
     trustDir = dir == null ? null : Path.of(dir);
     trustProblem =

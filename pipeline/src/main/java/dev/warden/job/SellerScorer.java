@@ -9,13 +9,10 @@ import dev.warden.core.state.ListingMemo;
 import dev.warden.job.state.SellerHead;
 import dev.warden.job.state.SellerStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -47,13 +44,7 @@ public final class SellerScorer
 
   private transient SellerStore store;
 
-  /**
-   * Until when memos written by a version before {@link SellerStore}'s layout may be alive; 0:
-   * none.
-   */
-  private transient long legacyUntilMillis;
-
-  private transient ListState<Long> legacyUntilState;
+  private transient ListState<Integer> schemaMarker;
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
   private transient ScorerGuard guard;
@@ -101,7 +92,7 @@ public final class SellerScorer
           scoring.active(
               ctx.getBroadcastState(Names.BRANDS), ctx.getBroadcastState(Names.POLICIES));
       faults.at(Faults.Point.SELLER_STATE_READ, e);
-      head = store.head(key, now, legacyUntilMillis);
+      head = store.head(key, now);
     } catch (Exception ex) {
       guard.failed(e, "reading the seller's state", ex, ctx, out, now);
       return;
@@ -121,7 +112,7 @@ public final class SellerScorer
     ListingMemo prev;
     ListingResult r;
     try {
-      prev = store.memo(key, head, listingId, now);
+      prev = store.memo(key, listingId);
       faults.at(Faults.Point.SELLER_SCORE, e);
       r = evaluator.scoreListing(e, s, prev, now);
       if (r.verdict() == null) {
@@ -159,43 +150,43 @@ public final class SellerScorer
   }
 
   /**
-   * A job restored from a snapshot without this operator's marker was written by a version before
-   * {@link SellerStore}'s layout: its {@code listings} memos stay alive for one listing TTL from
-   * now at most, and that bound is kept in checkpoints (union list state, so any parallelism sees
-   * it). A job started empty has no such memos.
+   * Writes the state schema version into every snapshot ({@link Names#STATE_SCHEMA}) and refuses to
+   * start from one that an earlier schema wrote: such state must go through {@code ./warden
+   * migrate} first (docs/upgrades.md), or the job would misread it or quietly drop what it cannot
+   * read.
    */
   @Override
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
-    legacyUntilState =
-        ctx.getOperatorStateStore()
-            .getUnionListState(
-                new ListStateDescriptor<>(Names.STATE_LEGACY_MEMOS_UNTIL, Types.LONG));
-    long until = -1;
-    for (Long v : legacyUntilState.get()) {
-      until = Math.max(until, v);
-    }
-    if (until < 0) {
-      until = ctx.isRestored() ? System.currentTimeMillis() + listingTtl.toMillis() : 0L;
-      if (until > 0) {
-        LOG.info(
-            "seller scorer restored from state without '{}' (a version before the seller-entries layout): listing "
-                + "memos are also looked up in '{}' until {}",
-            Names.STATE_LEGACY_MEMOS_UNTIL,
-            Names.STATE_LISTINGS,
-            Instant.ofEpochMilli(until));
-      }
-    }
-    legacyUntilMillis = until;
+    schemaMarker = ctx.getOperatorStateStore().getUnionListState(Names.schemaMarker());
+    checkSchema(ctx.isRestored(), schemaMarker.get());
   }
 
-  /** Until when memos of the layout before may be looked up (0: never); for tests. */
-  long legacyUntilMillis() {
-    return legacyUntilMillis;
+  /** Refuses restored state whose schema marker is missing or not this build's version. */
+  static void checkSchema(boolean restored, Iterable<Integer> markers) {
+    if (!restored) {
+      return;
+    }
+    int version = 0;
+    for (Integer v : markers) {
+      version = Math.max(version, v);
+    }
+    if (version != Names.STATE_SCHEMA_VERSION) {
+      throw new IllegalStateException(
+          (version == 0
+                  ? "the state to restore was written before state schema version 3"
+                  : "the state to restore has state schema version " + version)
+              + ", this build reads version "
+              + Names.STATE_SCHEMA_VERSION
+              + (version > Names.STATE_SCHEMA_VERSION
+                  ? ": start the build that wrote it, or one newer"
+                  : ": stop the job with a savepoint and run ./warden migrate on it first"
+                      + " (docs/upgrades.md)"));
+    }
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-    legacyUntilState.update(List.of(legacyUntilMillis));
+    schemaMarker.update(List.of(Names.STATE_SCHEMA_VERSION));
   }
 
   @Override

@@ -205,8 +205,9 @@ public final class WardenJob {
             .union(policies)
             .broadcast(Names.BRANDS, Names.POLICIES);
 
-    Duration subjectTtl = Duration.ofDays(o.getInt(WardenOptions.SELLER_TTL_DAYS));
-    Duration listingTtl = Duration.ofDays(o.getInt(WardenOptions.LISTING_TTL_DAYS));
+    Names.StateTtls ttls = Names.StateTtls.of(o);
+    Duration subjectTtl = ttls.subject();
+    Duration listingTtl = ttls.listing();
     int cacheEntries = cacheSize(o, WardenOptions.STATE_CACHE_ENTRIES);
     int memoCacheEntries = cacheSize(o, WardenOptions.STATE_MEMO_CACHE_ENTRIES);
     SingleOutputStreamOperator<Verdict> sellerVerdicts =
@@ -247,7 +248,7 @@ public final class WardenJob {
                 new CreatorScorer(
                     policyJson,
                     subjectTtl,
-                    Duration.ofHours(o.getInt(WardenOptions.STREAM_TTL_HOURS)),
+                    ttls.stream(),
                     cacheEntries,
                     memoCacheEntries,
                     io.faults()),

@@ -118,6 +118,16 @@ public final class OfflineScorer {
     return brands.size();
   }
 
+  /** The registered brands (read-only), by brand key. */
+  public Map<String, BrandRecord> brands() {
+    return java.util.Collections.unmodifiableMap(brands);
+  }
+
+  /** Each listing's latest status that matters to pins (read-only), by listing id. */
+  public Map<String, ListingStatus> statuses() {
+    return java.util.Collections.unmodifiableMap(statuses);
+  }
+
   /** What the scorer knows about each seller so far (read-only), by seller id. */
   public Map<String, SellerState> sellers() {
     return java.util.Collections.unmodifiableMap(sellers);

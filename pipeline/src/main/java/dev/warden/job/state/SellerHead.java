@@ -9,8 +9,5 @@ import dev.warden.core.state.SellerState;
  * @param seller what Warden knows about the seller
  * @param archivedAtMillis when {@code seller} was last copied to the long-lived archive (the {@code
  *     seller} value state), 0 never
- * @param legacyMemosUntilMillis until when a listing memo missing here is also looked up in the
- *     {@code listings} map state that versions before this layout wrote (0: never; set only for
- *     sellers known from before an upgrade, and only while such memos can still be alive)
  */
-public record SellerHead(SellerState seller, long archivedAtMillis, long legacyMemosUntilMillis) {}
+public record SellerHead(SellerState seller, long archivedAtMillis) {}

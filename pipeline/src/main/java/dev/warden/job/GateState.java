@@ -6,9 +6,10 @@ package dev.warden.job;
  * and the content each accepted version had. Empty candidate/rejection fields mean none.
  *
  * <p>Components are only ever added at the end (never renamed, removed or retyped): Flink restores
- * an older snapshot with the added ones at their Java defaults (0, null), and {@link
- * PolicyGate#upgrade} fills those in from what the snapshot does hold. Tested against a committed
- * snapshot of the first layout (PolicyGateStateTest).
+ * an older snapshot with the added ones at their Java defaults, which the constructor turns into
+ * empty values, and {@link PolicyGate#upgrade} fills in what it can from what the snapshot does
+ * hold (the highest revision, the accepted versions). Tested against a committed snapshot of the
+ * first layout (PolicyGateStateTest) and by StateSchemaCompatibilityTest.
  *
  * @param highestRevision the highest revision accepted as active or candidate: every new bundle
  *     needs a higher one, a rollback included (0 in a snapshot from before it was kept)
@@ -34,4 +35,14 @@ public record GateState(
     String activeSha256,
     String candidateSha256,
     String[] acceptedVersions,
-    String[] acceptedContent) {}
+    String[] acceptedContent) {
+
+  public GateState {
+    // A snapshot written before these components existed restores them as null.
+    rejectedProblems = rejectedProblems == null ? new String[0] : rejectedProblems;
+    activeSha256 = activeSha256 == null ? "" : activeSha256;
+    candidateSha256 = candidateSha256 == null ? "" : candidateSha256;
+    acceptedVersions = acceptedVersions == null ? new String[0] : acceptedVersions;
+    acceptedContent = acceptedContent == null ? new String[0] : acceptedContent;
+  }
+}

@@ -60,6 +60,7 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       new OutputTag<>("policy-audit", TypeInformation.of(KafkaOut.class));
   public static final OutputTag<KafkaOut> STATUS =
       new OutputTag<>("policy-status", TypeInformation.of(KafkaOut.class));
+
   /** Where the job looks for its trust directory when policy.trust-dir is empty. */
   public static final String ENV_TRUST_DIR = "WARDEN_POLICY_TRUST_DIR";
 
@@ -182,27 +183,30 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
   }
 
   /**
-   * Fills in what a snapshot from before a component existed lacks (its components are null or 0):
-   * the highest revision from the active and candidate policies, the accepted versions from them. A
+   * Fills in what a snapshot from before a component existed lacks (0 and empty values): the
+   * highest revision from the active and candidate policies, the accepted versions from them. A
    * candidate accepted then has no recorded digest, so it cannot be promoted or discarded until it
    * is published again.
    */
   static GateState upgrade(GateState s) {
-    if (s.acceptedVersions() != null
-        && s.acceptedContent() != null
-        && s.activeSha256() != null
-        && s.candidateSha256() != null) {
+    Policy active = PolicyLoader.parse(s.activeJson());
+    Policy candidate = s.candidateJson().isEmpty() ? null : PolicyLoader.parse(s.candidateJson());
+    long highest =
+        Math.max(
+            s.highestRevision(),
+            Math.max(active.getRevision(), candidate == null ? 0 : candidate.getRevision()));
+    boolean versionsKnown =
+        s.acceptedVersions().length > 0
+            && s.acceptedVersions().length == s.acceptedContent().length;
+    if (highest == s.highestRevision() && versionsKnown) {
       return s;
     }
-    Policy active = PolicyLoader.parse(s.activeJson());
-    long highest = Math.max(s.highestRevision(), active.getRevision());
-    List<String> versions = new ArrayList<>(List.of(active.getVersion()));
-    List<String> content = new ArrayList<>(List.of(Bundles.contentDigest(active)));
-    if (!s.candidateJson().isEmpty()) {
-      Policy c = PolicyLoader.parse(s.candidateJson());
-      highest = Math.max(highest, c.getRevision());
-      versions.add(c.getVersion());
-      content.add(Bundles.contentDigest(c));
+    String[] versions = s.acceptedVersions();
+    String[] content = s.acceptedContent();
+    if (!versionsKnown) {
+      List<Policy> known = candidate == null ? List.of(active) : List.of(active, candidate);
+      versions = known.stream().map(Policy::getVersion).toArray(String[]::new);
+      content = known.stream().map(Bundles::contentDigest).toArray(String[]::new);
     }
     return new GateState(
         s.activeJson(),
@@ -212,13 +216,13 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
         s.rejectedRole(),
         s.rejectedVersion(),
         s.rejectedRevision(),
-        s.rejectedProblems() == null ? new String[0] : s.rejectedProblems(),
+        s.rejectedProblems(),
         s.rejectedAtMillis(),
         highest,
-        s.activeSha256() == null ? "" : s.activeSha256(),
-        s.candidateSha256() == null ? "" : s.candidateSha256(),
-        s.acceptedVersions() == null ? versions.toArray(new String[0]) : s.acceptedVersions(),
-        s.acceptedContent() == null ? content.toArray(new String[0]) : s.acceptedContent());
+        s.activeSha256(),
+        s.candidateSha256(),
+        versions,
+        content);
   }
 
   private void judge(RawRecord r, Context ctx, Collector<RefUpdate> out) throws Exception {

@@ -65,7 +65,7 @@ class StateRegistryTest {
         Names.UID_POLICY_GATE,
         states(
             ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new PolicyGate(policy, ""), new PolicyGate.OneKey(), Types.STRING)));
+                new PolicyGate(policy, "", false), new PolicyGate.OneKey(), Types.STRING)));
 
     Map<String, Map<String, StateScope>> listed = new TreeMap<>();
     for (RegisteredState s : Names.registeredStates()) {

@@ -16,6 +16,10 @@ import dev.warden.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -116,6 +122,20 @@ class RunCommandIT {
     awaitOutput("starting with empty state", Duration.ofSeconds(90));
     awaitOutput("running", Duration.ofSeconds(90));
     consumer = verdictConsumer();
+    // It prints its Prometheus endpoint on 127.0.0.1, which serves the job's metrics.
+    Matcher metrics =
+        Pattern.compile("metrics \\(Prometheus\\) on (http://127\\.0\\.0\\.1:\\d+/metrics)")
+            .matcher(lastLine("metrics (Prometheus) on"));
+    assertTrue(metrics.find(), String.join("\n", runOutput));
+    HttpResponse<String> scrape =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, scrape.statusCode());
+    assertTrue(
+        scrape.body().contains(dev.warden.job.WardenMetrics.EVENTS_DECODED.prometheusName() + "{"),
+        "the run's endpoint serves Warden's metrics");
 
     // What the job learns: a policy, and per seller a profile and three upheld outcomes.
     Policy stricter =

@@ -51,4 +51,17 @@ class WardenMetricsTest {
       assertTrue(!m.operators().isBlank() && !m.unit().isBlank(), m.name());
     }
   }
+
+  @Test
+  void theMetricsPageListsEveryMetricOfTheCatalog() throws Exception {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "metrics.md"));
+    for (WardenMetrics.MetricInfo m : WardenMetrics.all()) {
+      assertTrue(
+          java.util.regex.Pattern.compile(
+                  "`" + java.util.regex.Pattern.quote(m.prometheusName()) + "[`{]")
+              .matcher(page)
+              .find(),
+          "docs/metrics.md lists " + m.prometheusName());
+    }
+  }
 }

@@ -445,6 +445,9 @@ public final class ClusterCommand implements Runnable {
       }
       try (FlinkRest rest = rest(c)) {
         JobID job;
+        // The entry class runs inside the JobManager and says there what it resumes from.
+        Path jmOut = c.dir().resolve("log").resolve("jobmanager.out");
+        long jmOutBefore = Files.exists(jmOut) ? Files.size(jmOut) : 0;
         try {
           String jarId = rest.uploadJar(jarFile);
           System.out.println("warden cluster: uploaded " + jarFile.getFileName() + " as " + jarId);
@@ -452,6 +455,11 @@ public final class ClusterCommand implements Runnable {
         } catch (Exception e) {
           System.err.println("warden cluster submit: the cluster refused the job: " + reason(e));
           return 1;
+        }
+        for (String line : linesSince(jmOut, jmOutBefore)) {
+          if (line.startsWith("warden job: ")) {
+            System.out.println(line);
+          }
         }
         // Running means every task runs (a job is RUNNING while its tasks still wait for slots).
         JobStatus[] last = {null};
@@ -501,6 +509,17 @@ public final class ClusterCommand implements Runnable {
                 + " --job "
                 + job);
         return 0;
+      }
+    }
+
+    private static List<String> linesSince(Path file, long offset) {
+      try (var f = java.nio.channels.FileChannel.open(file)) {
+        f.position(Math.min(offset, f.size()));
+        var in = java.nio.channels.Channels.newInputStream(f);
+        return List.of(
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R"));
+      } catch (java.io.IOException e) {
+        return List.of();
       }
     }
 

@@ -36,8 +36,13 @@ import picocli.CommandLine.Mixin;
  *   <li>{@code checkpoint.dir} defaults to {@code <execution.checkpointing.dir>/warden} of the
  *       cluster's configuration (a directory of Warden's own, so resuming never picks another job's
  *       checkpoint); one of the two must be set, on storage every JobManager and TaskManager
- *       reaches. {@code savepoint.dir} likewise defaults to {@code
- *       <execution.checkpointing.savepoint-dir>/warden}.
+ *       reaches. {@code savepoint.dir} defaults to the cluster's {@code
+ *       execution.checkpointing.savepoint-dir} itself: Flink's REST API (and so {@code flink stop},
+ *       {@code ./warden stop --savepoint --rest ...}) writes a savepoint without a target there,
+ *       whatever the job says, and the automatic resume must find it. Where other jobs' savepoints
+ *       share that directory, set {@code savepoint.dir} to one of Warden's own and name it as the
+ *       target, or name the snapshot to resume from: the newest savepoint there may be another
+ *       job's, which Flink then refuses to restore (it has state of operators Warden does not).
  *   <li>A restore path Flink was given ({@code flink run -s PATH}, or {@code savepointPath} in the
  *       REST request) wins over {@code --from} and the automatic resume.
  *   <li>The state changelog needs {@code state.changelog.storage: filesystem} and {@code
@@ -111,7 +116,12 @@ public final class JobEntry {
     }
 
     String checkpoints =
-        dir(o, WardenOptions.CHECKPOINT_DIR, cluster, CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+        dir(
+                o,
+                WardenOptions.CHECKPOINT_DIR,
+                cluster,
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                "/warden")
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
@@ -121,7 +131,7 @@ public final class JobEntry {
                             + " execution.checkpointing.dir, on storage every JobManager and"
                             + " TaskManager reaches"));
     String savepoints =
-        dir(o, WardenOptions.SAVEPOINT_DIR, cluster, CheckpointingOptions.SAVEPOINT_DIRECTORY)
+        dir(o, WardenOptions.SAVEPOINT_DIR, cluster, CheckpointingOptions.SAVEPOINT_DIRECTORY, "")
             .orElse("");
 
     // Where to resume from: what Flink was told (flink run -s, the REST savepointPath) wins.
@@ -178,12 +188,13 @@ public final class JobEntry {
     env.execute(JOB_NAME);
   }
 
-  /** The option's directory, else {@code <the cluster's directory>/warden}, else empty. */
+  /** The option's directory, else {@code <the cluster's directory><suffix>}, else empty. */
   private static Optional<String> dir(
       WardenOptions o,
       WardenOptions.Option option,
       ReadableConfig cluster,
-      org.apache.flink.configuration.ConfigOption<String> clusterOption) {
+      org.apache.flink.configuration.ConfigOption<String> clusterOption,
+      String suffix) {
     String mine = o.get(option).trim();
     if (!mine.isEmpty()) {
       return Optional.of(mine);
@@ -192,7 +203,7 @@ public final class JobEntry {
         .getOptional(clusterOption)
         .map(String::trim)
         .filter(d -> !d.isEmpty())
-        .map(d -> (d.endsWith("/") ? d.substring(0, d.length() - 1) : d) + "/warden");
+        .map(d -> (d.endsWith("/") ? d.substring(0, d.length() - 1) : d) + suffix);
   }
 
   /**

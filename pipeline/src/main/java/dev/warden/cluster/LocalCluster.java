@@ -264,8 +264,18 @@ public final class LocalCluster {
               + jobManager().get().pid()
               + "): ./warden cluster status, or ./warden cluster stop first");
     }
+    for (Member tm : taskManagers()) {
+      if (tm.alive()) {
+        // Its pid file must not be lost: ./warden cluster stop ends it.
+        throw new IllegalStateException(
+            tm.name()
+                + " (process "
+                + tm.pid()
+                + ") of an earlier cluster still runs: ./warden cluster stop first");
+      }
+    }
     checkBuilt();
-    // What an earlier cluster left: its pid, port and log files (not its checkpoints).
+    // What an earlier cluster left: its pid and port files (not its logs or checkpoints).
     clearProcessFiles();
     Files.createDirectories(confDir());
     Files.createDirectories(dir.resolve("log"));

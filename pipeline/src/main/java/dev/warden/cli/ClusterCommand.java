@@ -178,14 +178,26 @@ public final class ClusterCommand implements Runnable {
         description = "How long to wait for the processes (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    /** True once the JobManager's REST API answers; false when it exits or does not in time. */
+    private static boolean awaitJobManager(LocalCluster c, Duration timeout) throws Exception {
+      try (FlinkRest rest = rest(c)) {
+        await(
+            () ->
+                overviewOrNull(rest) != null
+                    || !c.jobManager().map(LocalCluster.Member::alive).orElse(false),
+            timeout);
+        return overviewOrNull(rest) != null;
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
       LocalCluster c;
+      LocalCluster.Settings s;
       try {
         org.apache.flink.configuration.MemorySize.parse(taskManagerMemory);
         org.apache.flink.configuration.MemorySize.parse(jobManagerMemory);
-        LocalCluster.Settings s =
-            new LocalCluster.Settings(taskManagers, slots, taskManagerMemory, jobManagerMemory);
+        s = new LocalCluster.Settings(taskManagers, slots, taskManagerMemory, jobManagerMemory);
         c = cluster();
         c.startJobManager(s);
       } catch (IllegalArgumentException | IllegalStateException e) {
@@ -193,20 +205,26 @@ public final class ClusterCommand implements Runnable {
         return 2;
       }
       Duration timeout = Duration.ofSeconds(timeoutSeconds);
-      try (FlinkRest rest = rest(c)) {
-        System.out.println("warden cluster: starting the JobManager ...");
-        boolean up =
-            await(
-                () ->
-                    overviewOrNull(rest) != null
-                        || !c.jobManager().map(LocalCluster.Member::alive).orElse(false),
-                timeout);
-        if (!up || overviewOrNull(rest) == null) {
-          System.err.println(
-              "warden cluster start: the JobManager did not come up; the last lines of its log:");
-          System.err.println(c.tail("jobmanager", 30));
-          return 1;
+      System.out.println("warden cluster: starting the JobManager ...");
+      // The free ports are chosen before the JVM binds them: another process may take one first.
+      // Then the JobManager exits at once, and it is started again on other ports.
+      for (int attempt = 1; ; attempt++) {
+        if (awaitJobManager(c, timeout)) {
+          break;
         }
+        String log = c.tail("jobmanager", 30);
+        if (attempt < 3 && log.contains("Address already in use")) {
+          System.out.println("warden cluster: a port was taken meanwhile; trying other ports ...");
+          c.jobManager().ifPresent(jm -> c.terminate(jm, Duration.ofSeconds(10)));
+          c.startJobManager(s);
+          continue;
+        }
+        System.err.println(
+            "warden cluster start: the JobManager did not come up; the last lines of its log:");
+        System.err.println(log);
+        return 1;
+      }
+      try (FlinkRest rest = rest(c)) {
         System.out.println(
             "warden cluster: starting "
                 + taskManagers

@@ -127,15 +127,32 @@ class RunCommandIT {
         Pattern.compile("metrics \\(Prometheus\\) on (http://127\\.0\\.0\\.1:\\d+/metrics)")
             .matcher(lastLine("metrics (Prometheus) on"));
     assertTrue(metrics.find(), String.join("\n", runOutput));
-    HttpResponse<String> scrape =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, scrape.statusCode());
-    assertTrue(
-        scrape.body().contains(dev.warden.job.WardenMetrics.EVENTS_DECODED.prometheusName() + "{"),
-        "the run's endpoint serves Warden's metrics");
+    // Warden's operators register their metrics as their tasks start: poll.
+    String endpoint = metrics.group(1);
+    String[] body = {""};
+    Await.until(
+        () -> {
+          try {
+            HttpResponse<String> scrape =
+                HttpClient.newHttpClient()
+                    .send(
+                        HttpRequest.newBuilder(URI.create(endpoint)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            body[0] = scrape.statusCode() + " " + scrape.body();
+          } catch (IOException e) {
+            body[0] = e.toString();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+          return body[0].startsWith("200 ")
+              && body[0].contains(
+                  dev.warden.job.WardenMetrics.EVENTS_DECODED.prometheusName() + "{");
+        },
+        Duration.ofSeconds(90),
+        () ->
+            "the run's endpoint serving Warden's metrics; last answer: "
+                + body[0].substring(0, Math.min(300, body[0].length())));
 
     // What the job learns: a policy, and per seller a profile and three upheld outcomes.
     Policy stricter =

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       SavepointCommand.class,
       StopCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -35,7 +35,7 @@ final class SavepointControl {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--rest must be HOST:PORT, got '" + rest + "'");
       }
-      return new RunFile(job, rest.substring(0, colon), port, dir == null ? "" : dir, -1);
+      return new RunFile(job, rest.substring(0, colon), port, dir == null ? "" : dir, -1, -1);
     }
     return RunFile.read();
   }
@@ -73,12 +73,14 @@ final class SavepointControl {
     return java.util.Optional.ofNullable(best);
   }
 
+  /**
+   * Where the savepoint goes: {@code --dir}, else the run file's directory; null leaves it to the
+   * job's own savepoint directory (a job submitted to a cluster has one; Flink refuses the request
+   * with its reason when it has none).
+   */
   static String target(RunFile run, String dir) {
     String d = dir != null ? dir : run.savepointDir();
-    if (d == null || d.isEmpty()) {
-      throw new IllegalArgumentException("no savepoint directory: pass --dir URI");
-    }
-    return d;
+    return d == null || d.isEmpty() ? null : d;
   }
 }
 
@@ -87,7 +89,8 @@ final class JobOptions {
   @Option(
       names = "--dir",
       paramLabel = "URI",
-      description = "Where to write the savepoint (default: the job's savepoint.dir).")
+      description =
+          "Where to write the savepoint (default: the job's savepoint.dir; with --rest, the job's own).")
   String dir;
 
   @Option(
@@ -188,6 +191,9 @@ final class StopCommand implements Callable<Integer> {
         } catch (java.util.concurrent.ExecutionException e) {
           // ./warden run's local cluster shuts down as soon as the job has stopped, sometimes
           // before the answer reaches us: then the savepoint is the one the job has just written.
+          if (target == null) {
+            throw e;
+          }
           path = SavepointControl.writtenSince(target, asked).orElseThrow(() -> e);
         }
         System.out.println(path);

@@ -122,8 +122,10 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
                 + ENV_TRUST_DIR
                 + "): every bundle is refused"
             : null;
-    accepted = getRuntimeContext().getMetricGroup().counter("policyBundlesAccepted");
-    rejected = getRuntimeContext().getMetricGroup().counter("policyBundlesRejected");
+    accepted =
+        getRuntimeContext().getMetricGroup().counter(WardenMetrics.POLICY_BUNDLES_ACCEPTED.name());
+    rejected =
+        getRuntimeContext().getMetricGroup().counter(WardenMetrics.POLICY_BUNDLES_REJECTED.name());
   }
 
   /** The trust directory from the option, else from the environment; null when neither is set. */

@@ -17,6 +17,10 @@ import dev.warden.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -119,6 +125,37 @@ class RunCommandIT {
     awaitOutput("starting with empty state", Duration.ofSeconds(90));
     awaitOutput("running", Duration.ofSeconds(90));
     consumer = verdictConsumer();
+    // It prints its Prometheus endpoint on 127.0.0.1, which serves the job's metrics.
+    Matcher metrics =
+        Pattern.compile("metrics \\(Prometheus\\) on (http://127\\.0\\.0\\.1:\\d+/metrics)")
+            .matcher(lastLine("metrics (Prometheus) on"));
+    assertTrue(metrics.find(), String.join("\n", runOutput));
+    // Warden's operators register their metrics as their tasks start: poll.
+    String endpoint = metrics.group(1);
+    String[] body = {""};
+    Await.until(
+        () -> {
+          try {
+            HttpResponse<String> scrape =
+                HttpClient.newHttpClient()
+                    .send(
+                        HttpRequest.newBuilder(URI.create(endpoint)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            body[0] = scrape.statusCode() + " " + scrape.body();
+          } catch (IOException e) {
+            body[0] = e.toString();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+          return body[0].startsWith("200 ")
+              && body[0].contains(
+                  dev.warden.job.WardenMetrics.EVENTS_DECODED.prometheusName() + "{");
+        },
+        Duration.ofSeconds(90),
+        () ->
+            "the run's endpoint serving Warden's metrics; last answer: "
+                + body[0].substring(0, Math.min(300, body[0].length())));
 
     // What the job learns: a policy, and per seller a profile and three upheld outcomes.
     Policy stricter =

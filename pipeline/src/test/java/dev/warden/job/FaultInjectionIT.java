@@ -102,6 +102,8 @@ class FaultInjectionIT {
     c.set(
         TaskManagerOptions.MANAGED_MEMORY_SIZE,
         org.apache.flink.configuration.MemorySize.parse("128m"));
+    // A free port for the cluster's REST endpoint (8081 otherwise, which other processes may hold).
+    c.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
     cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       SavepointCommand.class,
       StopCommand.class,
+      DlqCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -64,20 +64,21 @@ public final class CreatorScorer
             cacheEntries,
             creatorTtl,
             getRuntimeContext().getMetricGroup(),
-            "creatorCache");
+            WardenMetrics.CREATOR_CACHE);
     streams =
         new StateCache.CachedEntries<>(
             getRuntimeContext().getMapState(Names.streamMemos(streamTtl)),
             memoCacheEntries,
             streamTtl,
             getRuntimeContext().getMetricGroup(),
-            "streamCache");
-    scoring = new ScoringContext(policyJson);
+            WardenMetrics.STREAM_CACHE);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    scoring = new ScoringContext(policyJson, metrics::policyInForce);
+    metrics.registerPolicyGauges(scoring);
     guard = new ScorerGuard("creator scorer", faults, scoring, metrics, getRuntimeContext());
     getRuntimeContext()
         .getMetricGroup()
-        .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
+        .gauge(WardenMetrics.REFERENCE_COMPILE_MS.name(), () -> scoring.lastCompileMillis());
   }
 
   @Override
@@ -123,7 +124,7 @@ public final class CreatorScorer
       guard.failed(e, "scoring", ex, ctx, out, now);
       return;
     }
-    metrics.record(r.verdict());
+    metrics.record(r.verdict(), e);
     out.collect(r.verdict());
 
     Evaluator candidate = scoring.candidate();

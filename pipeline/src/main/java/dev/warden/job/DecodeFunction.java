@@ -43,13 +43,17 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
 
   @Override
   public void open(OpenContext ctx) {
-    deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
-    decoded = getRuntimeContext().getMetricGroup().counter("eventsDecoded");
-    clamped = getRuntimeContext().getMetricGroup().counter("eventTimeClamped");
+    var group = getRuntimeContext().getMetricGroup();
+    deadLetters = group.counter(WardenMetrics.DEAD_LETTERS.name());
+    decoded = group.counter(WardenMetrics.EVENTS_DECODED.name());
+    clamped = group.counter(WardenMetrics.EVENT_TIME_CLAMPED.name());
   }
 
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<WardenEvent> out) {
+    // The record's arrival, for the scorers' ingest-to-verdict latency: this operator is chained to
+    // the source, so this is when the source handed it on (plus nothing but this call).
+    long now = System.currentTimeMillis();
     WardenEvent e;
     try {
       faults.at(Faults.Point.DECODE, r);
@@ -65,7 +69,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
               r.topic(),
               r.partition(),
               r.offset(),
-              System.currentTimeMillis(),
+              now,
               r.key(),
               r.value()));
       return;
@@ -81,16 +85,17 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
               r.topic(),
               r.partition(),
               r.offset(),
-              System.currentTimeMillis(),
+              now,
               r.key(),
               r.value()));
       return;
     }
-    long now = System.currentTimeMillis();
-    if (e.eventTimeMillis() > now + maxFutureSkewMillis) {
+    long eventTime = e.eventTimeMillis();
+    if (eventTime > now + maxFutureSkewMillis) {
       clamped.inc();
-      e = e.withEventTime(now);
+      eventTime = now;
     }
+    e = e.withTimes(eventTime, now);
     decoded.inc();
     route(e, ctx, out);
   }

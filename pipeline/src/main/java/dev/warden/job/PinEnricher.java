@@ -29,6 +29,8 @@ public final class PinEnricher
   private final Faults faults;
   private transient ValueState<ListingStatus> status;
   private transient Counter errors;
+  private transient Counter holds;
+  private transient Counter engineErrorHolds;
 
   public PinEnricher(Duration ttl, Faults faults) {
     this.ttl = ttl;
@@ -38,7 +40,17 @@ public final class PinEnricher
   @Override
   public void open(OpenContext ctx) {
     status = getRuntimeContext().getState(Names.listingStatus(ttl));
-    errors = getRuntimeContext().getMetricGroup().counter("engineErrors");
+    var group = getRuntimeContext().getMetricGroup();
+    errors = group.counter(WardenMetrics.ENGINE_ERRORS.name());
+    // The fail-closed HOLDs decided here count as verdicts like the scorers' (by decision and top
+    // reason).
+    holds = group.counter(WardenMetrics.VERDICTS_HOLD.name());
+    engineErrorHolds =
+        group
+            .addGroup(WardenMetrics.LABEL_DECISION, "HOLD")
+            .addGroup(
+                WardenMetrics.LABEL_TOP_SIGNAL, dev.warden.core.signals.Signal.ENGINE_ERROR.id)
+            .counter(WardenMetrics.VERDICTS_BY_TOP_SIGNAL.name());
   }
 
   @Override
@@ -70,6 +82,8 @@ public final class PinEnricher
     } catch (Exception ex) {
       DeadLetters.rethrowIfInterrupted(ex);
       errors.inc();
+      holds.inc();
+      engineErrorHolds.inc();
       ctx.output(
           Names.PIN_FAILURES,
           Evaluator.failClosed(pin, "", new PinJoinException(ex), System.currentTimeMillis()));

@@ -95,8 +95,10 @@ public final class PolicyGate extends KeyedProcessFunction<String, RawRecord, Re
       key = null;
       keyProblem = "the job's policy key is unusable: " + e.getMessage();
     }
-    accepted = getRuntimeContext().getMetricGroup().counter("policyBundlesAccepted");
-    rejected = getRuntimeContext().getMetricGroup().counter("policyBundlesRejected");
+    accepted =
+        getRuntimeContext().getMetricGroup().counter(WardenMetrics.POLICY_BUNDLES_ACCEPTED.name());
+    rejected =
+        getRuntimeContext().getMetricGroup().counter(WardenMetrics.POLICY_BUNDLES_REJECTED.name());
   }
 
   @Override

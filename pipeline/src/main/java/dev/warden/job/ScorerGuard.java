@@ -51,6 +51,7 @@ final class ScorerGuard {
       out.collect(metrics.failClosed(e, scoring.activePolicy().version(), ex, now));
     } else {
       metrics.engineErrors.inc();
+      metrics.deadLetters.inc();
       ctx.output(
           Names.DEAD_LETTERS, DeadLetters.of("STATE_UPDATE_FAILED", scorer + ", " + what, e, ex));
     }
@@ -71,6 +72,7 @@ final class ScorerGuard {
       LOG.error("{} could not apply a reference update; keeping the previous one", scorer, ex);
       // Every scorer task receives the update: one dead letter (from the first task) is enough.
       if (u.source() != null && runtime.getTaskInfo().getIndexOfThisSubtask() == 0) {
+        metrics.deadLetters.inc();
         ctx.output(
             Names.DEAD_LETTERS, DeadLetters.of("REFERENCE_UPDATE_FAILED", scorer, u.source(), ex));
       }

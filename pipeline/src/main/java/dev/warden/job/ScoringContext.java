@@ -17,16 +17,25 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  */
 final class ScoringContext {
   private final String initialPolicyJson;
+  private final java.util.function.Consumer<CompiledPolicy> inForce;
   private final ReferenceTracker refs = new ReferenceTracker();
   private boolean policiesLoaded;
-  private CompiledPolicy active;
-  private CompiledPolicy candidate;
+  // Volatile: the metrics reporter's thread reads them for the policy gauges.
+  private volatile CompiledPolicy active;
+  private volatile CompiledPolicy candidate;
   private Evaluator activeEvaluator;
   private Evaluator candidateEvaluator;
 
   ScoringContext(String initialPolicyJson) {
+    this(initialPolicyJson, p -> {});
+  }
+
+  /** {@code inForce} hears of the active policy at start and whenever it changes (metrics). */
+  ScoringContext(String initialPolicyJson, java.util.function.Consumer<CompiledPolicy> inForce) {
     this.initialPolicyJson = initialPolicyJson;
+    this.inForce = inForce;
     this.active = CompiledPolicy.compileShared(initialPolicyJson);
+    inForce.accept(active);
   }
 
   /** Applies one broadcast element to broadcast state and to this task's compiled view. */
@@ -89,6 +98,11 @@ final class ScoringContext {
     return active;
   }
 
+  /** The candidate policy, or null. */
+  CompiledPolicy candidatePolicy() {
+    return candidate;
+  }
+
   long lastCompileMillis() {
     return refs.lastCompileMillis();
   }
@@ -97,8 +111,12 @@ final class ScoringContext {
       throws Exception {
     PolicyUpdate a = policies.get(PolicyUpdate.ACTIVE);
     PolicyUpdate c = policies.get(PolicyUpdate.CANDIDATE);
+    CompiledPolicy previous = active;
     active = CompiledPolicy.compileShared(a == null ? initialPolicyJson : a.policyJson());
     candidate = c == null ? null : CompiledPolicy.compileShared(c.policyJson());
     policiesLoaded = true;
+    if (active != previous) {
+      inForce.accept(active);
+    }
   }
 }

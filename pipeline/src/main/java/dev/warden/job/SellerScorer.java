@@ -81,12 +81,13 @@ public final class SellerScorer
   public void open(OpenContext ctx) {
     store =
         new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
-    scoring = new ScoringContext(policyJson);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
+    scoring = new ScoringContext(policyJson, metrics::policyInForce);
+    metrics.registerPolicyGauges(scoring);
     guard = new ScorerGuard("seller scorer", faults, scoring, metrics, getRuntimeContext());
     getRuntimeContext()
         .getMetricGroup()
-        .gauge("referenceCompileMs", () -> scoring.lastCompileMillis());
+        .gauge(WardenMetrics.REFERENCE_COMPILE_MS.name(), () -> scoring.lastCompileMillis());
   }
 
   @Override
@@ -134,7 +135,7 @@ public final class SellerScorer
       guard.failed(e, "scoring", ex, ctx, out, now);
       return;
     }
-    metrics.record(r.verdict());
+    metrics.record(r.verdict(), e);
     out.collect(r.verdict());
     if (EventRouter.statusMattersToPins(r.status(), prev)) {
       ctx.output(Names.LISTING_STATUS, r.status());

@@ -118,4 +118,36 @@ class DecodeFunctionTest {
         out.get(1).eventTimeMillis(),
         "a minute ahead is within the default 5-minute skew: kept");
   }
+
+  @Test
+  void everyDecodedEventCarriesWhenTheSourceReceivedIt() throws Exception {
+    long before = System.currentTimeMillis();
+    feed(
+        1,
+        "{\"event_id\":\"a\",\"event_time\":\"2020-01-01T00:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
+    feed(
+        2,
+        "{\"event_id\":\"b\",\"event_time\":\"2020-01-01T00:00:00Z\",\"region\":\"GB\",\"live_stream\":{\"stream_id\":\"ls\",\"creator_id\":\"c\",\"kind\":\"STARTED\"}}");
+    long after = System.currentTimeMillis();
+
+    List<WardenEvent> all = new java.util.ArrayList<>(harness.extractOutputValues());
+    all.addAll(values(harness.getSideOutput(Names.CREATOR_EVENTS)));
+    assertEquals(2, all.size());
+    for (WardenEvent e : all) {
+      assertTrue(
+          e.receivedAtMillis() >= before && e.receivedAtMillis() <= after,
+          e.eventId()
+              + " received at "
+              + e.receivedAtMillis()
+              + ", fed in ["
+              + before
+              + ", "
+              + after
+              + "]");
+      assertEquals(
+          java.time.Instant.parse("2020-01-01T00:00:00Z").toEpochMilli(),
+          e.eventTimeMillis(),
+          "the producer's time is kept beside it");
+    }
+  }
 }

@@ -11,6 +11,11 @@ package dev.warden.core.model;
  *
  * <p>{@code pinned} is filled in by the job (and the offline scorer) on PRODUCT_PINNED moments with
  * the pinned listing's latest status, when one is known.
+ *
+ * <p>{@code receivedAtMillis} is when the job's source received the record (wall clock, taken as it
+ * is decoded), so the job can measure its own part of the latency apart from the producer's clock;
+ * 0 for an event that did not come through the job's source (offline scoring, tests). It is not
+ * part of the wire event.
  */
 public record WardenEvent(
     String eventId,
@@ -25,7 +30,40 @@ public record WardenEvent(
     BrandRecord brand,
     Complaint complaint,
     Outcome outcome,
-    ListingStatus pinned) {
+    ListingStatus pinned,
+    long receivedAtMillis) {
+
+  /** An event not received through the job's source ({@code receivedAtMillis} 0). */
+  public WardenEvent(
+      String eventId,
+      long eventTimeMillis,
+      String region,
+      EventKind kind,
+      String key,
+      Listing listing,
+      LiveStream live,
+      SellerProfile seller,
+      CreatorProfile creator,
+      BrandRecord brand,
+      Complaint complaint,
+      Outcome outcome,
+      ListingStatus pinned) {
+    this(
+        eventId,
+        eventTimeMillis,
+        region,
+        kind,
+        key,
+        listing,
+        live,
+        seller,
+        creator,
+        brand,
+        complaint,
+        outcome,
+        pinned,
+        0L);
+  }
 
   public static WardenEvent ofListing(String id, long t, String region, boolean edit, Listing l) {
     return new WardenEvent(
@@ -150,9 +188,29 @@ public record WardenEvent(
 
   /** This event with another time (the job clamps times too far in the future: see the decoder). */
   public WardenEvent withEventTime(long millis) {
+    return withTimes(millis, receivedAtMillis);
+  }
+
+  /**
+   * This event with its event time (clamped or not) and the time the job's source received it: one
+   * copy for both (the decoder sets them together).
+   */
+  public WardenEvent withTimes(long eventTimeMillis, long receivedAtMillis) {
     return new WardenEvent(
-        eventId, millis, region, kind, key, listing, live, seller, creator, brand, complaint,
-        outcome, pinned);
+        eventId,
+        eventTimeMillis,
+        region,
+        kind,
+        key,
+        listing,
+        live,
+        seller,
+        creator,
+        brand,
+        complaint,
+        outcome,
+        pinned,
+        receivedAtMillis);
   }
 
   /** This PRODUCT_PINNED moment with the pinned listing's status attached. */
@@ -170,7 +228,8 @@ public record WardenEvent(
         brand,
         complaint,
         outcome,
-        status);
+        status,
+        receivedAtMillis);
   }
 
   /** True for a live-stream PRODUCT_PINNED moment. */

@@ -55,10 +55,18 @@ public final class SellerStore {
     this.legacyMemos = rc.getMapState(Names.listingMemos(listingTtl));
     this.heads =
         new StateCache.CachedEntries<>(
-            entries, headCacheEntries, listingTtl, rc.getMetricGroup(), "sellerCache");
+            entries,
+            headCacheEntries,
+            listingTtl,
+            rc.getMetricGroup(),
+            dev.warden.job.WardenMetrics.SELLER_CACHE);
     this.memos =
         new StateCache.CachedEntries<>(
-            entries, memoCacheEntries, listingTtl, rc.getMetricGroup(), "listingCache");
+            entries,
+            memoCacheEntries,
+            listingTtl,
+            rc.getMetricGroup(),
+            dev.warden.job.WardenMetrics.LISTING_CACHE);
   }
 
   /**

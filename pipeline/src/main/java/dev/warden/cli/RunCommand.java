@@ -1,14 +1,12 @@
 package dev.warden.cli;
 
-import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.PolicyException;
-import dev.warden.core.policy.PolicyLoader;
 import dev.warden.job.Checkpoints;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
+import dev.warden.job.metrics.LoopbackPrometheusReporter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -19,7 +17,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code ./warden run}: the streaming job against an existing Kafka cluster. */
 @Command(
@@ -33,59 +31,17 @@ import picocli.CommandLine.Option;
           + "that was killed, failed or cancelled keeps its latest one), or from --from PATH (a "
           + "checkpoint or a savepoint); --fresh starts empty on purpose. It says which as it starts.",
       "While it runs, ./warden savepoint takes a savepoint and ./warden stop --savepoint stops with one "
-          + "(they find the job through .warden/run.properties)."
+          + "(they find the job through .warden/run.properties).",
+      "Metrics: a Prometheus endpoint on 127.0.0.1, on a free port printed as the job starts "
+          + "(metrics.port: a fixed port, or off)."
     })
 public final class RunCommand implements Callable<Integer> {
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "A job option (see --list-options); kafka.* keys go to every Kafka client, flink.* keys to Flink.")
-  Map<String, String> settings = new LinkedHashMap<>();
-
-  @Option(
-      names = "--list-options",
-      description = "Print every job option with its default and meaning, then exit.")
-  boolean listOptions;
-
-  @Option(
-      names = "--create-topics",
-      paramLabel = "PARTITIONS",
-      description =
-          "Create missing topics (events and verdicts with this many partitions; policy topics compacted).")
-  Integer createTopics;
-
-  @Option(
-      names = "--from",
-      paramLabel = "PATH",
-      description = "Resume from this checkpoint or savepoint (a chk-N or savepoint directory).")
-  String from;
-
-  @Option(
-      names = "--fresh",
-      description =
-          "Start with empty state even when checkpoint.dir or savepoint.dir holds a snapshot.")
-  boolean fresh;
+  @Mixin RunOptions run;
 
   @Override
   public Integer call() throws Exception {
-    if (listOptions) {
-      for (WardenOptions.Option o : WardenOptions.all()) {
-        System.out.printf(
-            "%-30s %-20s %s%n",
-            o.key(), o.defaultValue().isEmpty() ? "(empty)" : o.defaultValue(), o.doc());
-      }
-      System.out.printf(
-          "%-30s %-20s %s%n",
-          "kafka.*",
-          "",
-          "Passed to every Kafka client with the prefix removed (security settings).");
-      System.out.printf(
-          "%-30s %-20s %s%n",
-          "flink.*",
-          "",
-          "Any Flink setting with the prefix removed, applied last; "
-              + "pipeline.generic-types, pipeline.auto-generate-uids and pipeline.max-parallelism are refused.");
+    if (run.listOptions) {
+      RunOptions.printOptions(System.out);
       return 0;
     }
     WardenOptions o;
@@ -102,20 +58,14 @@ public final class RunCommand implements Callable<Integer> {
                 + " WARDEN_HOME");
         return 2;
       }
-      if (createTopics != null && createTopics < 1) {
-        throw new IllegalArgumentException(
-            "--create-topics must be 1 or more, got " + createTopics);
-      }
-      o = new WardenOptions(settings);
-      WardenJob.checkOptions(o);
-      policyJson = PolicyLoader.readJson(o.get(WardenOptions.POLICY_FILE));
-      CompiledPolicy.compile(PolicyLoader.parse(policyJson)); // fail before starting anything
+      o = run.options();
+      policyJson = RunOptions.policyJson(o); // fail before starting anything
     } catch (IllegalArgumentException | PolicyException e) {
       System.err.println("warden run: " + e.getMessage());
       return 2;
     }
     try {
-      String problem = checkTopics(o);
+      String problem = run.checkTopics(o, System.out, "warden run");
       if (problem != null) {
         System.err.println("warden run: " + problem);
         return 2;
@@ -139,7 +89,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     String restore;
     try {
-      restore = restorePoint(checkpoints, savepoints);
+      restore = run.restorePoint(checkpoints, savepoints, System.out, "warden run");
     } catch (IllegalArgumentException e) {
       System.err.println("warden run: " + e.getMessage());
       return 2;
@@ -159,14 +109,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     Configuration conf = WardenJob.flinkConfig(o, checkpoints);
     conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepoints);
-    if (restore != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
-      // A savepoint stays the operator's (NO_CLAIM: it is never deleted); a retained checkpoint is
-      // taken over (CLAIM), which the changelog backend needs, and deleted once subsumed.
-      conf.set(
-          StateRecoveryOptions.RESTORE_MODE,
-          fromSavepoint ? RecoveryClaimMode.NO_CLAIM : RecoveryClaimMode.CLAIM);
-    }
+    restoreFrom(conf, restore);
+    WardenJob.localMetrics(conf, o);
     // The local cluster's REST endpoint, on loopback only: how ./warden savepoint and ./warden stop
     // reach the job.
     int restPort = freePort();
@@ -177,15 +121,22 @@ public final class RunCommand implements Callable<Integer> {
     var env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     WardenJob.build(env, o, policyJson, WardenJob.Io.kafka(o));
     JobClient job = env.executeAsync("warden");
-    RunFile run =
+    List<Integer> metricsPorts = LoopbackPrometheusReporter.boundPorts();
+    int metricsPort = metricsPorts.isEmpty() ? -1 : metricsPorts.get(metricsPorts.size() - 1);
+    RunFile runFile =
         new RunFile(
             job.getJobID().toHexString(),
             "127.0.0.1",
             restPort,
             savepoints,
-            ProcessHandle.current().pid());
+            ProcessHandle.current().pid(),
+            metricsPort);
     try {
-      run.write();
+      runFile.write();
+      if (metricsPort > 0) {
+        System.out.println(
+            "warden run: metrics (Prometheus) on http://127.0.0.1:" + metricsPort + "/metrics");
+      }
       System.out.println(
           "warden run: job "
               + job.getJobID()
@@ -211,41 +162,17 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Where the job resumes from, saying so: {@code --from}, else (unless {@code --fresh}) the newest
-   * retained checkpoint under {@code checkpoints}; null to start empty.
+   * Restores from {@code restore} (null: nothing). A savepoint stays the operator's (NO_CLAIM: it
+   * is never deleted); a retained checkpoint is taken over (CLAIM), which the changelog backend
+   * needs, and deleted once subsumed.
    */
-  private String restorePoint(String checkpoints, String savepoints) throws Exception {
-    if (from != null && fresh) {
-      throw new IllegalArgumentException("--from and --fresh contradict each other: choose one");
+  static void restoreFrom(Configuration conf, String restore) {
+    if (restore != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore);
+      conf.set(
+          StateRecoveryOptions.RESTORE_MODE,
+          Checkpoints.isCheckpoint(restore) ? RecoveryClaimMode.CLAIM : RecoveryClaimMode.NO_CLAIM);
     }
-    if (from != null) {
-      org.apache.flink.core.fs.Path p = new org.apache.flink.core.fs.Path(from);
-      if (!p.getFileSystem().exists(p)) {
-        throw new IllegalArgumentException("--from " + from + ": no such checkpoint or savepoint");
-      }
-      System.out.println("warden run: resuming from " + from + " (--from)");
-      return from;
-    }
-    if (fresh) {
-      System.out.println("warden run: starting with empty state (--fresh)");
-      return null;
-    }
-    var newest = Checkpoints.newest(checkpoints, savepoints);
-    if (newest.isEmpty()) {
-      System.out.println(
-          "warden run: starting with empty state: no retained checkpoint in "
-              + checkpoints
-              + " and no savepoint in "
-              + savepoints);
-      return null;
-    }
-    System.out.println(
-        "warden run: resuming from "
-            + newest.get().path()
-            + " (completed "
-            + newest.get().completedAt()
-            + "; --fresh starts empty instead)");
-    return newest.get().path();
   }
 
   /** A job ended by ./warden stop (cancelled, or stopped with a savepoint) ended on purpose. */
@@ -261,46 +188,6 @@ public final class RunCommand implements Callable<Integer> {
   private static int freePort() throws java.io.IOException {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  /**
-   * Null when every topic exists (after creating the missing ones if asked), else what is missing.
-   */
-  private String checkTopics(WardenOptions o) throws Exception {
-    java.util.Properties p = o.kafkaProperties();
-    p.put("bootstrap.servers", o.get(WardenOptions.BOOTSTRAP));
-    // Kafka refuses an admin client whose API timeout is below its request timeout (30 s by
-    // default): bound both, unless kafka.* set them.
-    p.putIfAbsent("request.timeout.ms", "15000");
-    p.putIfAbsent("default.api.timeout.ms", p.getProperty("request.timeout.ms"));
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-      var existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
-      var specs = dev.warden.job.Topics.all(o, createTopics == null ? 1 : createTopics);
-      var missing = specs.stream().filter(t -> !existing.contains(t.name())).toList();
-      if (missing.isEmpty()) {
-        return null;
-      }
-      if (createTopics == null) {
-        return "missing topics "
-            + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList()
-            + ": create them (the policy and status topics with cleanup.policy=compact) or pass --create-topics N";
-      }
-      admin
-          .createTopics(
-              missing.stream()
-                  .map(
-                      t ->
-                          new org.apache.kafka.clients.admin.NewTopic(
-                                  t.name(), t.partitions(), (short) -1)
-                              .configs(t.configs()))
-                  .toList())
-          .all()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS);
-      System.out.println(
-          "warden run: created "
-              + missing.stream().map(dev.warden.embedded.TopicSpec::name).toList());
-      return null;
     }
   }
 }

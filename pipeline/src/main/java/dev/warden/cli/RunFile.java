@@ -11,10 +11,17 @@ import java.util.Properties;
 
 /**
  * How {@code ./warden savepoint} and {@code ./warden stop} find the job {@code ./warden run}
- * started: the run writes its job id and REST address to {@code .warden/run.properties} (under the
- * Warden home) once the job is submitted, and removes the file when it ends.
+ * started: the run writes its job id, REST address and metrics port to {@code
+ * .warden/run.properties} (under the Warden home) once the job is submitted, and removes the file
+ * when it ends.
  */
-record RunFile(String jobId, String restAddress, int restPort, String savepointDir, long pid) {
+record RunFile(
+    String jobId,
+    String restAddress,
+    int restPort,
+    String savepointDir,
+    long pid,
+    int metricsPort) {
 
   static Path path() {
     return Path.of(System.getProperty("warden.home", "."), ".warden", "run.properties");
@@ -27,6 +34,7 @@ record RunFile(String jobId, String restAddress, int restPort, String savepointD
     p.setProperty("rest.port", String.valueOf(restPort));
     p.setProperty("savepoint.dir", savepointDir);
     p.setProperty("pid", String.valueOf(pid));
+    p.setProperty("metrics.port", String.valueOf(metricsPort));
     Files.createDirectories(path().getParent());
     Path tmp = path().resolveSibling("run.properties.tmp");
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -66,7 +74,8 @@ record RunFile(String jobId, String restAddress, int restPort, String savepointD
         p.getProperty("rest.address"),
         Integer.parseInt(p.getProperty("rest.port")),
         p.getProperty("savepoint.dir"),
-        pid);
+        pid,
+        Integer.parseInt(p.getProperty("metrics.port", "-1")));
   }
 
   /** The run file of a job whose process is alive, or null. */

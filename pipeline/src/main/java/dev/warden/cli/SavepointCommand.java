@@ -35,7 +35,7 @@ final class SavepointControl {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("--rest must be HOST:PORT, got '" + rest + "'");
       }
-      return new RunFile(job, rest.substring(0, colon), port, dir == null ? "" : dir, -1);
+      return new RunFile(job, rest.substring(0, colon), port, dir == null ? "" : dir, -1, -1);
     }
     return RunFile.read();
   }

@@ -5,6 +5,7 @@ import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.job.Topics;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
+import dev.warden.job.metrics.LoopbackPrometheusReporter;
 import dev.warden.proto.v1.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,9 +128,9 @@ public final class DemoRunner {
               .with(WardenOptions.PARALLELISM.key(), String.valueOf(s.parallelism()))
               .with(WardenOptions.STARTING_OFFSETS.key(), "earliest");
       String checkpoints = work.resolve("checkpoints").toUri().toString();
-      var env =
-          StreamExecutionEnvironment.createLocalEnvironment(
-              s.parallelism(), WardenJob.flinkConfig(o, checkpoints));
+      var conf = WardenJob.flinkConfig(o, checkpoints);
+      WardenJob.localMetrics(conf, o);
+      var env = StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), conf);
       WardenJob.build(env, o, s.policyJson(), WardenJob.Io.kafka(o));
       job = env.executeAsync("warden-demo");
       out.println(
@@ -138,6 +139,16 @@ public final class DemoRunner {
               + " running on a local MiniCluster, parallelism "
               + s.parallelism()
               + ", RocksDB state, checkpoints every 10 s");
+      List<Integer> metricsPorts = LoopbackPrometheusReporter.boundPorts();
+      if (!metricsPorts.isEmpty()) {
+        int metricsPort = metricsPorts.get(metricsPorts.size() - 1);
+        out.println(
+            "warden demo: metrics (Prometheus) on http://127.0.0.1:" + metricsPort + "/metrics");
+        Files.writeString(
+            demoProps,
+            "metrics.port=" + metricsPort + "\n",
+            java.nio.file.StandardOpenOption.APPEND);
+      }
       out.println(
           "warden demo: policy "
               + dev.warden.core.policy.CompiledPolicy.compileShared(s.policyJson()).version()

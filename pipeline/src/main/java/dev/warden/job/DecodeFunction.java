@@ -52,8 +52,9 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
   @Override
   public void processElement(RawRecord r, Context ctx, Collector<WardenEvent> out) {
     // The record's arrival, for the scorers' ingest-to-verdict latency: this operator is chained to
-    // the source, so this is when the source handed it on (plus nothing but this call).
-    long now = System.currentTimeMillis();
+    // the source, so this is when the source handed it on.
+    long receivedAtMicros = WallClock.micros();
+    long now = receivedAtMicros / 1_000;
     WardenEvent e;
     try {
       faults.at(Faults.Point.DECODE, r);
@@ -95,7 +96,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, WardenEvent
       clamped.inc();
       eventTime = now;
     }
-    e = e.withTimes(eventTime, now);
+    e = e.withTimes(eventTime, receivedAtMicros);
     decoded.inc();
     route(e, ctx, out);
   }

@@ -22,14 +22,15 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * arrival at the source, verdicts by decision and by top reason, engine errors, dead letters,
  * duplicates, shadow differences, and the policy in force.
  *
- * <p>Per verdict: two histogram updates (each a write into a ring buffer), two counter increments
- * and one hash lookup of the top reason's counter. A (decision, top signal) counter is registered
- * with the first verdict that needs it, so only combinations that occur become series.
+ * <p>Per verdict: one clock read, two histogram updates (each a write into a ring buffer), two
+ * counter increments and one hash lookup of the top reason's counter. A (decision, top signal)
+ * counter is registered with the first verdict that needs it, so only combinations that occur
+ * become series.
  */
 final class VerdictMetrics {
   private final MetricGroup group;
   private final Histogram eventToVerdictMs;
-  private final Histogram ingestToVerdictMs;
+  private final Histogram ingestToVerdictMicros;
   private final Counter pass;
   private final Counter hold;
   private final Counter block;
@@ -54,9 +55,10 @@ final class VerdictMetrics {
     eventToVerdictMs =
         group.histogram(
             WardenMetrics.EVENT_TO_VERDICT_MS.name(), new DescriptiveStatisticsHistogram(10_000));
-    ingestToVerdictMs =
+    ingestToVerdictMicros =
         group.histogram(
-            WardenMetrics.INGEST_TO_VERDICT_MS.name(), new DescriptiveStatisticsHistogram(10_000));
+            WardenMetrics.INGEST_TO_VERDICT_MICROS.name(),
+            new DescriptiveStatisticsHistogram(10_000));
     pass = group.counter(WardenMetrics.VERDICTS_PASS.name());
     hold = group.counter(WardenMetrics.VERDICTS_HOLD.name());
     block = group.counter(WardenMetrics.VERDICTS_BLOCK.name());
@@ -118,9 +120,9 @@ final class VerdictMetrics {
   void record(Verdict v, WardenEvent e) {
     long decidedAt = v.decidedAtMillis();
     eventToVerdictMs.update(Math.max(0, decidedAt - v.eventTimeMillis()));
-    long receivedAt = e.receivedAtMillis();
+    long receivedAt = e.receivedAtMicros();
     if (receivedAt > 0) {
-      ingestToVerdictMs.update(Math.max(0, decidedAt - receivedAt));
+      ingestToVerdictMicros.update(Math.max(0, WallClock.micros() - receivedAt));
     }
     switch (v.decision()) {
       case PASS -> pass.inc();

@@ -108,6 +108,47 @@ public final class WardenJob {
     return c;
   }
 
+  /**
+   * Turns on the Prometheus endpoint of a local run (a MiniCluster in this JVM) on 127.0.0.1, as
+   * {@code metrics.port} says; the port taken is {@link
+   * dev.warden.job.metrics.LoopbackPrometheusReporter#boundPorts()} once the job runs. On a
+   * cluster, the cluster's reporter configuration applies instead.
+   */
+  public static void localMetrics(Configuration c, WardenOptions o) {
+    String port = metricsPort(o);
+    if (port != null) {
+      dev.warden.job.metrics.LoopbackPrometheusReporterFactory.configure(c, "127.0.0.1", port);
+    }
+  }
+
+  /** {@code metrics.port} checked: null when off, else a port or range Flink accepts. */
+  private static String metricsPort(WardenOptions o) {
+    String port = o.get(WardenOptions.METRICS_PORT).trim();
+    if (port.equals("off")) {
+      return null;
+    }
+    String problem =
+        WardenOptions.METRICS_PORT.key()
+            + " must be off, 0 (any free port), a port or a range like 9250-9260, got '"
+            + port
+            + "'";
+    try {
+      var it = new org.apache.flink.util.PortRange(port).getPortsIterator();
+      if (!it.hasNext()) {
+        throw new IllegalArgumentException(problem);
+      }
+      while (it.hasNext()) {
+        int p = it.next();
+        if (p < 0 || p > 65_535) {
+          throw new IllegalArgumentException(problem);
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(problem);
+    }
+    return port;
+  }
+
   private static String stripSlash(String dir) {
     return dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
   }
@@ -416,6 +457,7 @@ public final class WardenJob {
               + o.get(WardenOptions.CHECKPOINT_INTERVAL_MS));
     }
     kafkaSource(o); // the starting offsets
+    metricsPort(o);
     flinkConfig(
         o, null); // the state backend and RocksDB settings, as the task managers will read them
   }

@@ -80,7 +80,8 @@ public final class WardenMetrics {
    * @param scope operator or job
    * @param origin Warden, the Kafka connector or Flink
    * @param operators the operators (by name) that register it
-   * @param unit the unit of its value ("ms", "events", "records", "bytes", "1" for a ratio or flag)
+   * @param unit the unit of its value ("ms", "us" for microseconds, "events", "records", "bytes",
+   *     "1" for a ratio or flag)
    * @param meaning what it measures, for the people who read a dashboard
    */
   public record MetricInfo(
@@ -136,6 +137,10 @@ public final class WardenMetrics {
 
   private static final String SCORERS = "seller-scorer, creator-scorer";
 
+  /** The Kafka sources, as their operator_name label reads. */
+  private static final String SOURCES =
+      "the Kafka sources: Source:_warden_events (source lag) and Source:_warden_config";
+
   // ------------------------------------------------------------------ decoding
 
   public static final MetricInfo EVENTS_DECODED =
@@ -174,17 +179,18 @@ public final class WardenMetrics {
           SCORERS,
           "ms",
           "from the event's own time (set by its producer) to its verdict: what the publish path"
-              + " waits, including the producer's and the broker's part; producer clock skew shows"
-              + " up as its difference from ingestToVerdictMs");
+              + " waits, including the producer's and the broker's part (millisecond resolution);"
+              + " producer clock skew shows up as its difference from ingestToVerdictMicros");
 
-  public static final MetricInfo INGEST_TO_VERDICT_MS =
+  public static final MetricInfo INGEST_TO_VERDICT_MICROS =
       warden(
-          "ingestToVerdictMs",
+          "ingestToVerdictMicros",
           Kind.HISTOGRAM,
           SCORERS,
-          "ms",
-          "from the record's arrival at the job's source (taken as it is decoded) to its verdict:"
-              + " Warden's own part of the latency, on the job's clocks only");
+          "us",
+          "from the record's arrival at the job's source (taken as it is decoded) to its verdict"
+              + " (taken as the scorer hands it to the verdict sink), in microseconds: Warden's own"
+              + " part of the latency, on the job's clocks only");
 
   public static final MetricInfo VERDICTS_PASS =
       warden("verdictsPass", Kind.COUNTER, SCORERS, "verdicts", "PASS verdicts");
@@ -376,7 +382,7 @@ public final class WardenMetrics {
               Kind.GAUGE,
               Scope.OPERATOR,
               Origin.KAFKA_CONNECTOR,
-              "warden-events, warden-config (the sources: operator_name \"Source: warden-events\")",
+              SOURCES,
               "records",
               "source lag: records in the subtask's assigned partitions not yet read (the sum of"
                   + " the Kafka consumer's records-lag per partition); appears once the subtask has"
@@ -391,7 +397,7 @@ public final class WardenMetrics {
               Kind.GAUGE,
               Scope.OPERATOR,
               Origin.KAFKA_CONNECTOR,
-              "warden-events, warden-config (the sources)",
+              SOURCES,
               "records",
               "source lag: the Kafka consumer's records-lag-max, the largest lag of any of the"
                   + " subtask's partitions over the consumer's last sample window (NaN before the"
@@ -406,7 +412,7 @@ public final class WardenMetrics {
               Kind.GAUGE,
               Scope.OPERATOR,
               Origin.KAFKA_CONNECTOR,
-              "warden-events, warden-config (the sources)",
+              SOURCES,
               "offset",
               "the offset the source has read up to, per topic and partition (labels topic,"
                   + " partition)"));
@@ -420,7 +426,7 @@ public final class WardenMetrics {
               Kind.GAUGE,
               Scope.OPERATOR,
               Origin.KAFKA_CONNECTOR,
-              "warden-events, warden-config (the sources)",
+              SOURCES,
               "offset",
               "the offset committed to the consumer group on the last completed checkpoint, per"
                   + " topic and partition"));
@@ -434,7 +440,7 @@ public final class WardenMetrics {
               Kind.COUNTER,
               Scope.OPERATOR,
               Origin.KAFKA_CONNECTOR,
-              "warden-events, warden-config (the sources)",
+              SOURCES,
               "commits",
               "offset commits to the consumer group that failed (the job goes on; external lag"
                   + " monitors see stale offsets)"));

@@ -183,6 +183,14 @@ public final class WardenOptions implements Serializable {
           "state.stream-ttl-hours",
           "24",
           "How long a live stream's accumulated risk is kept after its last event.");
+  public static final Option METRICS_PORT =
+      option(
+          "metrics.port",
+          "0",
+          "Prometheus endpoint of a local run (./warden run, ./warden demo), on 127.0.0.1 only: 0 takes "
+              + "a free port (printed as the job starts), a port or a range (9250-9260) fixes it, off "
+              + "switches it off. The metric names: dev.warden.job.WardenMetrics. On a Flink cluster the "
+              + "cluster's metrics.reporter.* settings decide instead.");
 
   /** Flink settings a {@code flink.*} override must not change. */
   private static final java.util.Set<String> GUARD_RAILS =
@@ -282,6 +290,11 @@ public final class WardenOptions implements Serializable {
 
   public String get(Option o) {
     return values.getOrDefault(o.key(), o.defaultValue());
+  }
+
+  /** True when {@code o} was given explicitly (not left at its default). */
+  public boolean isSet(Option o) {
+    return values.containsKey(o.key());
   }
 
   public int getInt(Option o) {

@@ -121,24 +121,24 @@ class DecodeFunctionTest {
 
   @Test
   void everyDecodedEventCarriesWhenTheSourceReceivedIt() throws Exception {
-    long before = System.currentTimeMillis();
+    long before = System.currentTimeMillis() * 1_000;
     feed(
         1,
         "{\"event_id\":\"a\",\"event_time\":\"2020-01-01T00:00:00Z\",\"region\":\"GB\",\"listing_created\":{\"listing_id\":\"l\",\"seller_id\":\"s\"}}");
     feed(
         2,
         "{\"event_id\":\"b\",\"event_time\":\"2020-01-01T00:00:00Z\",\"region\":\"GB\",\"live_stream\":{\"stream_id\":\"ls\",\"creator_id\":\"c\",\"kind\":\"STARTED\"}}");
-    long after = System.currentTimeMillis();
+    long after = (System.currentTimeMillis() + 1) * 1_000;
 
     List<WardenEvent> all = new java.util.ArrayList<>(harness.extractOutputValues());
     all.addAll(values(harness.getSideOutput(Names.CREATOR_EVENTS)));
     assertEquals(2, all.size());
     for (WardenEvent e : all) {
       assertTrue(
-          e.receivedAtMillis() >= before && e.receivedAtMillis() <= after,
+          e.receivedAtMicros() >= before && e.receivedAtMicros() <= after,
           e.eventId()
               + " received at "
-              + e.receivedAtMillis()
+              + e.receivedAtMicros()
               + ", fed in ["
               + before
               + ", "

@@ -18,9 +18,9 @@ class WardenMetricsTest {
         WardenMetrics.EVENT_TO_VERDICT_MS.prometheusName());
     assertEquals(
         List.of(
-            "flink_taskmanager_job_task_operator_ingestToVerdictMs",
-            "flink_taskmanager_job_task_operator_ingestToVerdictMs_count"),
-        WardenMetrics.INGEST_TO_VERDICT_MS.series(),
+            "flink_taskmanager_job_task_operator_ingestToVerdictMicros",
+            "flink_taskmanager_job_task_operator_ingestToVerdictMicros_count"),
+        WardenMetrics.INGEST_TO_VERDICT_MICROS.series(),
         "a histogram is a summary: quantiles and a count");
     assertEquals(
         "flink_taskmanager_job_task_operator_decision_top_signal_verdicts",

@@ -12,7 +12,7 @@ package dev.warden.core.model;
  * <p>{@code pinned} is filled in by the job (and the offline scorer) on PRODUCT_PINNED moments with
  * the pinned listing's latest status, when one is known.
  *
- * <p>{@code receivedAtMillis} is when the job's source received the record (wall clock, taken as it
+ * <p>{@code receivedAtMicros} is when the job's source received the record (wall clock, taken as it
  * is decoded), so the job can measure its own part of the latency apart from the producer's clock;
  * 0 for an event that did not come through the job's source (offline scoring, tests). It is not
  * part of the wire event.
@@ -31,9 +31,9 @@ public record WardenEvent(
     Complaint complaint,
     Outcome outcome,
     ListingStatus pinned,
-    long receivedAtMillis) {
+    long receivedAtMicros) {
 
-  /** An event not received through the job's source ({@code receivedAtMillis} 0). */
+  /** An event not received through the job's source ({@code receivedAtMicros} 0). */
   public WardenEvent(
       String eventId,
       long eventTimeMillis,
@@ -188,14 +188,14 @@ public record WardenEvent(
 
   /** This event with another time (the job clamps times too far in the future: see the decoder). */
   public WardenEvent withEventTime(long millis) {
-    return withTimes(millis, receivedAtMillis);
+    return withTimes(millis, receivedAtMicros);
   }
 
   /**
    * This event with its event time (clamped or not) and the time the job's source received it: one
    * copy for both (the decoder sets them together).
    */
-  public WardenEvent withTimes(long eventTimeMillis, long receivedAtMillis) {
+  public WardenEvent withTimes(long eventTimeMillis, long receivedAtMicros) {
     return new WardenEvent(
         eventId,
         eventTimeMillis,
@@ -210,7 +210,7 @@ public record WardenEvent(
         complaint,
         outcome,
         pinned,
-        receivedAtMillis);
+        receivedAtMicros);
   }
 
   /** This PRODUCT_PINNED moment with the pinned listing's status attached. */
@@ -229,7 +229,7 @@ public record WardenEvent(
         complaint,
         outcome,
         status,
-        receivedAtMillis);
+        receivedAtMicros);
   }
 
   /** True for a live-stream PRODUCT_PINNED moment. */

@@ -45,6 +45,7 @@ class DockerfileTest {
     assertEquals(1, copies.size(), "one COPY: the job jar");
     String jarUri = Manifests.at(FlinkDeploymentTest.DEPLOYMENT, "spec.job.jarURI");
     assertEquals("local://" + copies.get(0).group(2), jarUri);
-    assertTrue(copies.get(0).group(1).startsWith("pipeline/target/"), "the jar the build makes");
+    // The job jar module's artifact (deploy/job, artifactId warden-job): warden-job-VERSION.jar.
+    assertEquals("deploy/job/target/warden-job-*.jar", copies.get(0).group(1), "the jar the build makes");
   }
 }

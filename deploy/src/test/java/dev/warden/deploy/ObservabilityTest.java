@@ -206,11 +206,13 @@ class ObservabilityTest {
     String all = String.join("\n", exprs.values());
     for (String q : List.of("0.5", "0.95", "0.99", "0.999")) {
       assertTrue(
-          all.contains(WardenMetrics.INGEST_TO_VERDICT_MS.prometheusName() + "{")
+          all.contains(WardenMetrics.EVENT_TO_VERDICT_MS.prometheusName() + "{")
               && all.contains("quantile=\"" + q + "\""),
           "latency percentile " + q);
     }
-    assertTrue(all.contains(WardenMetrics.EVENT_TO_VERDICT_MS.prometheusName()), "event time");
+    assertTrue(
+        all.contains(WardenMetrics.INGEST_TO_VERDICT_MICROS.prometheusName()),
+        "the job's own part");
     String verdicts = WardenMetrics.VERDICTS_BY_TOP_SIGNAL.prometheusName();
     assertTrue(all.matches("(?s).*by \\(decision\\) \\(rate\\(" + verdicts + ".*"), "by decision");
     assertTrue(all.matches("(?s).*top_signal\\) \\(rate\\(" + verdicts + ".*"), "by top signal");

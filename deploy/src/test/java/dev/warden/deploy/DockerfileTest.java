@@ -46,6 +46,7 @@ class DockerfileTest {
     String jarUri = Manifests.at(FlinkDeploymentTest.DEPLOYMENT, "spec.job.jarURI");
     assertEquals("local://" + copies.get(0).group(2), jarUri);
     // The job jar module's artifact (deploy/job, artifactId warden-job): warden-job-VERSION.jar.
-    assertEquals("deploy/job/target/warden-job-*.jar", copies.get(0).group(1), "the jar the build makes");
+    assertEquals(
+        "deploy/job/target/warden-job-*.jar", copies.get(0).group(1), "the jar the build makes");
   }
 }

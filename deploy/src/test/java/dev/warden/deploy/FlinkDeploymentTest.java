@@ -193,6 +193,18 @@ class FlinkDeploymentTest {
         "the job sets its parallelism from its option: keep it equal to spec.job.parallelism");
   }
 
+  /**
+   * The operator hands the arguments to Flink as one list-valued configuration option, whose items
+   * are separated by ';': an argument must not contain one (a JAAS line does: it stays in the
+   * secret).
+   */
+  @Test
+  void noJobArgumentContainsTheListSeparator() {
+    for (String arg : jobArgs()) {
+      assertFalse(arg.contains(";") || arg.contains("\n"), "argument " + arg);
+    }
+  }
+
   @Test
   void aJobArgumentTheJobDoesNotKnowIsRefused() {
     List<String> args = new ArrayList<>(jobArgs());

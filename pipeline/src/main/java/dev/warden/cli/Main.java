@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BrokerCommand.class,
       SavepointCommand.class,
       StopCommand.class,
+      ClusterCommand.class,
       DlqCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -49,4 +49,32 @@ class DockerfileTest {
     assertEquals(
         "deploy/job/target/warden-job-*.jar", copies.get(0).group(1), "the jar the build makes");
   }
+
+  /**
+   * The jar the COPY picks (deploy/job builds it before this module in `mvn verify`) is one file,
+   * and it starts the entry class the FlinkDeployment names.
+   */
+  @Test
+  void theCopiedJarIsTheJobJarWithTheDeploymentsEntryClass() throws Exception {
+    java.nio.file.Path target = Manifests.root().resolve("deploy/job/target");
+    List<java.nio.file.Path> jars = new java.util.ArrayList<>();
+    if (Files.isDirectory(target)) {
+      try (var s = Files.newDirectoryStream(target, "warden-job-*.jar")) {
+        s.forEach(jars::add);
+      }
+    }
+    if (jars.isEmpty()) {
+      String message = "deploy/job has not built its jar (mvn verify builds it before this module)";
+      if (System.getenv("CI") != null) {
+        org.junit.jupiter.api.Assertions.fail(message);
+      }
+      org.junit.jupiter.api.Assumptions.abort(message);
+    }
+    assertEquals(1, jars.size(), "the COPY's pattern matches one jar: " + jars);
+    String entry = Manifests.at(FlinkDeploymentTest.DEPLOYMENT, "spec.job.entryClass");
+    try (var jar = new java.util.jar.JarFile(jars.get(0).toFile())) {
+      assertEquals(entry, jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(jar.getEntry(entry.replace('.', '/') + ".class") != null, entry + " in the jar");
+    }
+  }
 }

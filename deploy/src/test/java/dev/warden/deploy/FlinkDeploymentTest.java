@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.warden.cli.RunCommand;
 import dev.warden.job.WardenJob;
 import dev.warden.job.WardenOptions;
 import java.lang.reflect.Field;
@@ -279,10 +278,21 @@ class FlinkDeploymentTest {
     return new WardenOptions(parse(jobArgs()));
   }
 
-  /** The {@code --set KEY=VALUE} options as ./warden run's command line parses them. */
+  /**
+   * The {@code --set KEY=VALUE} options as the deployment's entry class parses its arguments (its
+   * picocli command: ./warden run's options); an argument it does not take fails here.
+   */
   static Map<String, String> parse(List<String> args) {
-    CommandLine.ParseResult r =
-        new CommandLine(new RunCommand()).parseArgs(args.toArray(String[]::new));
+    Object entry;
+    try {
+      entry =
+          Class.forName(Manifests.<String>at(DEPLOYMENT, "spec.job.entryClass"))
+              .getConstructor()
+              .newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("the entry class cannot be made: " + e, e);
+    }
+    CommandLine.ParseResult r = new CommandLine(entry).parseArgs(args.toArray(String[]::new));
     assertTrue(r.unmatched().isEmpty(), "arguments the job does not take: " + r.unmatched());
     return r.matchedOptionValue("--set", Map.of());
   }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       SavepointCommand.class,
       StopCommand.class,
       ClusterCommand.class,
+      DlqCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -45,4 +45,14 @@ public final class Topics {
     t.add(TopicSpec.of(o.get(WardenOptions.TOPIC_SHADOW), 1));
     return t;
   }
+
+  /**
+   * The topics Warden's operating tools need besides the job's: the ledger of replayed dead letters
+   * ({@code ./warden dlq replay}), compacted so each dead letter's marker is kept.
+   */
+  public static List<TopicSpec> operations(WardenOptions o) {
+    return List.of(
+        new TopicSpec(
+            o.get(WardenOptions.TOPIC_DLQ_REPLAYS), 1, Map.of("cleanup.policy", "compact")));
+  }
 }

@@ -73,6 +73,12 @@ public final class WardenOptions implements Serializable {
           "topic.shadow",
           "warden.shadow",
           "Verdicts the candidate policy would decide differently (warden.v1.ShadowVerdict).");
+  public static final Option TOPIC_DLQ_REPLAYS =
+      option(
+          "topic.dlq-replays",
+          "warden.dlq-replays",
+          "Where ./warden dlq replay records each dead letter it re-published (compacted, one key per "
+              + "dead letter), so none is replayed twice by accident. The job does not use it.");
   public static final Option POLICY_TRUST_DIR =
       option(
           "policy.trust-dir",

@@ -22,13 +22,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The policy key and the Kafka credentials reach the job as Secret references only, and every
- * reference fits: each file the job is told to read is a key of a mounted secret, each mounted
- * secret is read, each secret the deployment needs is one docs/runbook.md tells how to create.
+ * The policy trust directory and the Kafka credentials reach the job as Secret references only, and
+ * every reference fits: each file the job is told to read is a key of a mounted secret, each
+ * mounted secret is read, each secret the deployment needs is one docs/runbook.md tells how to
+ * create.
  */
 class SecretsTest {
   static final Map<String, Object> CONTAINER = FlinkDeploymentTest.mainContainer();
   static final WardenOptions JOB = FlinkDeploymentTest.jobOptions();
+
+  /** The key of a whole-secret mount: the trust directory's {@code <signer>.pub} files. */
+  static final String TRUST_KEYS = "<signer>.pub";
 
   /** A file inside a container, backed by one key of one secret. */
   record SecretFile(String secret, String key) {}
@@ -44,9 +48,6 @@ class SecretsTest {
       assertTrue(
           secret != null, "volume " + v.get("name") + " is not a secret: nothing else is needed");
       List<Map<String, Object>> items = Manifests.at(v, "secret.items");
-      assertTrue(
-          items != null && !items.isEmpty(),
-          "volume " + v.get("name") + " names the keys it mounts");
       List<String> mountPaths =
           mounts.stream()
               .filter(m -> v.get("name").equals(m.get("name")))
@@ -61,6 +62,17 @@ class SecretsTest {
               .get()
               .get("readOnly"),
           "secrets are mounted read-only");
+      if (items == null || items.isEmpty()) {
+        // The policy trust directory: every key of the secret is a signer's <id>.pub, so signers
+        // are added and retired by updating the secret, not this manifest. Only that one volume
+        // mounts a whole secret.
+        assertEquals(
+            JOB.get(WardenOptions.POLICY_TRUST_DIR),
+            mountPaths.get(0),
+            "volume " + v.get("name") + " mounts a whole secret: only the trust directory may");
+        files.put(mountPaths.get(0), new SecretFile(secret, TRUST_KEYS));
+        continue;
+      }
       for (Map<String, Object> item : items) {
         files.put(
             mountPaths.get(0) + "/" + item.get("path"),
@@ -72,10 +84,13 @@ class SecretsTest {
 
   private static final Pattern PROVIDED = Pattern.compile("\\$\\{([^:}]+):([^:}]+):([^}]+)}");
 
-  /** Every file the job's options name: the policy key, the truststore, config-provider files. */
+  /**
+   * Every file the job's options name: the policy trust directory, the truststore, config-provider
+   * files.
+   */
   static Set<String> filesTheJobReads() {
     Set<String> files = new TreeSet<>();
-    files.add(JOB.get(WardenOptions.POLICY_KEY_FILE));
+    files.add(JOB.get(WardenOptions.POLICY_TRUST_DIR));
     Properties kafka = JOB.kafkaProperties();
     files.add(kafka.getProperty("ssl.truststore.location"));
     for (String name : kafka.stringPropertyNames()) {
@@ -174,7 +189,7 @@ class SecretsTest {
   @Test
   void theRunbookSaysHowToCreateEverySecret() throws Exception {
     String runbook = Files.readString(Manifests.root().resolve("docs/runbook.md"));
-    Pattern row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| `([A-Za-z0-9._-]+)` \\|");
+    Pattern row = Pattern.compile("(?m)^\\| `([a-z0-9-]+)` \\| `([A-Za-z0-9._<>-]+)` \\|");
     Map<String, Set<String>> documented = new TreeMap<>();
     Matcher m = row.matcher(runbook);
     while (m.find()) {

@@ -114,6 +114,30 @@ public final class OfflineScorer {
     return r.verdict();
   }
 
+  /**
+   * Starts a seller from state kept elsewhere (a savepoint's, as the job restores it): its state
+   * (null: none) and its listings' memos by listing id.
+   */
+  public void restoreSeller(String sellerId, SellerState state, Map<String, ListingMemo> memos) {
+    if (state != null) {
+      sellers.put(sellerId, state);
+    }
+    memos.forEach((listing, memo) -> listings.put(sellerId + '\u0000' + listing, memo));
+  }
+
+  /** Starts a creator from state kept elsewhere: its state (null: none) and its streams' memos. */
+  public void restoreCreator(String creatorId, CreatorState state, Map<String, StreamMemo> memos) {
+    if (state != null) {
+      creators.put(creatorId, state);
+    }
+    memos.forEach((stream, memo) -> streams.put(creatorId + '\u0000' + stream, memo));
+  }
+
+  /** Starts the pin join's view of a listing from a status kept elsewhere. */
+  public void restoreStatus(ListingStatus status) {
+    statuses.put(status.listingId(), status);
+  }
+
   public int brandCount() {
     return brands.size();
   }

@@ -4,6 +4,7 @@ import dev.warden.core.model.WardenEvent;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
+import dev.warden.core.scoring.SellerUpdate;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.job.state.SellerHead;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the seller's
  * state and the listing's fingerprint (two point reads in one map state: {@link SellerStore}),
- * hands them to the pure {@link Evaluator}, stores what it returns. If evaluation itself fails, the
+ * hands them to the pure {@link Evaluator}, stores what it returns. A complaint or outcome naming a
+ * listing reads and updates that listing's memo the same way (a review clears or keeps the
+ * listing), and the listing's new status goes to the pin join. If evaluation itself fails, the
  * verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a
  * candidate policy exists, the event is scored with it too, after the live verdict is out, and
  * differences go to the shadow output; the candidate never changes state or the live verdict.
@@ -99,12 +102,23 @@ public final class SellerScorer
     }
     var s = head.seller();
     if (!EventRouter.scored(e)) {
+      SellerUpdate u;
       try {
         faults.at(Faults.Point.SELLER_STATE_UPDATE, e);
+        // A complaint or outcome naming a listing updates its memo too (under this seller's key).
+        String listing = EventRouter.namedListingId(e);
+        u = evaluator.applySellerEvent(e, s, listing.isEmpty() ? null : store.memo(key, listing));
         // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
-        store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
+        store.putSeller(key, head, u.seller(), now, true);
+        if (u.memo() != null) {
+          store.putMemo(key, listing, u.memo());
+        }
       } catch (Exception ex) {
         guard.failed(e, "applying it to the seller's state", ex, ctx, out, now);
+        return;
+      }
+      if (u.status() != null) {
+        ctx.output(Names.LISTING_STATUS, u.status());
       }
       return;
     }

@@ -8,7 +8,10 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
-/** The scorers' product metrics: event-to-verdict latency and verdict counts by decision. */
+/**
+ * The scorers' product metrics: event-to-verdict latency, verdict counts by decision, and live
+ * streams held (the moments whose verdict put a stream on hold).
+ */
 final class VerdictMetrics {
   private final Histogram eventToVerdictMs;
   private final Counter pass;
@@ -18,6 +21,7 @@ final class VerdictMetrics {
   final Counter duplicatesDropped;
   final Counter shadowDiffs;
   final Counter shadowErrors;
+  private final Counter streamsHeld;
 
   VerdictMetrics(MetricGroup group) {
     eventToVerdictMs =
@@ -29,6 +33,7 @@ final class VerdictMetrics {
     duplicatesDropped = group.counter("duplicatesDropped");
     shadowDiffs = group.counter("shadowDiffs");
     shadowErrors = group.counter("shadowErrors");
+    streamsHeld = group.counter("streamsHeld");
   }
 
   /**
@@ -48,6 +53,9 @@ final class VerdictMetrics {
       case PASS -> pass.inc();
       case HOLD -> hold.inc();
       case BLOCK -> block.inc();
+    }
+    if (v.stream() != null && v.stream().changed()) {
+      streamsHeld.inc();
     }
   }
 }

@@ -22,12 +22,26 @@ class MigrationsTest {
 
   private static SellerState seller(double points) {
     return new SellerState(
-        true, 1L, true, new String[] {"omega"}, points, 5L, 1, 0, 2, 7L, 0L, 1, 0, new String[0]);
+        true,
+        1L,
+        true,
+        new String[] {"omega"},
+        points,
+        5L,
+        1,
+        0,
+        2,
+        7L,
+        0L,
+        1,
+        0,
+        new String[0],
+        0L);
   }
 
   private static ListingMemo memo(String eventId) {
     return new ListingMemo(
-        eventId, 9L, Decision.PASS, 4_500, "GBP", new String[0], false, false, 42L);
+        eventId, 9L, Decision.PASS, 4_500, "GBP", new String[0], false, false, 42L, "", 0L, "");
   }
 
   /** Records with array components compare by content through their JSON. */

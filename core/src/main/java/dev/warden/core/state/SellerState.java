@@ -17,6 +17,8 @@ package dev.warden.core.state;
  * @param velocityPrevious listings in the previous window (for the sliding estimate)
  * @param recentPenaltyEventIds ring of recent complaint/outcome event ids, so a redelivered one is
  *     not counted twice
+ * @param lastStrikeMillis event time of the latest upheld outcome or IPR complaint, 0 when none: a
+ *     clean record runs from here (added in state schema 3; 0 in state written before)
  */
 public record SellerState(
     boolean profileKnown,
@@ -32,13 +34,19 @@ public record SellerState(
     long velocityWindowStartMillis,
     int velocityCurrent,
     int velocityPrevious,
-    String[] recentPenaltyEventIds) {
+    String[] recentPenaltyEventIds,
+    long lastStrikeMillis) {
 
   public static final int MAX_AUTHORIZED_BRANDS = 512;
 
   public static final SellerState UNKNOWN =
       new SellerState(
-          false, -1L, false, new String[0], 0.0, 0L, 0, 0, 0, 0L, 0L, 0, 0, new String[0]);
+          false, -1L, false, new String[0], 0.0, 0L, 0, 0, 0, 0L, 0L, 0, 0, new String[0], 0L);
+
+  public SellerState {
+    authorizedBrandKeys = authorizedBrandKeys == null ? new String[0] : authorizedBrandKeys;
+    recentPenaltyEventIds = recentPenaltyEventIds == null ? new String[0] : recentPenaltyEventIds;
+  }
 
   public boolean authorizedFor(String brandKey) {
     for (String k : authorizedBrandKeys) {
@@ -47,5 +55,25 @@ public record SellerState(
       }
     }
     return false;
+  }
+
+  /** This state after a listing was scored: the listing counted, the velocity buckets moved. */
+  public SellerState afterListing(long windowStartMillis, int current, int previous) {
+    return new SellerState(
+        profileKnown,
+        registeredAtMillis,
+        kycVerified,
+        authorizedBrandKeys,
+        penaltyPoints,
+        penaltyAsOfMillis,
+        upheld,
+        overturned,
+        complaints,
+        listingsScored + 1,
+        windowStartMillis,
+        current,
+        previous,
+        recentPenaltyEventIds,
+        lastStrikeMillis);
   }
 }

@@ -66,7 +66,10 @@ public final class StreamHold {
               + hold.reason()
               + ")");
     }
-    if (hold.held() || closed || accumulated < f.policy().streamHoldRisk()) {
+    if (hold.held()
+        || closed
+        || out.disabled(Signal.LIVE_STREAM_HELD)
+        || accumulated < f.policy().streamHoldRisk()) {
       return hold;
     }
     String why =

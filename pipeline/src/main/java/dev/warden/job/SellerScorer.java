@@ -1,15 +1,18 @@
 package dev.warden.job;
 
+import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.SellerUpdate;
 import dev.warden.core.scoring.Verdict;
+import dev.warden.core.standing.ListingReviews;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.job.state.SellerHead;
 import dev.warden.job.state.SellerStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -103,6 +106,7 @@ public final class SellerScorer
     var s = head.seller();
     if (!EventRouter.scored(e)) {
       SellerUpdate u;
+      List<ListingStatus> refreshed = new ArrayList<>();
       try {
         faults.at(Faults.Point.SELLER_STATE_UPDATE, e);
         // A complaint or outcome naming a listing updates its memo too (under this seller's key).
@@ -113,12 +117,25 @@ public final class SellerScorer
         if (u.memo() != null) {
           store.putMemo(key, listing, u.memo());
         }
+        // The seller's penalty became noticeable or stopped being: its recent listings' statuses
+        // go to the pin join again (at most SellerState.RECENT_LISTINGS point reads, rare).
+        for (String id : u.refreshListings()) {
+          ListingMemo memo = store.memo(key, id);
+          if (memo != null) {
+            refreshed.add(
+                ListingReviews.refreshed(
+                    id, key, memo, u.seller(), e.eventTimeMillis(), evaluator.policy()));
+          }
+        }
       } catch (Exception ex) {
         guard.failed(e, "applying it to the seller's state", ex, ctx, out, now);
         return;
       }
       if (u.status() != null) {
         ctx.output(Names.LISTING_STATUS, u.status());
+      }
+      for (ListingStatus st : refreshed) {
+        ctx.output(Names.LISTING_STATUS, st);
       }
       return;
     }

@@ -102,6 +102,14 @@ public final class OfflineScorer {
       if (u.status() != null) {
         toPinJoin(u.status());
       }
+      for (String id : u.refreshListings()) {
+        ListingMemo memo = listings.get(seller + '\u0000' + id);
+        if (memo != null) {
+          toPinJoin(
+              ListingReviews.refreshed(
+                  id, seller, memo, u.seller(), e.eventTimeMillis(), evaluator.policy()));
+        }
+      }
       return null;
     }
     String memoKey = seller + '\u0000' + e.listing().listingId();

@@ -136,7 +136,8 @@ public final class Evaluator {
             nowMillis,
             null);
     SellerState next =
-        s.afterListing(velocity.startMillis(), velocity.current(), velocity.previous());
+        s.afterListing(
+            l.listingId(), velocity.startMillis(), velocity.current(), velocity.previous());
     String[] brandKeys = new String[f.brands().size()];
     for (int i = 0; i < brandKeys.length; i++) {
       brandKeys[i] = f.brands().get(i).brand().key();
@@ -282,12 +283,18 @@ public final class Evaluator {
   public SellerUpdate applySellerEvent(WardenEvent e, SellerState seller, ListingMemo memo) {
     if (e.kind() == dev.warden.core.model.EventKind.SELLER_UPDATED
         || SellerStanding.redelivered(e, seller)) {
-      return new SellerUpdate(SellerStanding.apply(e, seller, policy), null, null);
+      return new SellerUpdate(SellerStanding.apply(e, seller, policy), null, null, NONE);
     }
     SellerState next = SellerStanding.apply(e, seller, policy);
     ListingReviews.Change change = ListingReviews.apply(e, memo, next, policy);
-    return new SellerUpdate(next, change.memo(), change.status());
+    return new SellerUpdate(
+        next,
+        change.memo(),
+        change.status(),
+        ListingReviews.refreshForPins(e, seller, next, policy));
   }
+
+  private static final String[] NONE = new String[0];
 
   /** Applies a creator profile or creator outcome to the creator's state. */
   public CreatorState applyCreatorEvent(WardenEvent e, CreatorState creator) {

@@ -80,6 +80,68 @@ public final class ListingReviews {
     return new Change(memo == null ? null : memo.reviewed(decision, review, t), status);
   }
 
+  /**
+   * The seller's recent listings (other than the one {@code e} names) whose statuses the pin join
+   * must hear again with the seller's new penalty: all of them when the penalty is noticeable
+   * before or after {@code e} (a penalty that stays below it changes nothing at a pin). Complaints
+   * and outcomes are rare next to listings; this costs at most {@link SellerState#RECENT_LISTINGS}
+   * memo reads each.
+   */
+  public static String[] refreshForPins(
+      WardenEvent e, SellerState before, SellerState after, CompiledPolicy policy) {
+    long t = e.eventTimeMillis();
+    double half = policy.sellerRules().getPenaltyHalfLifeDays();
+    double was =
+        before == null
+            ? 0
+            : Penalties.decayed(before.penaltyPoints(), before.penaltyAsOfMillis(), t, half);
+    double is = Penalties.decayed(after.penaltyPoints(), after.penaltyAsOfMillis(), t, half);
+    if (!Penalties.noticeable(was) && !Penalties.noticeable(is)) {
+      return new String[0];
+    }
+    String named = listingId(e);
+    String[] recent = after.recentListingIds();
+    int skip = 0;
+    for (String id : recent) {
+      if (id.equals(named)) {
+        skip++;
+      }
+    }
+    String[] out = new String[recent.length - skip];
+    int j = 0;
+    for (String id : recent) {
+      if (!id.equals(named)) {
+        out[j++] = id;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A listing's status as it stands after a change of its seller's standing: its memo's decision
+   * and review, with the seller's penalty at {@code t}.
+   */
+  public static ListingStatus refreshed(
+      String listingId,
+      String sellerId,
+      ListingMemo memo,
+      SellerState seller,
+      long t,
+      CompiledPolicy policy) {
+    return new ListingStatus(
+        listingId,
+        sellerId,
+        memo.lastDecision(),
+        Penalties.decayed(
+            seller.penaltyPoints(),
+            seller.penaltyAsOfMillis(),
+            t,
+            policy.sellerRules().getPenaltyHalfLifeDays()),
+        t,
+        memo.review(),
+        memo.creatorId());
+  }
+
   /** The listing an outcome or complaint names, empty when none. */
   public static String listingId(WardenEvent e) {
     return switch (e.kind()) {

@@ -39,7 +39,8 @@ public final class SellerStanding {
             s.velocityCurrent(),
             s.velocityPrevious(),
             s.recentPenaltyEventIds(),
-            s.lastStrikeMillis());
+            s.lastStrikeMillis(),
+            s.recentListingIds());
       }
       case IPR_COMPLAINT, ENFORCEMENT_OUTCOME -> {
         if (Penalties.seen(s.recentPenaltyEventIds(), e.eventId())) {
@@ -67,7 +68,8 @@ public final class SellerStanding {
             Penalties.remember(s.recentPenaltyEventIds(), e.eventId()),
             change == Penalties.Change.OVERTURNED
                 ? s.lastStrikeMillis()
-                : Math.max(s.lastStrikeMillis(), t));
+                : Math.max(s.lastStrikeMillis(), t),
+            s.recentListingIds());
       }
       default -> throw new IllegalArgumentException("not a seller state event: " + e.kind());
     }

@@ -19,6 +19,10 @@ package dev.warden.core.state;
  *     not counted twice
  * @param lastStrikeMillis event time of the latest upheld outcome or IPR complaint, 0 when none: a
  *     clean record runs from here (added in state schema 3; 0 in state written before)
+ * @param recentListingIds the seller's most recently scored listings, most recent first (at most
+ *     {@link #RECENT_LISTINGS}): when a complaint or outcome changes a noticeable penalty (or makes
+ *     one), their statuses go to the pin join again, so a pin of one judges the seller as it stands
+ *     (added in state schema 3; empty in state written before)
  */
 public record SellerState(
     boolean profileKnown,
@@ -35,17 +39,37 @@ public record SellerState(
     int velocityCurrent,
     int velocityPrevious,
     String[] recentPenaltyEventIds,
-    long lastStrikeMillis) {
+    long lastStrikeMillis,
+    String[] recentListingIds) {
 
   public static final int MAX_AUTHORIZED_BRANDS = 512;
 
+  /** How many of its latest listings a seller's state names. */
+  public static final int RECENT_LISTINGS = 8;
+
   public static final SellerState UNKNOWN =
       new SellerState(
-          false, -1L, false, new String[0], 0.0, 0L, 0, 0, 0, 0L, 0L, 0, 0, new String[0], 0L);
+          false,
+          -1L,
+          false,
+          new String[0],
+          0.0,
+          0L,
+          0,
+          0,
+          0,
+          0L,
+          0L,
+          0,
+          0,
+          new String[0],
+          0L,
+          new String[0]);
 
   public SellerState {
     authorizedBrandKeys = authorizedBrandKeys == null ? new String[0] : authorizedBrandKeys;
     recentPenaltyEventIds = recentPenaltyEventIds == null ? new String[0] : recentPenaltyEventIds;
+    recentListingIds = recentListingIds == null ? new String[0] : recentListingIds;
   }
 
   public boolean authorizedFor(String brandKey) {
@@ -57,8 +81,31 @@ public record SellerState(
     return false;
   }
 
-  /** This state after a listing was scored: the listing counted, the velocity buckets moved. */
-  public SellerState afterListing(long windowStartMillis, int current, int previous) {
+  /**
+   * This state after {@code listingId} was scored: the listing counted and named first among the
+   * recent ones, the velocity buckets moved.
+   */
+  public SellerState afterListing(
+      String listingId, long windowStartMillis, int current, int previous) {
+    String[] recent = recentListingIds;
+    if (recent.length == 0 || !recent[0].equals(listingId)) {
+      int at = -1;
+      for (int i = 0; i < recent.length; i++) {
+        if (recent[i].equals(listingId)) {
+          at = i;
+          break;
+        }
+      }
+      int n = at >= 0 ? recent.length : Math.min(recent.length + 1, RECENT_LISTINGS);
+      String[] next = new String[n];
+      next[0] = listingId;
+      for (int i = 0, j = 1; i < recent.length && j < n; i++) {
+        if (i != at) {
+          next[j++] = recent[i];
+        }
+      }
+      recent = next;
+    }
     return new SellerState(
         profileKnown,
         registeredAtMillis,
@@ -74,6 +121,7 @@ public record SellerState(
         current,
         previous,
         recentPenaltyEventIds,
-        lastStrikeMillis);
+        lastStrikeMillis,
+        recent);
   }
 }

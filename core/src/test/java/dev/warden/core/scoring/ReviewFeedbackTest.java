@@ -150,6 +150,25 @@ class ReviewFeedbackTest {
   }
 
   @Test
+  void whenASellersPenaltyBecomesNoticeableItsRecentListingsAreJudgedByItAtPins() throws Exception {
+    send(1, created("l-r1", "s-est", "Leather watch strap 20mm", 2_500));
+    send(2, created("l-r2", "s-est", "Nylon watch strap 22mm", 1_500));
+    assertFalse(scorer.statuses().containsKey("l-r1"), "a clean listing of a clean seller");
+    // Two upheld outcomes on another listing: 8 points, noticeable from the first.
+    send(3, outcome("l-other", "s-est", "", true));
+    send(4, outcome("l-other", "s-est", "", true));
+    Verdict pin = send(5, pin("cr-1", "st-r", "l-r1"));
+    Reason r =
+        reason(pin, "live.pinned_penalized_seller").orElseThrow(() -> new AssertionError(why(pin)));
+    assertTrue(r.evidence().contains("carries 8.0 penalty points"), "as it stands: " + r);
+    // Overturned on appeal, twice: no points left, and pins of its listings are clean again.
+    send(6, outcome("l-other", "s-est", "", false));
+    send(7, outcome("l-other", "s-est", "", false));
+    Verdict after = send(8, pin("cr-1", "st-r", "l-r2"));
+    assertFalse(has(after, "live.pinned_penalized_seller"), why(after));
+  }
+
+  @Test
   void aRedeliveredOutcomeReviewsNothingTwice() throws Exception {
     send(1, created("l-7", "s-est", "Omega Seamaster diver", 60_000));
     String o = outcome("l-7", "s-est", "", false);

@@ -36,7 +36,8 @@ class MigrationsTest {
         1,
         0,
         new String[0],
-        0L);
+        0L,
+        new String[0]);
   }
 
   private static ListingMemo memo(String eventId) {

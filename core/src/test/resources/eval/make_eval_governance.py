@@ -144,98 +144,103 @@ CLEAN = "these straps are hand stitched, lovely leather"
 
 
 def setup(g):
+    """Every scenario has its own sellers and creators, so none leaks into another's record."""
     g.brand("Omega", ["Seamaster", "Speedmaster"], 1500)
     g.brand("Rolex", ["Submariner", "Daytona"], 3000)
     g.brand("Nike", ["Air Jordan", "Dunk Low"], 50)
     g.brand("Calmex", [], 3)  # a (fictional) pharmacy brand, for the medicines override
-    for sid, days, kyc in [("s-est", 2400, True), ("s-est2", 1800, True), ("s-new", 1, False),
-                           ("s-pen", 2100, True), ("s-pen2", 1900, True), ("s-fresh", 1600, True),
-                           ("s-ring", 1700, True), ("s-clean", 2200, True), ("s-struck", 2000, True),
-                           ("s-a", 1500, True), ("s-b", 1500, True)]:
+    sellers = [("s-r1", 1, False)] + [("s-r%d" % i, 1500 + i, True) for i in range(2, 11)]
+    sellers += [("s-clean", 2200, True), ("s-w2", 1800, True), ("s-struck", 2000, True)]
+    sellers += [("s-c%d" % i, 1600 + i, True) for i in range(1, 4)] + [("s-s1", 1700, True)]
+    for sid, days, kyc in sellers:
         g.seller(sid, days, kyc)
-    for cid, days, followers in [("cr-est", 900, 40000), ("cr-new", 3, 150), ("cr-mid", 400, 5000),
-                                 ("cr-promo", 500, 8000), ("cr-later", 600, 9000),
-                                 ("cr-later2", 650, 9500), ("cr-good", 800, 20000),
-                                 ("cr-plain", 800, 20000), ("cr-held", 700, 15000)]:
+    creators = [("cr-r1", 900, 40000), ("cr-r2", 900, 40000), ("cr-r3", 900, 40000),
+                ("cr-new1", 3, 150), ("cr-new2", 4, 300), ("cr-good", 800, 20000),
+                ("cr-plain", 800, 20000), ("cr-c1", 900, 40000), ("cr-c2", 3, 150),
+                ("cr-promo", 500, 8000), ("cr-mid", 400, 5000), ("cr-later", 600, 9000),
+                ("cr-later2", 650, 9500), ("cr-held", 700, 15000)]
+    creators += [("cr-s%d" % i, 900, 30000) for i in range(1, 5)]
+    for cid, days, followers in creators:
         g.creator(cid, days, followers)
 
 
 def review(g):
     f = "review"
     # An overturned BLOCK: the listing is cleared, its pins are no longer flagged.
-    g.listing("BLOCK", f, "counterfeit listing, new unverified seller (to be overturned)", "gl-1", "s-new",
+    g.listing("BLOCK", f, "counterfeit listing, new unverified seller (to be overturned)", "gl-1", "s-r1",
               "Omega Speedmaster 1:1 copy", 90)
-    g.live("HOLD", f, "pin of the blocked listing (0.6)", "cr-est", "gst-1", "PRODUCT_PINNED", listing="gl-1")
-    g.outcome(False, listing="gl-1", seller="s-new")
-    g.live("PASS", f, "pin of the same listing after the review overturned its BLOCK", "cr-est", "gst-2",
+    g.live("HOLD", f, "pin of the blocked listing (0.6)", "cr-r1", "gst-1", "PRODUCT_PINNED", listing="gl-1")
+    g.outcome(False, listing="gl-1", seller="s-r1")
+    g.live("PASS", f, "pin of the same listing after the review overturned its BLOCK", "cr-r1", "gst-2",
            "PRODUCT_PINNED", listing="gl-1")
 
-    # Upheld: a listing Warden had passed is blocked by the review; pins of it are flagged.
-    g.listing("PASS", f, "plain listing of an established seller (to be upheld on review)", "gl-2", "s-est",
+    # Upheld: a listing Warden had passed is blocked by the review (and its seller carries 4 points).
+    g.listing("PASS", f, "plain listing of an established seller (to be upheld on review)", "gl-2", "s-r2",
               "Field watch, khaki strap", 45)
-    g.live("PASS", f, "pin of the plain listing before its review", "cr-est", "gst-3", "PRODUCT_PINNED",
+    g.live("PASS", f, "pin of the plain listing before its review", "cr-r2", "gst-3", "PRODUCT_PINNED",
            listing="gl-2")
-    g.outcome(True, listing="gl-2", seller="s-est")
-    g.live("HOLD", f, "pin of the same listing after a review upheld enforcement against it", "cr-est", "gst-4",
-           "PRODUCT_PINNED", listing="gl-2")
-    # Upheld for a listing Warden never scored (enforced elsewhere): still flagged at pins.
-    g.outcome(True, listing="gl-elsewhere", seller="s-est2")
-    g.live("HOLD", f, "pin of a listing upheld on review that Warden never scored", "cr-est", "gst-5",
-           "PRODUCT_PINNED", listing="gl-elsewhere")
+    g.outcome(True, listing="gl-2", seller="s-r2")
+    g.live("BLOCK", f, "pin of the same listing after a review upheld enforcement (0.6 + 0.3)", "cr-r3",
+           "gst-4", "PRODUCT_PINNED", listing="gl-2")
+    # Upheld for a listing Warden never scored (enforced elsewhere): flagged at pins all the same.
+    g.outcome(True, listing="gl-elsewhere", seller="s-r3")
+    g.live("BLOCK", f, "pin of a listing upheld on review that Warden never scored (0.6 + 0.3)", "cr-r3",
+           "gst-5", "PRODUCT_PINNED", listing="gl-elsewhere")
     # Upheld keeps a held listing held.
-    g.listing("HOLD", f, "below-floor listing of an established seller (0.8)", "gl-3", "s-est2",
+    g.listing("HOLD", f, "below-floor listing of an established seller (0.8)", "gl-3", "s-r4",
               "Rolex Submariner, pre-owned", 900)
-    g.outcome(True, listing="gl-3", seller="s-est2")
-    g.live("HOLD", f, "pin of a held listing whose hold was upheld", "cr-est", "gst-6", "PRODUCT_PINNED",
-           listing="gl-3")
+    g.outcome(True, listing="gl-3", seller="s-r4")
+    g.live("BLOCK", f, "pin of a held listing whose hold was upheld (0.6 + 0.3)", "cr-r1", "gst-6",
+           "PRODUCT_PINNED", listing="gl-3")
 
-    # The reviewed baseline. Seller s-pen carries 8 points (two upheld outcomes): an unauthorized
-    # brand above its floor is held (0.1 + 0.2 + 0.32). The review overturns it (refund: 4 points).
-    g.outcome(True, listing="gl-old1", seller="s-pen")
-    g.outcome(True, listing="gl-old2", seller="s-pen")
-    g.listing("HOLD", f, "penalized seller (8 points): branded listing above the floor (0.62)", "gl-4", "s-pen",
+    # The reviewed baseline. A seller with 8 points (two upheld outcomes): an unauthorized brand
+    # above its floor is held (0.1 + 0.2 + 0.32); the review overturns it (refund: 4 points left).
+    for sid in ["s-r5", "s-r6"]:
+        g.outcome(True, listing="gl-old1-" + sid, seller=sid)
+        g.outcome(True, listing="gl-old2-" + sid, seller=sid)
+    g.listing("HOLD", f, "penalized seller (8 points): branded listing above the floor (0.62)", "gl-4", "s-r5",
               "Nike Air Jordan 4 Retro, size 9", 220, category="shoes")
-    g.outcome(False, listing="gl-4", seller="s-pen")
-    g.listing("PASS", f, "harmless edit after the review cleared it (0.3 + 0.16)", "gl-4", "s-pen",
+    g.outcome(False, listing="gl-4", seller="s-r5")
+    g.listing("PASS", f, "harmless edit after the review cleared it (0.3 + 0.16)", "gl-4", "s-r5",
               "Nike Air Jordan 4 Retro, size 9, box included", 220, category="shoes", edited=True)
-    g.listing("HOLD", f, "penalized seller (4 points): second branded listing (0.46 + ...)", "gl-5", "s-pen",
+    g.listing("HOLD", f, "penalized seller (8 points): branded listing above the floor (0.62)", "gl-5", "s-r6",
               "Nike Dunk Low Retro, size 9", 140, category="shoes")
-    g.outcome(False, listing="gl-5", seller="s-pen")
-    g.listing("HOLD", f, "product switched to another brand after approval: caught (0.3 + 0.5)", "gl-5",
-              "s-pen", "Rolex Daytona, pre-owned", 9000, category="watches", edited=True)
+    g.outcome(False, listing="gl-5", seller="s-r6")
+    g.listing("BLOCK", f, "switched to another brand after approval: caught (0.46 + 0.5)", "gl-5", "s-r6",
+              "Rolex Daytona, pre-owned", 9000, edited=True)
 
     # The same switch on a held listing nobody reviewed: judged on its content alone.
-    g.listing("HOLD", f, "below-floor branded listing, never reviewed", "gl-6", "s-est2",
+    g.listing("HOLD", f, "below-floor branded listing, never reviewed (0.8)", "gl-6", "s-r7",
               "Omega Seamaster diver", 600)
     g.listing("PASS", f, "switched to another brand above its floor, no review to compare with (0.3)", "gl-6",
-              "s-est2", "Rolex Daytona, pre-owned", 9000, edited=True)
+              "s-r7", "Rolex Daytona, pre-owned", 9000, edited=True)
 
     # A switch to counterfeit vocabulary at a collapsed price after approval.
-    g.listing("HOLD", f, "below-floor listing (to be approved on review)", "gl-7", "s-fresh",
+    g.listing("HOLD", f, "below-floor listing (to be approved on review)", "gl-7", "s-r8",
               "Omega Seamaster 300, pre-owned", 900)
-    g.outcome(False, listing="gl-7", seller="s-fresh")
-    g.listing("BLOCK", f, "after approval: replica vocabulary at a collapsed price", "gl-7", "s-fresh",
+    g.outcome(False, listing="gl-7", seller="s-r8")
+    g.listing("BLOCK", f, "after approval: replica vocabulary at a collapsed price", "gl-7", "s-r8",
               "Omega Seamaster 300, AAA replica dial", 200, edited=True)
 
     # Complaints naming a listing refresh the penalty the pin join holds for it.
-    g.listing("PASS", f, "clean listing of a clean seller", "gl-8", "s-a", "Leather watch strap 20mm", 25)
-    g.live("PASS", f, "new creator (0.3) pins it while its seller is clean", "cr-new", "gst-7",
+    g.listing("PASS", f, "clean listing of a clean seller", "gl-8", "s-r9", "Leather watch strap 20mm", 25)
+    g.live("PASS", f, "new creator (0.3) pins it while its seller is clean", "cr-new1", "gst-7",
            "PRODUCT_PINNED", listing="gl-8")
-    g.complaint("gl-8", "s-a")
-    g.outcome(True, listing="gl-9", seller="s-a")
-    g.live("HOLD", f, "new creator pins it after complaints and an upheld outcome (0.3 + 0.3)", "cr-new",
+    g.complaint("gl-8", "s-r9")
+    g.outcome(True, listing="gl-9", seller="s-r9")
+    g.live("HOLD", f, "new creator pins it after a complaint and an upheld outcome (0.3 + 0.3)", "cr-new1",
            "gst-8", "PRODUCT_PINNED", listing="gl-8")
 
     # The seller's recent listings are judged by its penalty as it stands, then as it is refunded.
-    g.listing("PASS", f, "clean listing, ring 1", "gl-10", "s-ring", "Nylon watch strap 22mm", 15)
-    g.listing("PASS", f, "clean listing, ring 2", "gl-11", "s-ring", "Steel watch bracelet 20mm", 35)
-    g.outcome(True, listing="gl-other", seller="s-ring")
-    g.outcome(True, listing="gl-other2", seller="s-ring")
-    g.live("HOLD", f, "pin of a recent listing whose seller was penalized since (0.3 + 0.3)", "cr-new",
+    g.listing("PASS", f, "clean listing, recent 1", "gl-10", "s-r10", "Nylon watch strap 22mm", 15)
+    g.listing("PASS", f, "clean listing, recent 2", "gl-11", "s-r10", "Steel watch bracelet 20mm", 35)
+    g.outcome(True, listing="gl-other", seller="s-r10")
+    g.outcome(True, listing="gl-other2", seller="s-r10")
+    g.live("HOLD", f, "pin of a recent listing whose seller was penalized since (0.3 + 0.3)", "cr-new2",
            "gst-9", "PRODUCT_PINNED", listing="gl-10")
-    g.outcome(False, listing="gl-other", seller="s-ring")
-    g.outcome(False, listing="gl-other2", seller="s-ring")
-    g.live("PASS", f, "pin of another recent listing after both were overturned (0.3)", "cr-new", "gst-9",
+    g.outcome(False, listing="gl-other", seller="s-r10")
+    g.outcome(False, listing="gl-other2", seller="s-r10")
+    g.live("PASS", f, "pin of another recent listing after both were overturned (0.3)", "cr-new2", "gst-9",
            "PRODUCT_PINNED", listing="gl-11")
 
 
@@ -247,15 +252,14 @@ def reward(g):
     g.listing("PASS", f, "clean record credit: branded medicine (0.3 - 0.1 < 0.3)", "gr-1", "s-clean",
               "Calmex pain relief, 16 tablets", 4, category="medicines")
     g.listing("HOLD", f, "same listing from an established seller with no review in its favour", "gr-2",
-              "s-est2", "Calmex pain relief, 16 tablets", 4, category="medicines")
+              "s-w2", "Calmex pain relief, 16 tablets", 4, category="medicines")
     g.listing("BLOCK", f, "no credit against a hard rule", "gr-3", "s-clean", "Vintage switchblade, boxed",
               40, category="collectables")
     g.listing("PASS", f, "plain listing with a clean record: score stays at 0", "gr-4", "s-clean",
               "Paracetamol 500mg, 16 tablets", 3, category="medicines")
     # s-struck: a review in its favour, but an upheld outcome 20 days ago: not clean for 90 days.
     g.outcome(False, listing="gl-h2", seller="s-struck", at=START - _dt.timedelta(days=300))
-    g.outcome(True, listing="gl-h3", seller="s-struck", at=START - _dt.timedelta(days=120))
-    g.outcome(True, listing="gl-h4", seller="s-struck", at=START - _dt.timedelta(days=20))
+    g.outcome(True, listing="gl-h3", seller="s-struck", at=START - _dt.timedelta(days=20))
     g.listing("HOLD", f, "an upheld outcome 20 days ago: no credit", "gr-5", "s-struck",
               "Calmex pain relief, 16 tablets", 4, category="medicines")
 
@@ -273,101 +277,100 @@ def reward(g):
 
 def creator(g):
     f = "creator"
-    g.listing("HOLD", f, "listing to be pinned: below floor, established seller", "gc-held", "s-est",
+    g.listing("HOLD", f, "listing to be pinned: below floor, established seller", "gc-held", "s-c1",
               "Omega Seamaster diver", 600)
-    g.listing("PASS", f, "listing to be pinned: clean", "gc-ok", "s-est", "Canvas watch roll", 30)
-    g.live("HOLD", f, "established creator pins a held listing (0.6)", "cr-est", "gcs-1", "PRODUCT_PINNED",
+    g.listing("PASS", f, "listing to be pinned: clean", "gc-ok", "s-c1", "Canvas watch roll", 30)
+    g.live("HOLD", f, "established creator pins a held listing (0.6)", "cr-c1", "gcs-1", "PRODUCT_PINNED",
            listing="gc-held")
-    g.live("BLOCK", f, "3-day-old creator with 150 followers pins the same listing (0.6 + 0.2 + 0.1)", "cr-new",
+    g.live("BLOCK", f, "3-day-old creator with 150 followers pins the same listing (0.6 + 0.2 + 0.1)", "cr-c2",
            "gcs-2", "PRODUCT_PINNED", listing="gc-held")
-    g.live("PASS", f, "the new creator pins a clean listing (0.3)", "cr-new", "gcs-2", "PRODUCT_PINNED",
+    g.live("PASS", f, "the new creator pins a clean listing (0.3)", "cr-c2", "gcs-2", "PRODUCT_PINNED",
            listing="gc-ok")
-    g.live("PASS", f, "the new creator starts a stream (0.3)", "cr-new", "gcs-3", "STARTED")
+    g.live("PASS", f, "the new creator starts a stream (0.3)", "cr-c2", "gcs-3", "STARTED")
 
-    # A creator who keeps promoting sellers under penalty. s-pen2 carries 8 points; its plain listings
-    # pass (0.32) and each pin of one is 0.3.
-    g.outcome(True, listing="gc-old1", seller="s-pen2")
-    g.outcome(True, listing="gc-old2", seller="s-pen2")
+    # A creator who keeps promoting a seller under penalty. s-c2 carries 8 points; its plain listings
+    # pass (0.32) and each pin of one is 0.3, plus the creator's record from the third pin on.
+    g.outcome(True, listing="gc-old1", seller="s-c2")
+    g.outcome(True, listing="gc-old2", seller="s-c2")
     for i in range(1, 5):
-        g.listing("PASS", f, "penalized seller's plain listing %d" % i, "gc-p%d" % i, "s-pen2",
+        g.listing("PASS", f, "penalized seller's plain listing %d" % i, "gc-p%d" % i, "s-c2",
                   "Cotton scarf, striped, %d" % i, 15, category="accessories")
-    for i in range(1, 5):
-        g.live("PASS", f, "creator pins a penalized seller's listing (%d of 4)" % i, "cr-promo", "gcs-4",
-               "PRODUCT_PINNED", listing="gc-p%d" % i)
+    for i, (expect, why) in enumerate([("PASS", "0.3"), ("PASS", "0.3"), ("PASS", "0.3 + 0.13"),
+                                       ("HOLD", "0.3 + 0.2: a habit")], 1):
+        g.live(expect, f, "creator pins a penalized seller's listing (%d of 4: %s)" % (i, why), "cr-promo",
+               "gcs-4", "PRODUCT_PINNED", listing="gc-p%d" % i)
     g.live("HOLD", f, "after 4 pins of a seller under penalty, a borderline line (0.25 + 0.27)", "cr-promo",
            "gcs-5", "TRANSCRIPT", text=BORDERLINE)
-    g.live("PASS", f, "same borderline line from a creator who promotes clean sellers", "cr-mid", "gcs-6",
-           "TRANSCRIPT", text=BORDERLINE)
     for i in range(1, 5):
         g.live("PASS", f, "creator pins a clean seller's listing (%d of 4)" % i, "cr-mid", "gcs-7",
                "PRODUCT_PINNED", listing="gc-ok")
-    g.live("PASS", f, "after 4 pins of clean sellers, the same borderline line", "cr-mid", "gcs-8",
+    g.live("PASS", f, "after 4 pins of a clean seller, the same borderline line (0.25)", "cr-mid", "gcs-8",
            "TRANSCRIPT", text=BORDERLINE)
 
     # Listings a creator pinned and that were later blocked.
-    g.listing("PASS", f, "listing to be pinned, later blocked (1)", "gc-l1", "s-b", "Leather watch strap 20mm", 25)
-    g.listing("PASS", f, "listing to be pinned, later blocked (2)", "gc-l2", "s-b", "Nylon watch strap 22mm", 15)
-    g.listing("PASS", f, "listing to be pinned, later held (1)", "gc-l3", "s-b", "Steel watch bracelet", 20)
-    g.listing("PASS", f, "listing to be pinned, later held (2)", "gc-l4", "s-b", "Rubber dive strap", 20)
+    g.listing("PASS", f, "listing to be pinned, later blocked (1)", "gc-l1", "s-c3", "Leather watch strap 20mm",
+              25)
+    g.listing("PASS", f, "listing to be pinned, later blocked (2)", "gc-l2", "s-c3", "Nylon watch strap 22mm",
+              15)
+    g.listing("PASS", f, "listing to be pinned, later held (1)", "gc-l3", "s-c3", "Steel watch bracelet", 20)
+    g.listing("PASS", f, "listing to be pinned, later held (2)", "gc-l4", "s-c3", "Rubber dive strap", 20)
     for lid in ["gc-l1", "gc-l2"]:
         g.live("PASS", f, "pin of a clean listing " + lid, "cr-later", "gcs-9", "PRODUCT_PINNED", listing=lid)
     for lid in ["gc-l3", "gc-l4"]:
         g.live("PASS", f, "pin of a clean listing " + lid, "cr-later2", "gcs-10", "PRODUCT_PINNED", listing=lid)
-    g.listing("BLOCK", f, "pinned listing switched to a replica: blocked", "gc-l1", "s-b",
+    g.listing("BLOCK", f, "pinned listing switched to a replica: blocked", "gc-l1", "s-c3",
               "Omega Speedmaster replica strap set", 25, edited=True)
-    g.listing("BLOCK", f, "pinned listing switched to a replica: blocked", "gc-l2", "s-b",
+    g.listing("BLOCK", f, "pinned listing switched to a replica: blocked", "gc-l2", "s-c3",
               "Rolex Submariner replica bracelet", 15, edited=True)
-    g.listing("HOLD", f, "pinned listing switched to a real brand: held", "gc-l3", "s-b",
+    g.listing("HOLD", f, "pinned listing switched to a real brand: held (0.3 + 0.3)", "gc-l3", "s-c3",
               "Omega Seamaster steel bracelet", 2000, edited=True)
-    g.listing("HOLD", f, "pinned listing switched to a real brand: held", "gc-l4", "s-b",
-              "Rolex Oysterflex style strap, Rolex", 4000, edited=True)
+    g.listing("HOLD", f, "pinned listing switched to a real brand: held (0.3 + 0.3)", "gc-l4", "s-c3",
+              "Rolex Oysterflex strap", 4000, edited=True)
     g.live("HOLD", f, "two pinned listings later blocked, then a borderline line (0.25 + 0.27)", "cr-later",
            "gcs-11", "TRANSCRIPT", text=BORDERLINE)
-    g.live("PASS", f, "two pinned listings later held (not blocked), the same line", "cr-later2", "gcs-12",
-           "TRANSCRIPT", text=BORDERLINE)
+    g.live("PASS", f, "two pinned listings later held (not blocked), the same line (0.25)", "cr-later2",
+           "gcs-12", "TRANSCRIPT", text=BORDERLINE)
 
     # A held stream is on the creator's record once it ends.
-    for i in range(4):
-        g.live("PASS" if i < 2 else "HOLD", f, "escalating stream, line %d" % (i + 1), "cr-held", "gcs-13",
-               "TRANSCRIPT", text=BORDERLINE)
+    for i, expect in enumerate(["PASS", "PASS", "HOLD", "HOLD"], 1):
+        g.live(expect, f, "escalating stream, line %d" % i, "cr-held", "gcs-13", "TRANSCRIPT", text=BORDERLINE)
     g.live("PASS", f, "the held stream ends", "cr-held", "gcs-13", "ENDED")
     g.live("PASS", f, "next stream: a clean line (record 0.13)", "cr-held", "gcs-14", "TRANSCRIPT", text=CLEAN)
 
 
 def stream(g):
     f = "stream"
-    g.listing("PASS", f, "clean listing to be pinned in streams", "gs-ok", "s-est", "Linen pocket square", 20,
+    g.listing("PASS", f, "clean listing to be pinned in streams", "gs-ok", "s-s1", "Linen pocket square", 20,
               category="accessories")
     # Borderline talk accumulates 0.25 a line; the fourth line brings the stream to 1.0: held.
-    g.live("PASS", f, "stream started", "cr-mid", "gss-1", "STARTED")
-    g.live("PASS", f, "borderline line 1", "cr-mid", "gss-1", "TRANSCRIPT", text=BORDERLINE)
-    g.live("PASS", f, "borderline line 2", "cr-mid", "gss-1", "TRANSCRIPT", text=BORDERLINE)
-    g.live("PASS", f, "pin before the stream is held", "cr-mid", "gss-1", "PRODUCT_PINNED", listing="gs-ok")
-    g.live("HOLD", f, "borderline line 3 (0.53)", "cr-mid", "gss-1", "TRANSCRIPT", text=BORDERLINE)
-    g.live("HOLD", f, "borderline line 4: accumulated risk 1.0, the stream is held", "cr-mid", "gss-1",
+    g.live("PASS", f, "stream started", "cr-s1", "gss-1", "STARTED")
+    g.live("PASS", f, "borderline line 1", "cr-s1", "gss-1", "TRANSCRIPT", text=BORDERLINE)
+    g.live("PASS", f, "borderline line 2", "cr-s1", "gss-1", "TRANSCRIPT", text=BORDERLINE)
+    g.live("PASS", f, "pin before the stream is held", "cr-s1", "gss-1", "PRODUCT_PINNED", listing="gs-ok")
+    g.live("HOLD", f, "borderline line 3 (0.53)", "cr-s1", "gss-1", "TRANSCRIPT", text=BORDERLINE)
+    g.live("HOLD", f, "borderline line 4: accumulated risk 1.0, the stream is held", "cr-s1", "gss-1",
            "TRANSCRIPT", text=BORDERLINE)
-    g.live("HOLD", f, "clean pin in a held stream: no new pins", "cr-mid", "gss-1", "PRODUCT_PINNED",
+    g.live("HOLD", f, "clean pin in a held stream: no new pins", "cr-s1", "gss-1", "PRODUCT_PINNED",
            listing="gs-ok")
-    g.live("PASS", f, "the held stream ends", "cr-mid", "gss-1", "ENDED")
-    g.live("HOLD", f, "a pin in the stream after it ended: closed", "cr-mid", "gss-1", "PRODUCT_PINNED",
+    g.live("PASS", f, "the held stream ends", "cr-s1", "gss-1", "ENDED")
+    g.live("HOLD", f, "a pin in the stream after it ended: closed", "cr-s1", "gss-1", "PRODUCT_PINNED",
            listing="gs-ok")
-    g.live("PASS", f, "the same clean pin in the creator's next stream", "cr-mid", "gss-2", "PRODUCT_PINNED",
-           listing="gs-ok")
+    g.live("PASS", f, "the same clean pin in the creator's next stream (record 0.13)", "cr-s1", "gss-2",
+           "PRODUCT_PINNED", listing="gs-ok")
     # Three borderline lines (0.75) stay below the threshold: pins go on.
-    for i in range(3):
-        g.live("PASS" if i < 2 else "HOLD", f, "below the threshold, line %d" % (i + 1), "cr-est", "gss-3",
-               "TRANSCRIPT", text=BORDERLINE)
-    g.live("PASS", f, "clean pin in a stream below the threshold", "cr-est", "gss-3", "PRODUCT_PINNED",
+    for i, expect in enumerate(["PASS", "PASS", "HOLD"], 1):
+        g.live(expect, f, "below the threshold, line %d" % i, "cr-s2", "gss-3", "TRANSCRIPT", text=BORDERLINE)
+    g.live("PASS", f, "clean pin in a stream below the threshold", "cr-s2", "gss-3", "PRODUCT_PINNED",
            listing="gs-ok")
     # One prohibited line (1.0) holds the stream at once.
-    g.live("BLOCK", f, "a prohibited product named on stream", "cr-est", "gss-4", "TRANSCRIPT",
+    g.live("BLOCK", f, "a prohibited product named on stream", "cr-s3", "gss-4", "TRANSCRIPT",
            text="I also have a few switchblade knives under the table")
-    g.live("HOLD", f, "clean pin after that: the stream is held", "cr-est", "gss-4", "PRODUCT_PINNED",
+    g.live("HOLD", f, "clean pin after that: the stream is held", "cr-s3", "gss-4", "PRODUCT_PINNED",
            listing="gs-ok")
     # A restricted line (0.5) does not.
-    g.live("HOLD", f, "a restricted product named on a DE stream", "cr-est", "gss-5", "TRANSCRIPT",
+    g.live("HOLD", f, "a restricted product named on a DE stream", "cr-s4", "gss-5", "TRANSCRIPT",
            text="dieses Pfefferspray ist für Hundebesitzer gedacht", region="DE")
-    g.live("PASS", f, "clean pin after one restricted line: not held", "cr-est", "gss-5", "PRODUCT_PINNED",
+    g.live("PASS", f, "clean pin after one restricted line: not held", "cr-s4", "gss-5", "PRODUCT_PINNED",
            listing="gs-ok")
 
 

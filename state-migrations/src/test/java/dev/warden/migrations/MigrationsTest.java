@@ -132,7 +132,8 @@ class MigrationsTest {
     assertEquals(
         "{\"lastEventId\":\"e\\\"1\",\"lastEventTimeMillis\":9,\"lastDecision\":\"PASS\","
             + "\"priceMinor\":4500,\"currency\":\"GBP\",\"brandKeys\":[],\"counterfeitTerms\":false,"
-            + "\"prohibitedTerms\":false,\"imageDigest\":42}",
+            + "\"prohibitedTerms\":false,\"imageDigest\":42,\"review\":\"\",\"reviewedAtMillis\":0,"
+            + "\"creatorId\":\"\"}",
         StateJson.write(memo("e\"1")));
     assertEquals("{\"a\":[1,null]}", StateJson.write(Map.of("a", new Integer[] {1, null})));
   }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * get its expected decision. Cases the engine gets wrong are kept apart in {@code known-gaps.jsonl}
  * (none open now) until fixed, then move into the main set.
  *
- * <p>The governance set ({@code /eval/eval-governance.jsonl}, from {@code
- * make_eval_governance.py}: review outcomes, clean-record rewards, creator histories, stream-level
- * verdicts) is scored on its own, from a fresh state, and held to the same rules.
+ * <p>The governance set ({@code /eval/eval-governance.jsonl}, from {@code make_eval_governance.py}:
+ * review outcomes, clean-record rewards, creator histories, stream-level verdicts) is scored on its
+ * own, from a fresh state, and held to the same rules.
  */
 class EvalSetTest {
   private static final String RESOURCE = "/eval/eval-set.jsonl";

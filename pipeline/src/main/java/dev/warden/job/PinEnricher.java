@@ -58,10 +58,11 @@ public final class PinEnricher
       throws Exception {
     List<WardenEvent> notices;
     try {
-      ListingStatus previous = status.value();
+      // The previous status only matters when this one enforces the listing (a rare status).
+      ListingStatus previous = s.enforced() ? status.value() : null;
       status.update(s);
       notices =
-          PinFeedback.newlyEnforced(previous, s)
+          s.enforced() && PinFeedback.newlyEnforced(previous, s)
               ? PinFeedback.feedback(previous, s, pins.value())
               : List.of();
     } catch (Exception ex) {

@@ -107,7 +107,8 @@ final class FlinkFloorJob {
               "flink-floor",
               e.eventTimeMillis(),
               System.currentTimeMillis(),
-              e.region()));
+              e.region(),
+              null));
     }
   }
 }

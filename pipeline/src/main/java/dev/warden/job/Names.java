@@ -5,6 +5,7 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.core.state.CreatorState;
+import dev.warden.core.state.ListingPins;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import dev.warden.job.state.SellerEntry;
@@ -67,6 +68,9 @@ public final class Names {
   public static final String STATE_STREAMS = "streams";
   public static final String STATE_LISTING_STATUS = "listing-status";
 
+  /** The pin join's creators who pinned each listing (for news of its enforcement). */
+  public static final String STATE_LISTING_PINS = "listing-pins";
+
   /** The policy gate's single key: the active and candidate bundles and the last rejection. */
   public static final String STATE_POLICY_GATE = "policy-gate";
 
@@ -88,7 +92,10 @@ public final class Names {
   public static final OutputTag<WardenEvent> PINS =
       new OutputTag<>("pins", TypeInformation.of(WardenEvent.class));
 
-  /** Each scored listing's latest status, from the seller side to the pin enricher. */
+  /**
+   * Each listing's latest status that matters to pins (its verdict, a review, a complaint's fresh
+   * penalty), from the seller side to the pin enricher.
+   */
   public static final OutputTag<ListingStatus> LISTING_STATUS =
       new OutputTag<>("listing-status", TypeInformation.of(ListingStatus.class));
 
@@ -155,6 +162,12 @@ public final class Names {
   public static ValueStateDescriptor<ListingStatus> listingStatus(Duration ttl) {
     var d =
         new ValueStateDescriptor<>(STATE_LISTING_STATUS, TypeInformation.of(ListingStatus.class));
+    d.enableTimeToLive(ttl(ttl));
+    return d;
+  }
+
+  public static ValueStateDescriptor<ListingPins> listingPins(Duration ttl) {
+    var d = new ValueStateDescriptor<>(STATE_LISTING_PINS, TypeInformation.of(ListingPins.class));
     d.enableTimeToLive(ttl(ttl));
     return d;
   }
@@ -226,6 +239,7 @@ public final class Names {
         new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, brands()),
         new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, policies()),
         new RegisteredState(UID_PIN_ENRICHER, StateScope.KEYED, listingStatus(t.listing())),
+        new RegisteredState(UID_PIN_ENRICHER, StateScope.KEYED, listingPins(t.listing())),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, creatorState(t.subject())),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, streamMemos(t.stream())),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.BROADCAST, brands()),

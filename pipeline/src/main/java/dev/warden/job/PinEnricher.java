@@ -4,7 +4,10 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
+import dev.warden.core.signals.live.PinFeedback;
+import dev.warden.core.state.ListingPins;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -15,9 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Joins PRODUCT_PINNED moments with the pinned listing's latest status, keyed by listing id: the
- * seller side streams each listing's status here as it decides it, so a pin is enriched from local
- * state, never by a blocking lookup. A pin of a listing with no known status goes on unchanged.
- * Output: enriched pins, to be keyed by creator for the creator scorer.
+ * seller side streams each listing's status here as it decides it (and as reviews and complaints
+ * change it), so a pin is enriched from local state, never by a blocking lookup. A pin of a listing
+ * with no known status goes on unchanged.
+ *
+ * <p>The join also remembers which creators pinned each listing (a bounded ring, {@link
+ * ListingPins}); when a listing is enforced for the first time (blocked, or upheld on review), it
+ * tells each of them and the listing's affiliate creator ({@link PinFeedback}), for their records.
+ * Output: enriched pins and those notices, to be keyed by creator for the creator scorer.
  */
 public final class PinEnricher
     extends KeyedCoProcessFunction<String, ListingStatus, WardenEvent, WardenEvent> {
@@ -28,9 +36,11 @@ public final class PinEnricher
   private final Duration ttl;
   private final Faults faults;
   private transient ValueState<ListingStatus> status;
+  private transient ValueState<ListingPins> pins;
   private transient Counter errors;
   private transient Counter holds;
   private transient Counter engineErrorHolds;
+  private transient Counter enforcedNotices;
 
   public PinEnricher(Duration ttl, Faults faults) {
     this.ttl = ttl;
@@ -40,6 +50,7 @@ public final class PinEnricher
   @Override
   public void open(OpenContext ctx) {
     status = getRuntimeContext().getState(Names.listingStatus(ttl));
+    pins = getRuntimeContext().getState(Names.listingPins(ttl));
     var group = getRuntimeContext().getMetricGroup();
     errors = group.counter(WardenMetrics.ENGINE_ERRORS.name());
     // The fail-closed HOLDs decided here count as verdicts like the scorers' (by decision and top
@@ -51,19 +62,32 @@ public final class PinEnricher
             .addGroup(
                 WardenMetrics.LABEL_TOP_SIGNAL, dev.warden.core.signals.Signal.ENGINE_ERROR.id)
             .counter(WardenMetrics.VERDICTS_BY_TOP_SIGNAL.name());
+    enforcedNotices = group.counter(WardenMetrics.LISTING_ENFORCED_NOTICES.name());
   }
 
   @Override
   public void processElement1(ListingStatus s, Context ctx, Collector<WardenEvent> out)
       throws Exception {
+    List<WardenEvent> notices;
     try {
+      // The previous status only matters when this one enforces the listing (a rare status).
+      ListingStatus previous = s.enforced() ? status.value() : null;
       status.update(s);
+      notices =
+          s.enforced() && PinFeedback.newlyEnforced(previous, s)
+              ? PinFeedback.feedback(previous, s, pins.value())
+              : List.of();
     } catch (Exception ex) {
       DeadLetters.rethrowIfInterrupted(ex);
       // Not an input record: the listing's verdict is out already; a later pin of it is judged
       // from the status before this one.
       errors.inc();
       LOG.error("pin join could not store the status of listing {}", s.listingId(), ex);
+      return;
+    }
+    for (WardenEvent n : notices) {
+      enforcedNotices.inc();
+      out.collect(n);
     }
   }
 
@@ -88,6 +112,19 @@ public final class PinEnricher
           Names.PIN_FAILURES,
           Evaluator.failClosed(pin, "", new PinJoinException(ex), System.currentTimeMillis()));
       return;
+    }
+    try {
+      ListingPins before = pins.value();
+      ListingPins after = PinFeedback.afterPin(before, pin.live().creatorId());
+      if (after != before) {
+        pins.update(after);
+      }
+    } catch (Exception ex) {
+      DeadLetters.rethrowIfInterrupted(ex);
+      // The pin is judged all the same; only a later enforcement of the listing would not reach
+      // this creator's record.
+      errors.inc();
+      LOG.error("pin join could not remember the pin of listing {}", ctx.getCurrentKey(), ex);
     }
     out.collect(s == null ? pin : pin.withPinned(s));
   }

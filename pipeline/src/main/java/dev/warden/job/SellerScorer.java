@@ -1,14 +1,18 @@
 package dev.warden.job;
 
+import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
+import dev.warden.core.scoring.SellerUpdate;
 import dev.warden.core.scoring.Verdict;
+import dev.warden.core.standing.ListingReviews;
 import dev.warden.core.state.ListingMemo;
 import dev.warden.job.state.SellerHead;
 import dev.warden.job.state.SellerStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Seller-keyed scoring: listings, seller profiles, IPR complaints and outcomes. Loads the seller's
  * state and the listing's fingerprint (two point reads in one map state: {@link SellerStore}),
- * hands them to the pure {@link Evaluator}, stores what it returns. If evaluation itself fails, the
+ * hands them to the pure {@link Evaluator}, stores what it returns. A complaint or outcome naming a
+ * listing reads and updates that listing's memo the same way (a review clears or keeps the
+ * listing), and the listing's new status goes to the pin join. If evaluation itself fails, the
  * verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a
  * candidate policy exists, the event is scored with it too, after the live verdict is out, and
  * differences go to the shadow output; the candidate never changes state or the live verdict.
@@ -100,12 +106,37 @@ public final class SellerScorer
     }
     var s = head.seller();
     if (!EventRouter.scored(e)) {
+      SellerUpdate u;
+      List<ListingStatus> refreshed = new ArrayList<>();
       try {
         faults.at(Faults.Point.SELLER_STATE_UPDATE, e);
+        // A complaint or outcome naming a listing updates its memo too (under this seller's key).
+        String listing = EventRouter.namedListingId(e);
+        u = evaluator.applySellerEvent(e, s, listing.isEmpty() ? null : store.memo(key, listing));
         // Profiles, complaints and outcomes change what must outlive the memos: archived at once.
-        store.putSeller(key, head, evaluator.applySellerEvent(e, s), now, true);
+        store.putSeller(key, head, u.seller(), now, true);
+        if (u.memo() != null) {
+          store.putMemo(key, listing, u.memo());
+        }
+        // The seller's penalty became noticeable or stopped being: its recent listings' statuses
+        // go to the pin join again (at most SellerState.RECENT_LISTINGS point reads, rare).
+        for (String id : u.refreshListings()) {
+          ListingMemo memo = store.memo(key, id);
+          if (memo != null) {
+            refreshed.add(
+                ListingReviews.refreshed(
+                    id, key, memo, u.seller(), e.eventTimeMillis(), evaluator.policy()));
+          }
+        }
       } catch (Exception ex) {
         guard.failed(e, "applying it to the seller's state", ex, ctx, out, now);
+        return;
+      }
+      if (u.status() != null) {
+        ctx.output(Names.LISTING_STATUS, u.status());
+      }
+      for (ListingStatus st : refreshed) {
+        ctx.output(Names.LISTING_STATUS, st);
       }
       return;
     }

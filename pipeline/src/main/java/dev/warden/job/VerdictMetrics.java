@@ -20,7 +20,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * The product metrics of an operator that decides verdicts (the scorers; the pin join for the HOLDs
  * it decides itself), named in {@link WardenMetrics}: latency from the event's time and from its
  * arrival at the source, verdicts by decision and by top reason, engine errors, dead letters,
- * duplicates, shadow differences, and the policy in force.
+ * duplicates, shadow differences, live streams put on hold, and the policy in force.
  *
  * <p>Per verdict: one clock read, two histogram updates (each a write into a ring buffer), two
  * counter increments and one hash lookup of the top reason's counter. A (decision, top signal)
@@ -44,6 +44,7 @@ final class VerdictMetrics {
   final Counter duplicatesDropped;
   final Counter shadowDiffs;
   final Counter shadowErrors;
+  private final Counter streamsHeld;
 
   /** The version in force (read by the reporter's thread: volatile), and the versions seen. */
   private volatile String policyVersion;
@@ -70,6 +71,7 @@ final class VerdictMetrics {
     duplicatesDropped = group.counter(WardenMetrics.DUPLICATES_DROPPED.name());
     shadowDiffs = group.counter(WardenMetrics.SHADOW_DIFFS.name());
     shadowErrors = group.counter(WardenMetrics.SHADOW_ERRORS.name());
+    streamsHeld = group.counter(WardenMetrics.STREAMS_HELD.name());
   }
 
   /**
@@ -128,6 +130,9 @@ final class VerdictMetrics {
       case PASS -> pass.inc();
       case HOLD -> hold.inc();
       case BLOCK -> block.inc();
+    }
+    if (v.stream() != null && v.stream().changed()) {
+      streamsHeld.inc();
     }
     Reason[] reasons = v.reasons();
     String top =

@@ -302,6 +302,24 @@ public final class WardenMetrics {
           "policy bundles rejected by the gate (bad signature, schema, ranges or revision; or"
               + " unjudgeable): the last good policy stays in force");
 
+  public static final MetricInfo LISTING_ENFORCED_NOTICES =
+      warden(
+          "listingEnforcedNotices",
+          Kind.COUNTER,
+          "pin-enricher",
+          "notices",
+          "listings enforced after review (held or blocked) while creators had pinned them: each a"
+              + " notice to the creators' side");
+
+  public static final MetricInfo STREAMS_HELD =
+      warden(
+          "streamsHeld",
+          Kind.COUNTER,
+          SCORERS,
+          "streams",
+          "live streams put on hold (no new pins) by the stream-level verdict, counted once per"
+              + " stream");
+
   public static final MetricInfo SHADOW_DIFFS =
       warden(
           "shadowDiffs",

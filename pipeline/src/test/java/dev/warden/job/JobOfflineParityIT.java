@@ -931,7 +931,13 @@ class JobOfflineParityIT {
             "live.pinned_flagged_listing",
             "live.pinned_penalized_seller",
             "live.stream_risk",
-            "creator.penalty");
+            "live.stream_held",
+            "live.stream_closed",
+            "listing.edit_after_review",
+            "creator.penalty",
+            "creator.new_account",
+            "creator.small_audience",
+            "creator.risky_record");
     Set<String> missing = new TreeSet<>(required);
     missing.removeAll(signals);
     assertTrue(

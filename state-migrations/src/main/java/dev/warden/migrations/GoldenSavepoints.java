@@ -58,6 +58,13 @@ public final class GoldenSavepoints {
 
   public static final String INPUT = "/golden/events.jsonl";
 
+  /**
+   * The file written beside a golden savepoint's {@code _metadata}: the per-key state it holds, as
+   * the build that wrote it scored the golden input ({@link #stateLines}). A later build may judge
+   * the same input differently or keep more per key; what it must restore from the golden is this.
+   */
+  public static final String EXPECTED_STATE = "expected-state.jsonl";
+
   /** The golden input scored by the core: the state every golden savepoint holds. */
   public static OfflineScorer scoredInput() throws IOException {
     return score(new int[1]);
@@ -151,12 +158,67 @@ public final class GoldenSavepoints {
     return rows;
   }
 
-  /** Writes the golden savepoint of schema {@code version} to {@code out} (a new directory). */
+  /**
+   * Writes the golden savepoint of schema {@code version} to {@code out} (a new directory), with
+   * the state it holds in {@link #EXPECTED_STATE} beside it.
+   */
   public static void write(int version, Path out) throws Exception {
     if (!Migrations.known(version)) {
       throw new IllegalArgumentException(Migrations.unknownVersion(version));
     }
     writeAs(version, out);
+    writeExpectedState(out);
+  }
+
+  /** Writes {@link #EXPECTED_STATE} into {@code dir}: the golden input's state, as scored now. */
+  static void writeExpectedState(Path dir) throws IOException {
+    OfflineScorer s = scoredInput();
+    java.nio.file.Files.write(
+        dir.resolve(EXPECTED_STATE),
+        stateLines(sellerRows(s), creatorRows(s), s.statuses().values()),
+        StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Per-key state as sorted JSON lines ({@link StateJson}): each seller ({@code seller}, its {@code
+   * archive}, the state in its {@code head}, its {@code memos} by listing id; archive times are
+   * layout bookkeeping and left out), each creator ({@code creator}, its {@code state}, its {@code
+   * streams} by stream id) and each listing status in the pin join ({@code listing}, {@code
+   * status}).
+   */
+  public static List<String> stateLines(
+      List<SellerRow> sellers,
+      List<CreatorRow> creators,
+      java.util.Collection<ListingStatus> statuses) {
+    List<String> lines = new ArrayList<>();
+    for (SellerRow r : sellers) {
+      Layouts.V3 v3 = r.toV3();
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("seller", r.seller());
+      m.put("archive", v3.archive());
+      m.put("head", v3.head() == null ? null : v3.head().seller());
+      m.put("memos", new TreeMap<>(v3.memos()));
+      lines.add(StateJson.write(m));
+    }
+    for (CreatorRow c : creators) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("creator", c.creator());
+      m.put("state", c.state());
+      Map<String, Object> streams = new TreeMap<>();
+      for (int i = 0; i < c.streamIds().length; i++) {
+        streams.put(c.streamIds()[i], c.streams()[i]);
+      }
+      m.put("streams", streams);
+      lines.add(StateJson.write(m));
+    }
+    for (ListingStatus s : statuses) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("listing", s.listingId());
+      m.put("status", s);
+      lines.add(StateJson.write(m));
+    }
+    lines.sort(null);
+    return lines;
   }
 
   /**

@@ -164,6 +164,34 @@ public final class Inspector {
     return Collect.all(env, creators.union(statuses), Types.STRING);
   }
 
+  /** Every creator's state and stream memos in the savepoint, typed. */
+  public List<GoldenSavepoints.CreatorRow> creators(String path) throws Exception {
+    SavepointInfo info = SavepointInfo.load(path);
+    StreamExecutionEnvironment env = Batch.env(parallelism);
+    SavepointReader r = SavepointReader.read(env, info.path(), Batch.backend());
+    TypeInformation<GoldenSavepoints.CreatorRow> t =
+        TypeInformation.of(GoldenSavepoints.CreatorRow.class);
+    return Collect.all(
+        env,
+        Batch.keyed(
+            r, Names.UID_CREATOR_SCORER, new SubjectReaders.CreatorRows(ttls), Types.STRING, t),
+        t);
+  }
+
+  /** Every listing status the savepoint's pin join holds, typed. */
+  public List<dev.warden.core.model.ListingStatus> statuses(String path) throws Exception {
+    SavepointInfo info = SavepointInfo.load(path);
+    StreamExecutionEnvironment env = Batch.env(parallelism);
+    SavepointReader r = SavepointReader.read(env, info.path(), Batch.backend());
+    TypeInformation<dev.warden.core.model.ListingStatus> t =
+        TypeInformation.of(dev.warden.core.model.ListingStatus.class);
+    return Collect.all(
+        env,
+        Batch.keyed(
+            r, Names.UID_PIN_ENRICHER, new SubjectReaders.StatusRows(ttls), Types.STRING, t),
+        t);
+  }
+
   private List<DataStream<String>> readers(
       StreamExecutionEnvironment env, SavepointInfo info, int version, String only)
       throws Exception {

@@ -93,4 +93,65 @@ public final class SubjectReaders {
       out.collect(StateJson.write(m));
     }
   }
+
+  /**
+   * Every creator's state and stream memos, typed (the rows a golden savepoint is written from).
+   */
+  public static final class CreatorRows
+      extends KeyedStateReaderFunction<String, GoldenSavepoints.CreatorRow> {
+    private static final long serialVersionUID = 1L;
+    private final Layouts.Ttls ttls;
+    private transient ValueState<CreatorState> creator;
+    private transient MapState<String, StreamMemo> streams;
+
+    public CreatorRows(Layouts.Ttls ttls) {
+      this.ttls = ttls;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+      creator = getRuntimeContext().getState(Names.creatorState(ttls.seller()));
+      streams = getRuntimeContext().getMapState(Names.streamMemos(ttls.stream()));
+    }
+
+    @Override
+    public void readKey(String key, Context ctx, Collector<GoldenSavepoints.CreatorRow> out)
+        throws Exception {
+      CreatorState c = creator.value();
+      Map<String, StreamMemo> s = new java.util.TreeMap<>();
+      for (var e : streams.entries()) {
+        s.put(e.getKey(), e.getValue());
+      }
+      if (c == null && s.isEmpty()) {
+        return;
+      }
+      out.collect(
+          new GoldenSavepoints.CreatorRow(
+              key, c, s.keySet().toArray(new String[0]), s.values().toArray(new StreamMemo[0])));
+    }
+  }
+
+  /** Every listing status in the pin join, typed. */
+  public static final class StatusRows extends KeyedStateReaderFunction<String, ListingStatus> {
+    private static final long serialVersionUID = 1L;
+    private final Layouts.Ttls ttls;
+    private transient ValueState<ListingStatus> status;
+
+    public StatusRows(Layouts.Ttls ttls) {
+      this.ttls = ttls;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+      status = getRuntimeContext().getState(Names.listingStatus(ttls.listing()));
+    }
+
+    @Override
+    public void readKey(String key, Context ctx, Collector<ListingStatus> out) throws Exception {
+      ListingStatus s = status.value();
+      if (s != null) {
+        out.collect(s);
+      }
+    }
+  }
 }

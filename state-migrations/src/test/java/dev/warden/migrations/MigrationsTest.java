@@ -22,12 +22,27 @@ class MigrationsTest {
 
   private static SellerState seller(double points) {
     return new SellerState(
-        true, 1L, true, new String[] {"omega"}, points, 5L, 1, 0, 2, 7L, 0L, 1, 0, new String[0]);
+        true,
+        1L,
+        true,
+        new String[] {"omega"},
+        points,
+        5L,
+        1,
+        0,
+        2,
+        7L,
+        0L,
+        1,
+        0,
+        new String[0],
+        0L,
+        new String[0]);
   }
 
   private static ListingMemo memo(String eventId) {
     return new ListingMemo(
-        eventId, 9L, Decision.PASS, 4_500, "GBP", new String[0], false, false, 42L);
+        eventId, 9L, Decision.PASS, 4_500, "GBP", new String[0], false, false, 42L, "", 0L, "");
   }
 
   /** Records with array components compare by content through their JSON. */
@@ -117,7 +132,8 @@ class MigrationsTest {
     assertEquals(
         "{\"lastEventId\":\"e\\\"1\",\"lastEventTimeMillis\":9,\"lastDecision\":\"PASS\","
             + "\"priceMinor\":4500,\"currency\":\"GBP\",\"brandKeys\":[],\"counterfeitTerms\":false,"
-            + "\"prohibitedTerms\":false,\"imageDigest\":42}",
+            + "\"prohibitedTerms\":false,\"imageDigest\":42,\"review\":\"\",\"reviewedAtMillis\":0,"
+            + "\"creatorId\":\"\"}",
         StateJson.write(memo("e\"1")));
     assertEquals("{\"a\":[1,null]}", StateJson.write(Map.of("a", new Integer[] {1, null})));
   }

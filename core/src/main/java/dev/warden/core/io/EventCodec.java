@@ -179,6 +179,9 @@ public final class EventCodec {
             .setEventTime(timestamp(e.eventTimeMillis()))
             .setRegion(e.region());
     switch (e.kind()) {
+      case LISTING_ENFORCED ->
+          throw new IllegalArgumentException(
+              "an internal event (" + e.kind() + ") has no wire form");
       case LISTING_CREATED -> b.setListingCreated(listing(e.listing()));
       case LISTING_EDITED -> b.setListingEdited(listing(e.listing()));
       case LIVE_STREAM -> {

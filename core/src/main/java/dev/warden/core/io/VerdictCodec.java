@@ -3,6 +3,7 @@ package dev.warden.core.io;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.warden.core.scoring.Reason;
+import dev.warden.core.scoring.StreamVerdict;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.proto.v1.Verdict.Decision;
 import dev.warden.proto.v1.Verdict.SubjectType;
@@ -30,27 +31,47 @@ public final class VerdictCodec {
             .setSubjectId(v.subjectId())
             .setSellerId(v.sellerId())
             .setCreatorId(v.creatorId())
-            .setDecision(
-                switch (v.decision()) {
-                  case PASS -> Decision.PASS;
-                  case HOLD -> Decision.HOLD;
-                  case BLOCK -> Decision.BLOCK;
-                })
+            .setDecision(decision(v.decision()))
             .setScore(v.score())
             .setPolicyVersion(v.policyVersion())
             .setEventTime(EventCodec.timestamp(v.eventTimeMillis()))
             .setDecidedAt(EventCodec.timestamp(v.decidedAtMillis()))
             .setRegion(v.region());
     for (Reason r : v.reasons()) {
-      b.addReasons(
-          dev.warden.proto.v1.Reason.newBuilder()
-              .setSignal(r.signal())
-              .setFamily(r.family())
-              .setContribution(r.contribution())
-              .setEvidence(r.evidence())
-              .setHardRule(r.hardRule()));
+      b.addReasons(reason(r));
+    }
+    StreamVerdict s = v.stream();
+    if (s != null) {
+      var sb =
+          dev.warden.proto.v1.StreamVerdict.newBuilder()
+              .setDecision(decision(s.decision()))
+              .setAccumulatedRisk(s.accumulatedRisk())
+              .setChanged(s.changed())
+              .setSince(EventCodec.timestamp(s.sinceMillis()));
+      for (Reason r : s.reasons()) {
+        sb.addReasons(reason(r));
+      }
+      b.setStream(sb);
     }
     return b.build();
+  }
+
+  private static dev.warden.proto.v1.Reason reason(Reason r) {
+    return dev.warden.proto.v1.Reason.newBuilder()
+        .setSignal(r.signal())
+        .setFamily(r.family())
+        .setContribution(r.contribution())
+        .setEvidence(r.evidence())
+        .setHardRule(r.hardRule())
+        .build();
+  }
+
+  private static Decision decision(dev.warden.core.scoring.Decision d) {
+    return switch (d) {
+      case PASS -> Decision.PASS;
+      case HOLD -> Decision.HOLD;
+      case BLOCK -> Decision.BLOCK;
+    };
   }
 
   public static byte[] encode(Verdict v) {

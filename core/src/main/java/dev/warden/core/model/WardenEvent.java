@@ -186,6 +186,27 @@ public record WardenEvent(
         null);
   }
 
+  /**
+   * The internal event telling {@code creatorId} that a listing it promoted was enforced ({@link
+   * EventKind#LISTING_ENFORCED}): keyed by the creator, at the status's time, the status attached.
+   */
+  public static WardenEvent ofListingEnforced(String creatorId, ListingStatus status) {
+    return new WardenEvent(
+        "listing-enforced/" + status.listingId() + "/" + creatorId,
+        status.eventTimeMillis(),
+        "",
+        EventKind.LISTING_ENFORCED,
+        creatorId,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        status);
+  }
+
   /** This event with another time (the job clamps times too far in the future: see the decoder). */
   public WardenEvent withEventTime(long millis) {
     return withTimes(millis, receivedAtMicros);

@@ -10,9 +10,13 @@ import dev.warden.core.routing.EventRouter;
 import dev.warden.core.scoring.Evaluator;
 import dev.warden.core.scoring.ListingResult;
 import dev.warden.core.scoring.LiveResult;
+import dev.warden.core.scoring.SellerUpdate;
 import dev.warden.core.scoring.Verdict;
+import dev.warden.core.signals.live.PinFeedback;
+import dev.warden.core.standing.ListingReviews;
 import dev.warden.core.state.CreatorState;
 import dev.warden.core.state.ListingMemo;
+import dev.warden.core.state.ListingPins;
 import dev.warden.core.state.SellerState;
 import dev.warden.core.state.StreamMemo;
 import java.util.HashMap;
@@ -38,6 +42,7 @@ public final class OfflineScorer {
   private final Map<String, StreamMemo> streams = new HashMap<>(); // creator + stream id
   private final Map<String, ListingStatus> statuses =
       new HashMap<>(); // listing id, as the job's pin join
+  private final Map<String, ListingPins> pins = new HashMap<>(); // listing id, as the pin join
   private Evaluator evaluator;
   private boolean brandsChanged = true;
 
@@ -71,8 +76,11 @@ public final class OfflineScorer {
     String creator = EventRouter.creatorKey(e);
     if (creator != null) {
       String pinned = EventRouter.pinnedListingId(e);
-      if (pinned != null && statuses.containsKey(pinned)) {
-        e = e.withPinned(statuses.get(pinned));
+      if (pinned != null) {
+        pins.put(pinned, PinFeedback.afterPin(pins.get(pinned), creator));
+        if (statuses.containsKey(pinned)) {
+          e = e.withPinned(statuses.get(pinned));
+        }
       }
       Verdict v = creatorSide(e, creator, nowMillis);
       verdict = verdict == null ? v : verdict;
@@ -82,7 +90,26 @@ public final class OfflineScorer {
 
   private Verdict sellerSide(WardenEvent e, String seller, long nowMillis) {
     if (!EventRouter.scored(e)) {
-      sellers.put(seller, evaluator.applySellerEvent(e, sellers.get(seller)));
+      String listing = ListingReviews.listingId(e);
+      String memoKey = seller + '\u0000' + listing;
+      SellerUpdate u =
+          evaluator.applySellerEvent(
+              e, sellers.get(seller), listing.isEmpty() ? null : listings.get(memoKey));
+      sellers.put(seller, u.seller());
+      if (u.memo() != null) {
+        listings.put(memoKey, u.memo());
+      }
+      if (u.status() != null) {
+        toPinJoin(u.status());
+      }
+      for (String id : u.refreshListings()) {
+        ListingMemo memo = listings.get(seller + '\u0000' + id);
+        if (memo != null) {
+          toPinJoin(
+              ListingReviews.refreshed(
+                  id, seller, memo, u.seller(), e.eventTimeMillis(), evaluator.policy()));
+        }
+      }
       return null;
     }
     String memoKey = seller + '\u0000' + e.listing().listingId();
@@ -94,9 +121,21 @@ public final class OfflineScorer {
     sellers.put(seller, r.seller());
     listings.put(memoKey, r.memo());
     if (EventRouter.statusMattersToPins(r.status(), prev)) {
-      statuses.put(r.status().listingId(), r.status());
+      toPinJoin(r.status());
     }
     return r.verdict();
+  }
+
+  /**
+   * A listing status reaching the pin join: stored, and when it newly enforces the listing, the
+   * creators who promoted it hear of it (in the job the news takes a detour through the pin join to
+   * the creator side; here it is applied at once).
+   */
+  private void toPinJoin(ListingStatus status) {
+    ListingStatus previous = statuses.put(status.listingId(), status);
+    for (WardenEvent f : PinFeedback.feedback(previous, status, pins.get(status.listingId()))) {
+      creators.put(f.key(), evaluator.applyCreatorEvent(f, creators.get(f.key())));
+    }
   }
 
   private Verdict creatorSide(WardenEvent e, String creator, long nowMillis) {
@@ -112,6 +151,30 @@ public final class OfflineScorer {
     creators.put(creator, r.creator());
     streams.put(memoKey, r.memo());
     return r.verdict();
+  }
+
+  /**
+   * Starts a seller from state kept elsewhere (a savepoint's, as the job restores it): its state
+   * (null: none) and its listings' memos by listing id.
+   */
+  public void restoreSeller(String sellerId, SellerState state, Map<String, ListingMemo> memos) {
+    if (state != null) {
+      sellers.put(sellerId, state);
+    }
+    memos.forEach((listing, memo) -> listings.put(sellerId + '\u0000' + listing, memo));
+  }
+
+  /** Starts a creator from state kept elsewhere: its state (null: none) and its streams' memos. */
+  public void restoreCreator(String creatorId, CreatorState state, Map<String, StreamMemo> memos) {
+    if (state != null) {
+      creators.put(creatorId, state);
+    }
+    memos.forEach((stream, memo) -> streams.put(creatorId + '\u0000' + stream, memo));
+  }
+
+  /** Starts the pin join's view of a listing from a status kept elsewhere. */
+  public void restoreStatus(ListingStatus status) {
+    statuses.put(status.listingId(), status);
   }
 
   public int brandCount() {

@@ -26,6 +26,13 @@ import java.util.TreeMap;
 public final class CompiledPolicy {
   public static final double MAX_WEIGHT = 10.0;
 
+  /**
+   * The bound on a reward (a clean record's credit): its weight may be at most this share of the
+   * hold threshold in force, so a good record can soften a borderline case but never clear one that
+   * carries twice the hold threshold's risk, and never a hard rule.
+   */
+  public static final double MAX_REWARD_SHARE = 0.5;
+
   private static final Cache<String, CompiledPolicy> SHARED =
       Caffeine.newBuilder().maximumSize(8).build();
 
@@ -234,6 +241,7 @@ public final class CompiledPolicy {
         problems.add("weights." + e.getKey() + " must be within [0, " + MAX_WEIGHT + "], got " + w);
       }
     }
+    checkRewards(problems, "weights", p.getWeightsMap(), p.getWeightsMap(), hold);
     Set<String> overrideKeys = new HashSet<>();
     for (int i = 0; i < p.getOverridesCount(); i++) {
       PolicyOverride o = p.getOverrides(i);
@@ -265,6 +273,12 @@ public final class CompiledPolicy {
                   + ")");
         }
       }
+      checkRewards(
+          problems,
+          where + ".weights",
+          o.getWeightsMap(),
+          p.getWeightsMap(),
+          o.hasThresholds() ? o.getThresholds().getHold() : hold);
       for (Map.Entry<String, Double> e : o.getWeightsMap().entrySet()) {
         if (Signal.byId(e.getKey()) == null) {
           problems.add(where + ".weights: unknown signal '" + e.getKey() + "'");
@@ -303,8 +317,54 @@ public final class CompiledPolicy {
     if (s.getVelocityEstablishedMultiplier() < 1) {
       problems.add("seller.velocity_established_multiplier must be at least 1");
     }
+    if (s.getCleanRecordDays() < 0) {
+      problems.add("seller.clean_record_days must not be negative");
+    }
+    if (s.getCleanRecordFavourableReviews() < 0) {
+      problems.add("seller.clean_record_favourable_reviews must not be negative");
+    }
+    boolean rewards =
+        p.getWeightsMap().getOrDefault(Signal.SELLER_CLEAN_RECORD.id, 0.0) > 0
+            || p.getWeightsMap().getOrDefault(Signal.CREATOR_CLEAN_RECORD.id, 0.0) > 0;
+    if (rewards && s.getCleanRecordDays() < 1) {
+      problems.add(
+          "seller.clean_record_days must be at least 1 while a clean-record reward has a weight"
+              + " (the period a record must stay clean to earn it)");
+    }
     if (p.getLive().getStreamRiskSaturation() <= 0) {
       problems.add("live.stream_risk_saturation must be above 0");
+    }
+    if (!(p.getLive().getStreamHoldRisk() > 0)) {
+      problems.add(
+          "live.stream_hold_risk must be above 0 (the accumulated risk at which a stream is held)");
+    }
+    var c = p.getCreator();
+    if (c.getNewAccountDays() < 0) {
+      problems.add("creator.new_account_days must not be negative");
+    }
+    if (c.getEstablishedFollowers() < 0) {
+      problems.add("creator.established_followers must not be negative");
+    }
+    if (c.getPenalizedPinPoints() < 0
+        || c.getLaterBlockedPoints() < 0
+        || c.getHeldStreamPoints() < 0) {
+      problems.add(
+          "creator.penalized_pin_points, later_blocked_points and held_stream_points must not be"
+              + " negative");
+    }
+    if (!(c.getRecordHalfLifeDays() > 0)) {
+      problems.add("creator.record_half_life_days must be above 0");
+    }
+    if (!(c.getRecordThreshold() > 0)) {
+      problems.add("creator.record_threshold must be above 0");
+    }
+    if (!(c.getRecordSaturation() >= c.getRecordThreshold())) {
+      problems.add(
+          "creator.record_saturation ("
+              + c.getRecordSaturation()
+              + ") must be at least creator.record_threshold ("
+              + c.getRecordThreshold()
+              + ")");
     }
     var b = p.getBrand();
     if (b.getPhashMaxDistance() < 0 || b.getPhashMaxDistance() > 32) {
@@ -356,6 +416,38 @@ public final class CompiledPolicy {
       }
     }
     return problems;
+  }
+
+  /**
+   * A reward's weight ({@code weights}, falling back to {@code base}) may be at most {@link
+   * #MAX_REWARD_SHARE} of the hold threshold in force.
+   */
+  private static void checkRewards(
+      List<String> problems,
+      String where,
+      Map<String, Double> weights,
+      Map<String, Double> base,
+      double hold) {
+    for (Signal sig : Signal.values()) {
+      if (!sig.reward()) {
+        continue;
+      }
+      double w = weights.getOrDefault(sig.id, base.getOrDefault(sig.id, 0.0));
+      if (hold > 0 && w > MAX_REWARD_SHARE * hold + 1e-12) {
+        problems.add(
+            where
+                + "."
+                + sig.id
+                + " is a reward (a credit against risk): at most "
+                + MAX_REWARD_SHARE
+                + " x the hold threshold "
+                + hold
+                + " = "
+                + (MAX_REWARD_SHARE * hold)
+                + ", got "
+                + w);
+      }
+    }
   }
 
   private static void checkPhrases(List<String> problems, String where, List<String> phrases) {
@@ -480,5 +572,18 @@ public final class CompiledPolicy {
 
   public double streamRiskSaturation() {
     return source.getLive().getStreamRiskSaturation();
+  }
+
+  /** The accumulated risk at which a stream is held. */
+  public double streamHoldRisk() {
+    return source.getLive().getStreamHoldRisk();
+  }
+
+  public dev.warden.proto.v1.CreatorRules creatorRules() {
+    return source.getCreator();
+  }
+
+  public long creatorNewAccountMillis() {
+    return source.getCreator().getNewAccountDays() * 86_400_000L;
   }
 }

@@ -139,6 +139,13 @@ public final class PolicyDiff {
       }
       out.add("force holds now: " + (fh.isEmpty() ? "none" : String.join(", ", fh)));
     }
+    if (!from.getCreator().equals(to.getCreator())) {
+      out.add(
+          "creator rules changed: "
+              + compact(from.getCreator())
+              + " -> "
+              + compact(to.getCreator()));
+    }
     if (!from.getLive().equals(to.getLive()) || !from.getEdit().equals(to.getEdit())) {
       out.add("live or edit rules changed");
     }

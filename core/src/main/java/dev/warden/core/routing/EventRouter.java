@@ -5,6 +5,7 @@ import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.LiveStream;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.scoring.Decision;
+import dev.warden.core.standing.ListingReviews;
 import dev.warden.core.standing.Penalties;
 import dev.warden.core.state.ListingMemo;
 
@@ -23,6 +24,10 @@ import dev.warden.core.state.ListingMemo;
  *       outcomes that name a creator. An outcome that names both reaches both sides.
  *   <li><b>Pins</b>: a PRODUCT_PINNED moment first picks up the pinned listing's latest status
  *       (from the seller side), keyed by listing id, then goes to the creator side.
+ *   <li><b>Listing statuses</b> go from the seller side to the pin join (a scored listing's
+ *       verdict, a review, a complaint's fresh penalty); a listing's first enforcement comes back
+ *       from there to each creator who promoted it ({@link
+ *       dev.warden.core.model.EventKind#LISTING_ENFORCED}, keyed by creator).
  * </ul>
  */
 public final class EventRouter {
@@ -42,7 +47,7 @@ public final class EventRouter {
       case SELLER_UPDATED -> e.seller().sellerId();
       case IPR_COMPLAINT -> e.complaint().sellerId();
       case ENFORCEMENT_OUTCOME -> nonEmpty(e.outcome().sellerId());
-      case LIVE_STREAM, CREATOR_UPDATED, BRAND_REGISTERED -> null;
+      case LIVE_STREAM, CREATOR_UPDATED, BRAND_REGISTERED, LISTING_ENFORCED -> null;
     };
   }
 
@@ -54,6 +59,7 @@ public final class EventRouter {
       case LIVE_STREAM -> e.live().creatorId();
       case CREATOR_UPDATED -> e.creator().creatorId();
       case ENFORCEMENT_OUTCOME -> nonEmpty(e.outcome().creatorId());
+      case LISTING_ENFORCED -> e.key();
       case LISTING_CREATED, LISTING_EDITED, SELLER_UPDATED, IPR_COMPLAINT, BRAND_REGISTERED -> null;
     };
   }
@@ -66,6 +72,14 @@ public final class EventRouter {
     return e.live() != null && e.live().kind() == LiveStream.LiveKind.PRODUCT_PINNED
         ? e.live().listingId()
         : null;
+  }
+
+  /**
+   * The listing a complaint or outcome names on the seller side (its memo lives under the seller's
+   * key: the review path of {@link dev.warden.core.standing.ListingReviews}), or empty.
+   */
+  public static String namedListingId(WardenEvent e) {
+    return ListingReviews.listingId(e);
   }
 
   /**

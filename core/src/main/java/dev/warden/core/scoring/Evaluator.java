@@ -11,7 +11,10 @@ import dev.warden.core.signals.LiveFacts;
 import dev.warden.core.signals.Reasons;
 import dev.warden.core.signals.Signal;
 import dev.warden.core.signals.TextScan;
+import dev.warden.core.signals.creator.CreatorCleanRecord;
 import dev.warden.core.signals.creator.CreatorPenalty;
+import dev.warden.core.signals.creator.CreatorProfileSignals;
+import dev.warden.core.signals.creator.CreatorRecord;
 import dev.warden.core.signals.ipr.BelowFloorPrice;
 import dev.warden.core.signals.ipr.BrandMention;
 import dev.warden.core.signals.ipr.CountedBrands;
@@ -21,12 +24,15 @@ import dev.warden.core.signals.ipr.ImageMatch;
 import dev.warden.core.signals.ipr.UnauthorizedBrand;
 import dev.warden.core.signals.listing.EditAfterPass;
 import dev.warden.core.signals.live.PinnedListing;
+import dev.warden.core.signals.live.StreamHold;
 import dev.warden.core.signals.live.StreamRisk;
 import dev.warden.core.signals.prohibited.ProhibitedTerms;
+import dev.warden.core.signals.seller.SellerCleanRecord;
 import dev.warden.core.signals.seller.SellerLifecycle;
 import dev.warden.core.signals.seller.SellerPenalty;
 import dev.warden.core.signals.seller.SellerVelocity;
 import dev.warden.core.standing.CreatorStanding;
+import dev.warden.core.standing.ListingReviews;
 import dev.warden.core.standing.Penalties;
 import dev.warden.core.standing.SellerStanding;
 import dev.warden.core.state.CreatorState;
@@ -117,6 +123,7 @@ public final class Evaluator {
     SellerLifecycle.evaluate(f, reasons);
     SellerPenalty.evaluate(f, reasons);
     SellerVelocity.Window velocity = SellerVelocity.evaluate(f, reasons);
+    SellerCleanRecord.evaluate(f, reasons); // last: a credit against what the others found
 
     Verdict v =
         verdict(
@@ -126,23 +133,11 @@ public final class Evaluator {
             l.sellerId(),
             l.creatorId(),
             l.category(),
-            nowMillis);
+            nowMillis,
+            null);
     SellerState next =
-        new SellerState(
-            s.profileKnown(),
-            s.registeredAtMillis(),
-            s.kycVerified(),
-            s.authorizedBrandKeys(),
-            s.penaltyPoints(),
-            s.penaltyAsOfMillis(),
-            s.upheld(),
-            s.overturned(),
-            s.complaints(),
-            s.listingsScored() + 1,
-            velocity.startMillis(),
-            velocity.current(),
-            velocity.previous(),
-            s.recentPenaltyEventIds());
+        s.afterListing(
+            l.listingId(), velocity.startMillis(), velocity.current(), velocity.previous());
     String[] brandKeys = new String[f.brands().size()];
     for (int i = 0; i < brandKeys.length; i++) {
       brandKeys[i] = f.brands().get(i).brand().key();
@@ -157,9 +152,19 @@ public final class Evaluator {
             brandKeys,
             f.counterfeitTerms(),
             !scan.prohibited().isEmpty(),
-            f.imageDigest());
+            f.imageDigest(),
+            "",
+            0L,
+            l.creatorId());
     ListingStatus status =
-        new ListingStatus(l.listingId(), l.sellerId(), v.decision(), penalty, e.eventTimeMillis());
+        new ListingStatus(
+            l.listingId(),
+            l.sellerId(),
+            v.decision(),
+            penalty,
+            e.eventTimeMillis(),
+            "",
+            l.creatorId());
     return new ListingResult(v, next, memo, status);
   }
 
@@ -179,14 +184,24 @@ public final class Evaluator {
     if (transcript) {
       scan.scan(ls.text(), "transcript", false, policy, refs, e.region());
     }
+    long t = e.eventTimeMillis();
     double penalty =
         Penalties.decayed(
             c.penaltyPoints(),
             c.penaltyAsOfMillis(),
-            e.eventTimeMillis(),
+            t,
             policy.sellerRules().getPenaltyHalfLifeDays());
     LiveFacts f =
-        new LiveFacts(e, ls, c, prev, policy, scan, CountedBrands.of(scan.brands(), null), penalty);
+        new LiveFacts(
+            e,
+            ls,
+            c,
+            prev,
+            policy,
+            scan,
+            CountedBrands.of(scan.brands(), null),
+            penalty,
+            CreatorStanding.recordPoints(c, t, policy));
 
     if (transcript) {
       ProhibitedTerms.evaluate(scan, e.region(), reasons);
@@ -197,8 +212,27 @@ public final class Evaluator {
     double momentRisk =
         reasons.sum(); // what this moment adds to the stream, before the stream's own history
     StreamRisk.evaluate(f, reasons);
+    boolean closed = prev != null && prev.ended();
+    int segments = (prev == null ? 0 : prev.segments()) + (transcript ? 1 : 0);
+    // Only transcript segments add to the stream's risk: a pin takes a detour through the pin join
+    // and may reach the creator side before or after transcripts sent around it, so a risk it added
+    // would make those transcripts' verdicts depend on that race. An ended stream's risk is closed.
+    double accumulated = StreamRisk.accumulated(prev) + (transcript && !closed ? momentRisk : 0);
+    StreamHold.Hold hold = StreamHold.evaluate(f, accumulated, segments, reasons);
     CreatorPenalty.evaluate(f, reasons);
+    CreatorProfileSignals.evaluate(f, reasons);
+    CreatorRecord.evaluate(f, reasons);
+    CreatorCleanRecord.evaluate(f, reasons); // last: a credit against what the others found
 
+    StreamVerdict stream =
+        hold.held() && !reasons.disabled(Signal.LIVE_STREAM_HELD)
+            ? new StreamVerdict(
+                Decision.HOLD,
+                new Reason[] {Reason.hard(Signal.LIVE_STREAM_HELD, 0.0, hold.reason())},
+                Math.round(accumulated * 10_000) / 10_000.0,
+                hold.changed(),
+                hold.heldAtMillis())
+            : null;
     Verdict v =
         verdict(
             e,
@@ -207,25 +241,60 @@ public final class Evaluator {
             ls.sellerId(),
             ls.creatorId(),
             "",
-            nowMillis);
-    int segments = (prev == null ? 0 : prev.segments()) + (transcript ? 1 : 0);
+            nowMillis,
+            stream);
+    CreatorState next = c;
+    if (ls.kind() == LiveStream.LiveKind.PRODUCT_PINNED) {
+      ListingStatus p = e.pinned();
+      next =
+          CreatorStanding.afterPin(
+              next,
+              p != null ? p.sellerId() : ls.sellerId(),
+              p != null ? PinnedListing.sellerPoints(p, t, policy) : 0.0,
+              t,
+              policy);
+    }
+    boolean ends = ls.kind() == LiveStream.LiveKind.ENDED;
+    if (ends && !closed && hold.held()) {
+      next = CreatorStanding.afterHeldStreamEnded(next, t, policy);
+    }
     StreamMemo memo =
         new StreamMemo(
             e.eventId(),
-            e.eventTimeMillis(),
+            t,
             segments,
-            // Only transcript segments add to the stream's risk: a pin takes a detour through the
-            // pin join and may reach the creator side before or after transcripts sent around it,
-            // so a risk it added would make those transcripts' verdicts depend on that race.
-            StreamRisk.accumulated(prev) + (transcript ? momentRisk : 0),
-            ls.kind() == LiveStream.LiveKind.ENDED);
-    return new LiveResult(v, c, memo);
+            accumulated,
+            closed || ends,
+            hold.heldAtMillis(),
+            hold.reason());
+    return new LiveResult(v, next, memo);
   }
 
   /** Applies a seller profile, IPR complaint or seller outcome to the seller's state. */
   public SellerState applySellerEvent(WardenEvent e, SellerState seller) {
     return SellerStanding.apply(e, seller, policy);
   }
+
+  /**
+   * Applies a seller profile, IPR complaint or seller outcome to the seller's state and, for a
+   * complaint or outcome naming a listing, to that listing ({@code memo}: its memo, null when
+   * none): see {@link ListingReviews}. A redelivered complaint or outcome changes nothing.
+   */
+  public SellerUpdate applySellerEvent(WardenEvent e, SellerState seller, ListingMemo memo) {
+    if (e.kind() == dev.warden.core.model.EventKind.SELLER_UPDATED
+        || SellerStanding.redelivered(e, seller)) {
+      return new SellerUpdate(SellerStanding.apply(e, seller, policy), null, null, NONE);
+    }
+    SellerState next = SellerStanding.apply(e, seller, policy);
+    ListingReviews.Change change = ListingReviews.apply(e, memo, next, policy);
+    return new SellerUpdate(
+        next,
+        change.memo(),
+        change.status(),
+        ListingReviews.refreshForPins(e, seller, next, policy));
+  }
+
+  private static final String[] NONE = new String[0];
 
   /** Applies a creator profile or creator outcome to the creator's state. */
   public CreatorState applyCreatorEvent(WardenEvent e, CreatorState creator) {
@@ -255,7 +324,8 @@ public final class Evaluator {
         policyVersion,
         e.eventTimeMillis(),
         nowMillis,
-        e.region());
+        e.region(),
+        null);
   }
 
   /** The score against the thresholds, raised by any hard rule and by the policy's force-holds. */
@@ -266,7 +336,8 @@ public final class Evaluator {
       String sellerId,
       String creatorId,
       String category,
-      long nowMillis) {
+      long nowMillis,
+      StreamVerdict stream) {
     double score = Math.round(reasons.sum() * 10_000) / 10_000.0;
     Decision d =
         score >= reasons.scoring().block()
@@ -300,7 +371,8 @@ public final class Evaluator {
         policy.version(),
         e.eventTimeMillis(),
         nowMillis,
-        e.region());
+        e.region(),
+        stream);
   }
 
   private static long imageDigest(String[] hashes) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param stream the stream's memo from its earlier moments, or null
  * @param brands the brands that count in a transcript (empty for other moments)
  * @param penaltyPoints the creator's penalty points decayed to the event's time
+ * @param recordPoints the creator's record points decayed to the event's time
  */
 public record LiveFacts(
     WardenEvent event,
@@ -24,4 +25,5 @@ public record LiveFacts(
     CompiledPolicy policy,
     TextScan text,
     List<TextScan.BrandFinding> brands,
-    double penaltyPoints) {}
+    double penaltyPoints,
+    double recordPoints) {}

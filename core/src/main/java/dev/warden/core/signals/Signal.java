@@ -25,6 +25,11 @@ public enum Signal {
       "seller.velocity_burst",
       Family.SELLER,
       "more listings in the sliding window than the seller's standing allows"),
+  SELLER_CLEAN_RECORD(
+      "seller.clean_record",
+      Family.SELLER,
+      "reward: the seller's record is clean (reviews in its favour, no upheld outcome or complaint"
+          + " for the policy's period), a credit of up to the weight against the listing's risk"),
   // Brand and IP.
   IPR_BRAND_MENTION("ipr.brand_mention", Family.IPR, "a registered brand or alias is named"),
   IPR_UNAUTHORIZED_BRAND(
@@ -56,11 +61,34 @@ public enum Signal {
       "listing.edit_after_pass",
       Family.LISTING,
       "an edit after a PASS introduces a brand, counterfeit vocabulary, a prohibited term, a price collapse or new images"),
+  LISTING_EDIT_AFTER_REVIEW(
+      "listing.edit_after_review",
+      Family.LISTING,
+      "an edit after a human review cleared the listing (OVERTURNED) introduces a brand,"
+          + " counterfeit vocabulary, a prohibited term, a price collapse or new images"),
   // Creators and live streams.
   CREATOR_PENALTY(
       "creator.penalty",
       Family.CREATOR,
       "the creator carries penalty points from upheld enforcement"),
+  CREATOR_NEW_ACCOUNT(
+      "creator.new_account",
+      Family.CREATOR,
+      "the creator account is younger than the policy's creator new-account age"),
+  CREATOR_SMALL_AUDIENCE(
+      "creator.small_audience",
+      Family.CREATOR,
+      "the creator has fewer followers than the policy's established audience"),
+  CREATOR_RISKY_RECORD(
+      "creator.risky_record",
+      Family.CREATOR,
+      "the creator keeps promoting sellers under penalty or listings later blocked, or had streams"
+          + " held"),
+  CREATOR_CLEAN_RECORD(
+      "creator.clean_record",
+      Family.CREATOR,
+      "reward: the creator's record is clean (reviews in its favour, no upheld outcome for the"
+          + " policy's period), a credit of up to the weight against the moment's risk"),
   LIVE_PINNED_FLAGGED_LISTING(
       "live.pinned_flagged_listing",
       Family.LIVE,
@@ -69,6 +97,15 @@ public enum Signal {
       "live.pinned_penalized_seller", Family.LIVE, "the pinned product's seller is under penalty"),
   LIVE_STREAM_RISK(
       "live.stream_risk", Family.LIVE, "risk accumulated over this stream's earlier segments"),
+  LIVE_STREAM_HELD(
+      "live.stream_held",
+      Family.LIVE,
+      "the stream's accumulated risk crossed the policy's stream hold threshold: the stream is held"
+          + " and every later pin in it is held (hard rule)"),
+  LIVE_STREAM_CLOSED(
+      "live.stream_closed",
+      Family.LIVE,
+      "a product pinned in a stream that has already ended (hard rule: HOLD)"),
   // Kill switches.
   POLICY_FORCE_HOLD(
       "policy.force_hold", Family.POLICY, "the policy forces review of this region or category"),
@@ -92,6 +129,14 @@ public enum Signal {
     for (Signal s : values()) {
       BY_ID.put(s.id, s);
     }
+  }
+
+  /**
+   * True for the rewards: signals whose weight is a credit, subtracted from an event's risk rather
+   * than added (bounded by the policy, see {@code CompiledPolicy.MAX_REWARD_SHARE}).
+   */
+  public boolean reward() {
+    return this == SELLER_CLEAN_RECORD || this == CREATOR_CLEAN_RECORD;
   }
 
   /** The signal with this id, or null. */

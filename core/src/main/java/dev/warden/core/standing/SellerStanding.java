@@ -38,7 +38,9 @@ public final class SellerStanding {
             s.velocityWindowStartMillis(),
             s.velocityCurrent(),
             s.velocityPrevious(),
-            s.recentPenaltyEventIds());
+            s.recentPenaltyEventIds(),
+            s.lastStrikeMillis(),
+            s.recentListingIds());
       }
       case IPR_COMPLAINT, ENFORCEMENT_OUTCOME -> {
         if (Penalties.seen(s.recentPenaltyEventIds(), e.eventId())) {
@@ -63,9 +65,18 @@ public final class SellerStanding {
             s.velocityWindowStartMillis(),
             s.velocityCurrent(),
             s.velocityPrevious(),
-            Penalties.remember(s.recentPenaltyEventIds(), e.eventId()));
+            Penalties.remember(s.recentPenaltyEventIds(), e.eventId()),
+            change == Penalties.Change.OVERTURNED
+                ? s.lastStrikeMillis()
+                : Math.max(s.lastStrikeMillis(), t),
+            s.recentListingIds());
       }
       default -> throw new IllegalArgumentException("not a seller state event: " + e.kind());
     }
+  }
+
+  /** Whether {@code e} (a complaint or an outcome) was counted for {@code seller} already. */
+  public static boolean redelivered(WardenEvent e, SellerState seller) {
+    return seller != null && Penalties.seen(seller.recentPenaltyEventIds(), e.eventId());
   }
 }

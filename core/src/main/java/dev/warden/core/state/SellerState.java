@@ -17,6 +17,12 @@ package dev.warden.core.state;
  * @param velocityPrevious listings in the previous window (for the sliding estimate)
  * @param recentPenaltyEventIds ring of recent complaint/outcome event ids, so a redelivered one is
  *     not counted twice
+ * @param lastStrikeMillis event time of the latest upheld outcome or IPR complaint, 0 when none: a
+ *     clean record runs from here (added in state schema 3; 0 in state written before)
+ * @param recentListingIds the seller's most recently scored listings, most recent first (at most
+ *     {@link #RECENT_LISTINGS}): when a complaint or outcome changes a noticeable penalty (or makes
+ *     one), their statuses go to the pin join again, so a pin of one judges the seller as it stands
+ *     (added in state schema 3; empty in state written before)
  */
 public record SellerState(
     boolean profileKnown,
@@ -32,13 +38,39 @@ public record SellerState(
     long velocityWindowStartMillis,
     int velocityCurrent,
     int velocityPrevious,
-    String[] recentPenaltyEventIds) {
+    String[] recentPenaltyEventIds,
+    long lastStrikeMillis,
+    String[] recentListingIds) {
 
   public static final int MAX_AUTHORIZED_BRANDS = 512;
 
+  /** How many of its latest listings a seller's state names. */
+  public static final int RECENT_LISTINGS = 8;
+
   public static final SellerState UNKNOWN =
       new SellerState(
-          false, -1L, false, new String[0], 0.0, 0L, 0, 0, 0, 0L, 0L, 0, 0, new String[0]);
+          false,
+          -1L,
+          false,
+          new String[0],
+          0.0,
+          0L,
+          0,
+          0,
+          0,
+          0L,
+          0L,
+          0,
+          0,
+          new String[0],
+          0L,
+          new String[0]);
+
+  public SellerState {
+    authorizedBrandKeys = authorizedBrandKeys == null ? new String[0] : authorizedBrandKeys;
+    recentPenaltyEventIds = recentPenaltyEventIds == null ? new String[0] : recentPenaltyEventIds;
+    recentListingIds = recentListingIds == null ? new String[0] : recentListingIds;
+  }
 
   public boolean authorizedFor(String brandKey) {
     for (String k : authorizedBrandKeys) {
@@ -47,5 +79,49 @@ public record SellerState(
       }
     }
     return false;
+  }
+
+  /**
+   * This state after {@code listingId} was scored: the listing counted and named first among the
+   * recent ones, the velocity buckets moved.
+   */
+  public SellerState afterListing(
+      String listingId, long windowStartMillis, int current, int previous) {
+    String[] recent = recentListingIds;
+    if (recent.length == 0 || !recent[0].equals(listingId)) {
+      int at = -1;
+      for (int i = 0; i < recent.length; i++) {
+        if (recent[i].equals(listingId)) {
+          at = i;
+          break;
+        }
+      }
+      int n = at >= 0 ? recent.length : Math.min(recent.length + 1, RECENT_LISTINGS);
+      String[] next = new String[n];
+      next[0] = listingId;
+      for (int i = 0, j = 1; i < recent.length && j < n; i++) {
+        if (i != at) {
+          next[j++] = recent[i];
+        }
+      }
+      recent = next;
+    }
+    return new SellerState(
+        profileKnown,
+        registeredAtMillis,
+        kycVerified,
+        authorizedBrandKeys,
+        penaltyPoints,
+        penaltyAsOfMillis,
+        upheld,
+        overturned,
+        complaints,
+        listingsScored + 1,
+        windowStartMillis,
+        current,
+        previous,
+        recentPenaltyEventIds,
+        lastStrikeMillis,
+        recent);
   }
 }

@@ -24,23 +24,51 @@ import org.junit.jupiter.api.Test;
  * src/test/resources/eval/make_eval_set.py}) against the built-in policy: every labelled case must
  * get its expected decision. Cases the engine gets wrong are kept apart in {@code known-gaps.jsonl}
  * (none open now) until fixed, then move into the main set.
+ *
+ * <p>The governance set ({@code /eval/eval-governance.jsonl}, from {@code make_eval_governance.py}:
+ * review outcomes, clean-record rewards, creator histories, stream-level verdicts) is scored on its
+ * own, from a fresh state, and held to the same rules.
  */
 class EvalSetTest {
   private static final String RESOURCE = "/eval/eval-set.jsonl";
   private static final List<String> FAMILIES =
       List.of("ipr", "prohibited", "restricted", "seller", "listing", "live", "category");
+  private static final String GOVERNANCE = "/eval/eval-governance.jsonl";
+  private static final List<String> GOVERNANCE_FAMILIES =
+      List.of("review", "reward", "creator", "stream");
 
   private static List<LabelledCase> cases;
   private static EvalReport report;
+  private static List<LabelledCase> governanceCases;
+  private static EvalReport governanceReport;
 
   @BeforeAll
   static void run() throws Exception {
-    try (InputStream in = EvalSetTest.class.getResourceAsStream(RESOURCE)) {
-      assertNotNull(in, "missing test resource " + RESOURCE);
-      cases =
-          Evaluation.read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
-    }
+    cases = read(RESOURCE);
     report = Evaluation.run(cases, CompiledPolicy.defaultPolicy());
+    governanceCases = read(GOVERNANCE);
+    governanceReport = Evaluation.run(governanceCases, CompiledPolicy.defaultPolicy());
+  }
+
+  private static List<LabelledCase> read(String resource) throws Exception {
+    try (InputStream in = EvalSetTest.class.getResourceAsStream(resource)) {
+      assertNotNull(in, "missing test resource " + resource);
+      return Evaluation.read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  void theGovernanceSetHasEnoughCasesInEveryFamilyBothWays() {
+    long labelled = governanceCases.stream().filter(c -> c.expect() != null).count();
+    assertTrue(labelled >= 80, "expected at least 80 labelled cases, found " + labelled);
+    assertTrue(governanceReport.overall().cases() == labelled, "every labelled case is scored");
+    List<String> problems = coverage(governanceCases, GOVERNANCE_FAMILIES);
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  @Test
+  void everyGovernanceCaseGetsItsExpectedDecision() {
+    assertNoMismatches(governanceReport);
   }
 
   @Test
@@ -50,14 +78,36 @@ class EvalSetTest {
     assertTrue(report.overall().cases() == labelled, "every labelled case is scored");
   }
 
-  @Test
-  void everyFamilyHasPassingAndFlaggedCases() {
+  /** Every family has PASS cases and HOLD or BLOCK cases. */
+  private static List<String> coverage(List<LabelledCase> set, List<String> families) {
+    Map<String, Set<Decision>> seen = seen(set);
+    List<String> problems = new ArrayList<>();
+    for (String f : families) {
+      Set<Decision> d = seen.get(f);
+      if (d == null) {
+        problems.add(f + ": no cases");
+      } else if (!d.contains(Decision.PASS)) {
+        problems.add(f + ": no case labelled PASS");
+      } else if (!d.contains(Decision.HOLD) && !d.contains(Decision.BLOCK)) {
+        problems.add(f + ": no case labelled HOLD or BLOCK");
+      }
+    }
+    return problems;
+  }
+
+  private static Map<String, Set<Decision>> seen(List<LabelledCase> set) {
     Map<String, Set<Decision>> seen = new TreeMap<>();
-    for (LabelledCase c : cases) {
+    for (LabelledCase c : set) {
       if (c.expect() != null) {
         seen.computeIfAbsent(c.family(), f -> EnumSet.noneOf(Decision.class)).add(c.expect());
       }
     }
+    return seen;
+  }
+
+  @Test
+  void everyFamilyHasPassingAndFlaggedCases() {
+    Map<String, Set<Decision>> seen = seen(cases);
     List<String> problems = new ArrayList<>();
     for (String f : FAMILIES) {
       Set<Decision> d = seen.get(f);
@@ -88,6 +138,10 @@ class EvalSetTest {
 
   @Test
   void everyLabelledCaseGetsItsExpectedDecision() {
+    assertNoMismatches(report);
+  }
+
+  private static void assertNoMismatches(EvalReport report) {
     List<EvalReport.Mismatch> mismatches = report.mismatches();
     if (!mismatches.isEmpty()) {
       StringBuilder b =

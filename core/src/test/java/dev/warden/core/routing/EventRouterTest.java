@@ -143,13 +143,15 @@ class EventRouterTest {
 
   @Test
   void thePinSideHearsOfFlaggedListingsPenalizedSellersAndListingsThatClear() {
-    ListingStatus clean = new ListingStatus("l", "s", Decision.PASS, 0.2, T0);
-    ListingStatus held = new ListingStatus("l", "s", Decision.HOLD, 0.0, T0);
-    ListingStatus penalized = new ListingStatus("l", "s", Decision.PASS, 3.0, T0);
+    ListingStatus clean = new ListingStatus("l", "s", Decision.PASS, 0.2, T0, "", "");
+    ListingStatus held = new ListingStatus("l", "s", Decision.HOLD, 0.0, T0, "", "");
+    ListingStatus penalized = new ListingStatus("l", "s", Decision.PASS, 3.0, T0, "", "");
     ListingMemo wasHeld =
-        new ListingMemo("e0", T0, Decision.HOLD, 100, "GBP", new String[0], false, false, 0);
+        new ListingMemo(
+            "e0", T0, Decision.HOLD, 100, "GBP", new String[0], false, false, 0, "", 0, "");
     ListingMemo wasPassed =
-        new ListingMemo("e0", T0, Decision.PASS, 100, "GBP", new String[0], false, false, 0);
+        new ListingMemo(
+            "e0", T0, Decision.PASS, 100, "GBP", new String[0], false, false, 0, "", 0, "");
 
     assertFalse(
         EventRouter.statusMattersToPins(clean, null),

@@ -456,7 +456,8 @@ class EvaluatorTest {
     LiveResult r =
         evaluator.scoreLive(
             pin.withPinned(
-                new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.BLOCK, 0, T0)),
+                new dev.warden.core.model.ListingStatus(
+                    "l-1", "s-9", Decision.BLOCK, 0, T0, "", "")),
             null,
             null,
             T0);
@@ -465,7 +466,8 @@ class EvaluatorTest {
     LiveResult worse =
         evaluator.scoreLive(
             pin.withPinned(
-                new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.BLOCK, 6.0, T0)),
+                new dev.warden.core.model.ListingStatus(
+                    "l-1", "s-9", Decision.BLOCK, 6.0, T0, "", "")),
             null,
             null,
             T0);
@@ -477,7 +479,8 @@ class EvaluatorTest {
     LiveResult clean =
         evaluator.scoreLive(
             pin.withPinned(
-                new dev.warden.core.model.ListingStatus("l-1", "s-9", Decision.PASS, 0, T0)),
+                new dev.warden.core.model.ListingStatus(
+                    "l-1", "s-9", Decision.PASS, 0, T0, "", "")),
             null,
             null,
             T0);
@@ -572,7 +575,8 @@ class EvaluatorTest {
     WardenEvent first =
         Fixtures.transcript("c-pin", "st-pin", "super copy replica, same as the real one");
     LiveResult t1 = evaluator.scoreLive(first, creator, null, T0);
-    var flagged = new dev.warden.core.model.ListingStatus("l-9", "s-9", Decision.BLOCK, 0.0, T0);
+    var flagged =
+        new dev.warden.core.model.ListingStatus("l-9", "s-9", Decision.BLOCK, 0.0, T0, "", "");
     WardenEvent pin =
         WardenEvent.ofLive(
                 Fixtures.nextId(),

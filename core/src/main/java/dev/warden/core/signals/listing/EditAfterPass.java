@@ -9,12 +9,17 @@ import dev.warden.core.signals.Reasons;
 import dev.warden.core.signals.Signal;
 import dev.warden.core.signals.TextScan.BrandFinding;
 import dev.warden.core.state.ListingMemo;
+import java.time.Instant;
 
 /**
  * {@code listing.edit_after_pass}: bait and switch. An edit of a listing whose last verdict was
  * PASS, introducing what would not have passed: a brand, counterfeit vocabulary, a prohibited term,
  * a price collapse (by the policy's share) or new images. An edit of a listing never seen has no
  * memo and is judged as new.
+ *
+ * <p>{@code listing.edit_after_review}: the same comparison against the content a human review
+ * cleared (an OVERTURNED outcome makes it the baseline), so a product switched in after approval is
+ * caught; it weighs on its own, as a switch after approval is deliberate.
  */
 public final class EditAfterPass {
   private EditAfterPass() {}
@@ -54,7 +59,17 @@ public final class EditAfterPass {
     if (l.imagePhashes().length > 0 && f.imageDigest() != prev.imageDigest()) {
       changes = append(changes, "new images");
     }
-    if (changes != null) {
+    if (changes == null) {
+      return;
+    }
+    if (prev.clearedOnReview()) {
+      out.add(
+          Signal.LISTING_EDIT_AFTER_REVIEW,
+          "edit after a review cleared the listing (overturned at "
+              + Instant.ofEpochMilli(prev.reviewedAtMillis())
+              + ") introduces "
+              + changes);
+    } else {
       out.add(Signal.LISTING_EDIT_AFTER_PASS, "edit after a PASS introduces " + changes);
     }
   }

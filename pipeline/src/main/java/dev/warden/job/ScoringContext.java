@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.ref.BrandKeys;
@@ -13,10 +14,12 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  * evaluation), and the brand registry, all from broadcast state and compiled into shared immutable
  * matchers. Policy switches happen in {@link #onBroadcast}, between two events, so every event is
  * judged by exactly one policy version. After a restore, the first event reloads everything from
- * the (checkpointed) broadcast state.
+ * the (checkpointed) broadcast state. The active evaluators count their events with the task's
+ * circuit breaker; the candidate's with none (shadow evaluation shows the candidate's raw effect).
  */
 final class ScoringContext {
   private final String initialPolicyJson;
+  private final CircuitBreaker breaker;
   private final ReferenceTracker refs = new ReferenceTracker();
   private boolean policiesLoaded;
   private CompiledPolicy active;
@@ -24,8 +27,9 @@ final class ScoringContext {
   private Evaluator activeEvaluator;
   private Evaluator candidateEvaluator;
 
-  ScoringContext(String initialPolicyJson) {
+  ScoringContext(String initialPolicyJson, CircuitBreaker breaker) {
     this.initialPolicyJson = initialPolicyJson;
+    this.breaker = breaker;
     this.active = CompiledPolicy.compileShared(initialPolicyJson);
   }
 
@@ -61,7 +65,7 @@ final class ScoringContext {
     if (activeEvaluator == null
         || activeEvaluator.references() != ref
         || activeEvaluator.policy() != active) {
-      activeEvaluator = new Evaluator(active, ref);
+      activeEvaluator = new Evaluator(active, ref, breaker);
     }
     if (candidate == null) {
       candidateEvaluator = null;
@@ -75,7 +79,8 @@ final class ScoringContext {
                       && candidate.pdqMaxDistance() == active.pdqMaxDistance()
                   ? ref
                   : refs.recompileFor(
-                      brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()));
+                      brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()),
+              CircuitBreaker.OFF);
     }
     return activeEvaluator;
   }

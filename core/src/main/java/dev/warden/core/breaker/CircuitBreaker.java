@@ -116,6 +116,17 @@ public final class CircuitBreaker {
   }
 
   /**
+   * Takes {@code p} as the policy in force without counting an event (the job calls it when a
+   * policy change reaches its task, so a re-arm is reported at once rather than with the next
+   * scored event).
+   */
+  public void use(CompiledPolicy p) {
+    if (active && p != policy) {
+      adopt(p);
+    }
+  }
+
+  /**
    * {@code unit} fired in the current event: counted once per event however often it is called.
    * Returns true when the unit is open (demoted to shadow), possibly tripped by this very hit.
    */

@@ -389,7 +389,7 @@ public final class CircuitBreaker {
     boolean changed =
         policySeen && !(p.version().equals(policyVersion) && p.revision() == policyRevision);
     boolean resized = window != s.window();
-    String why = "policy " + p.version() + " (revision " + p.revision() + ")";
+    String why = p.version() + " (revision " + p.revision() + ")";
     Map<String, Unit> next = new HashMap<>();
     Unit[] idx = new Unit[s.unitCount()];
     List<String> rearmed = new ArrayList<>();
@@ -434,7 +434,7 @@ public final class CircuitBreaker {
               p.version(),
               p.revision(),
               seq,
-              changed ? "policy change to " + why : "not a unit of " + why));
+              changed ? "policy change to " + why : "not a unit of policy " + why));
     }
     byKey = next;
     byIndex = idx;

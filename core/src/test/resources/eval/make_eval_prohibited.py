@@ -345,6 +345,7 @@ CASES = {
     ],
     "look-alike (unsafe_baby_products_us_ca)": [
         ("PASS", "US", "Crib bumper sewing pattern, PDF"),
+        ("PASS", "US", "Mesh crib liner, breathable"),
     ],
     "baby_walkers_banned": [
         ("BLOCK", "CA", "Baby walker with activity tray"),

@@ -1,6 +1,7 @@
 package dev.warden.cli;
 
 import dev.warden.job.WardenOptions;
+import dev.warden.proto.v1.BreakerStatus;
 import dev.warden.proto.v1.PolicyAudit;
 import dev.warden.proto.v1.PolicyStatus;
 import dev.warden.proto.v1.SignedPolicy;
@@ -58,15 +59,36 @@ final class PolicyChannel implements AutoCloseable {
     return latest;
   }
 
-  /** The job's last reported status, or null when it has reported none. */
+  /**
+   * The job's last reported policy status (key {@code status}), or null when it has reported none.
+   */
   PolicyStatus status() throws Exception {
     PolicyStatus last = null;
     for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_POLICY_STATUS))) {
-      if (r.value() != null) {
+      if (r.value() != null && "status".equals(key(r))) {
         last = PolicyStatus.parseFrom(r.value());
       }
     }
     return last;
+  }
+
+  /**
+   * Each scorer task's last reported circuit breaker status (keys {@code breaker/<scorer>/<task>}),
+   * by key.
+   */
+  java.util.SortedMap<String, BreakerStatus> breakers() throws Exception {
+    java.util.SortedMap<String, BreakerStatus> latest = new java.util.TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : readAll(o.get(WardenOptions.TOPIC_POLICY_STATUS))) {
+      String k = key(r);
+      if (r.value() != null && k != null && k.startsWith("breaker/")) {
+        latest.put(k, BreakerStatus.parseFrom(r.value()));
+      }
+    }
+    return latest;
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> r) {
+    return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
   }
 
   List<PolicyAudit> audit() throws Exception {

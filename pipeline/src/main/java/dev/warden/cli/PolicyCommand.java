@@ -11,6 +11,8 @@ import dev.warden.core.policy.signing.SigningKey;
 import dev.warden.core.policy.signing.TrustStore;
 import dev.warden.core.policy.signing.TrustedKey;
 import dev.warden.job.WardenOptions;
+import dev.warden.proto.v1.BreakerStatus;
+import dev.warden.proto.v1.BreakerTrip;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;
 import dev.warden.proto.v1.PolicyEnvelope;
@@ -721,7 +723,9 @@ public final class PolicyCommand implements Runnable {
   @Command(
       name = "status",
       mixinStandardHelpOptions = true,
-      description = "The job's active and candidate policy and its last rejection.")
+      description =
+          "The job's active and candidate policy, its last rejection, and what each scorer task's"
+              + " circuit breaker has demoted to shadow.")
   static final class Status implements Callable<Integer> {
     @Mixin Conn conn;
 
@@ -762,12 +766,55 @@ public final class PolicyCommand implements Runnable {
         } else {
           System.out.println("last rejection: none");
         }
+        printBreakers(ch.breakers());
         return 0;
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
       } catch (IllegalStateException | KafkaException e) {
         return unreachable(conn, e);
       }
+    }
+
+    /** Every scorer task's circuit breaker, with what it has demoted to shadow. */
+    static void printBreakers(java.util.SortedMap<String, BreakerStatus> breakers) {
+      if (breakers.isEmpty()) {
+        System.out.println("circuit breakers: nothing demoted (no task has reported a trip)");
+        return;
+      }
+      System.out.println("circuit breakers:");
+      for (BreakerStatus b : breakers.values()) {
+        System.out.println(
+            "  "
+                + b.getScorer()
+                + " task "
+                + b.getSubtask()
+                + ": "
+                + (b.getOpenCount() == 0
+                    ? "nothing demoted"
+                    : b.getOpenCount() + " demoted to shadow")
+                + " (policy "
+                + b.getPolicyVersion()
+                + ", "
+                + b.getEvents()
+                + " events counted, as of "
+                + at(b.getUpdatedAt())
+                + ")");
+        for (BreakerTrip t : b.getOpenList()) {
+          System.out.println(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "    - %s: %d of %d events (%.1f%%) > %.1f%%, since event %s%s",
+                  t.getUnit(),
+                  t.getHits(),
+                  t.getWindowEvents(),
+                  100.0 * t.getHits() / Math.max(1, t.getWindowEvents()),
+                  100.0 * t.getLimit(),
+                  t.getEventId(),
+                  t.getEvidence().isEmpty() ? "" : ": " + t.getEvidence()));
+        }
+      }
+      System.out.println(
+          "  (a demoted unit is re-armed by the next policy change: fix the policy and publish it)");
     }
 
     private static String ref(PolicyRef r) {

@@ -1,5 +1,7 @@
 package dev.warden.cli;
 
+import dev.warden.core.breaker.CircuitBreaker;
+import dev.warden.core.breaker.Trip;
 import dev.warden.core.io.EventCodec;
 import dev.warden.core.io.InvalidEventException;
 import dev.warden.core.io.VerdictCodec;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Option;
     description = {
       "Scores a JSONL file of warden.v1.Event (proto field names) in file order and writes one verdict "
           + "per scored event to stdout as JSONL. Bad lines are reported on stderr with their line number and "
-          + "do not stop the run.",
+          + "do not stop the run. So are the circuit breaker's trips (a signal or term demoted to shadow: "
+          + "its reasons then start with '[shadow: circuit breaker open]').",
       "Exit status: 0 when every line was read (bad lines included), 1 when the "
           + "input or policy cannot be read."
     })
@@ -72,6 +75,7 @@ public final class ScoreCommand implements Callable<Integer> {
     int lineNo = 0;
     int bad = 0;
     int verdicts = 0;
+    int trips = 0;
     try (in;
         BufferedWriter out =
             new BufferedWriter(
@@ -96,6 +100,8 @@ public final class ScoreCommand implements Callable<Integer> {
           out.newLine();
           verdicts++;
         }
+        trips += reportBreaker(err, lineNo, "listings", scorer.listingBreaker());
+        trips += reportBreaker(err, lineNo, "live", scorer.liveBreaker());
       }
     }
     err.println(
@@ -105,7 +111,36 @@ public final class ScoreCommand implements Callable<Integer> {
             + verdicts
             + (verdicts == 1 ? " verdict, " : " verdicts, ")
             + bad
-            + " rejected");
+            + " rejected"
+            + (trips == 0
+                ? ""
+                : ", "
+                    + trips
+                    + " circuit breaker trip"
+                    + (trips == 1 ? "" : "s")
+                    + " ("
+                    + String.join(
+                        ", ",
+                        java.util.stream.Stream.concat(
+                                scorer.listingBreaker().openTrips().stream(),
+                                scorer.liveBreaker().openTrips().stream())
+                            .map(Trip::unit)
+                            .toList())
+                    + " in shadow)"));
     return 0;
+  }
+
+  /** Reports the breaker's trips (on stderr, as they happen); returns how many. */
+  private static int reportBreaker(PrintStream err, int lineNo, String side, CircuitBreaker b) {
+    if (!b.hasNews()) {
+      return 0;
+    }
+    b.takeRearms(); // one policy per run: nothing is re-armed offline
+    int n = 0;
+    for (Trip t : b.takeTrips()) {
+      err.println("line " + lineNo + ": circuit breaker (" + side + "): " + t.describe());
+      n++;
+    }
+    return n;
   }
 }

@@ -395,10 +395,13 @@ public final class DemoRunner {
   }
 
   /**
-   * Prints every policy bundle the job judged: on-call sees at once whether a change took effect.
+   * Prints every policy bundle the job judged, and every circuit breaker trip and re-arm: on-call
+   * sees at once whether a change took effect, and what the breaker demoted.
    */
   private void showPolicy(dev.warden.proto.v1.PolicyAudit a) {
-    if (a.getAccepted()) {
+    if (a.getRole().equals("breaker")) {
+      out.println("  BREAKER " + a.getSource() + ": " + String.join("; ", a.getChangesList()));
+    } else if (a.getAccepted()) {
       out.println(
           "  POLICY "
               + a.getRole()

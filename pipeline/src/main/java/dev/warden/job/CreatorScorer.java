@@ -11,17 +11,21 @@ import dev.warden.job.state.StateCache;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Creator-keyed scoring: live-stream moments, creator profiles and creator outcomes. A stream's
  * accumulated risk lives under its creator's key, one point read per event. Shadow evaluation as in
- * {@link SellerScorer}.
+ * {@link SellerScorer}. The task's circuit breaker counts its scored live moments ({@link
+ * BreakerSupport}).
  */
 public final class CreatorScorer
     extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
-    implements CheckpointListener {
+    implements CheckpointedFunction, CheckpointListener {
   private static final long serialVersionUID = 1L;
 
   private final Faults faults;
@@ -36,6 +40,7 @@ public final class CreatorScorer
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
   private transient ScorerGuard guard;
+  private transient BreakerSupport breakers;
 
   /**
    * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
@@ -73,9 +78,10 @@ public final class CreatorScorer
             getRuntimeContext().getMetricGroup(),
             WardenMetrics.STREAM_CACHE);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    scoring = new ScoringContext(policyJson, metrics::policyInForce);
+    scoring = new ScoringContext(policyJson, breakers.breaker(), metrics::policyInForce);
     metrics.registerPolicyGauges(scoring);
     guard = new ScorerGuard("creator scorer", faults, scoring, metrics, getRuntimeContext());
+    breakers.open(getRuntimeContext().getMetricGroup());
     getRuntimeContext()
         .getMetricGroup()
         .gauge(WardenMetrics.REFERENCE_COMPILE_MS.name(), () -> scoring.lastCompileMillis());
@@ -85,6 +91,14 @@ public final class CreatorScorer
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
       throws Exception {
     long now = System.currentTimeMillis();
+    score(e, ctx, out, now);
+    if (breakers.breaker().hasNews()) {
+      breakers.report(ctx::output, now);
+    }
+  }
+
+  private void score(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out, long now)
+      throws Exception {
     String key = ctx.getCurrentKey();
     Evaluator evaluator;
     CreatorState c;
@@ -149,5 +163,22 @@ public final class CreatorScorer
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
     guard.applyReference(u, ctx);
+    if (u.policy() != null) {
+      // A new active policy re-arms the breaker now, not with the next live moment.
+      breakers.breaker().use(scoring.activePolicy());
+      breakers.report(ctx::output, System.currentTimeMillis());
+    }
+  }
+
+  /** Restores this task's circuit breaker. */
+  @Override
+  public void initializeState(FunctionInitializationContext ctx) throws Exception {
+    breakers = new BreakerSupport("creator-scorer");
+    breakers.initialize(ctx, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+    breakers.snapshot();
   }
 }

@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.breaker.BreakerSnapshot;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
@@ -42,6 +43,8 @@ public final class Names {
   public static final String UID_LIVE_VERDICT_SINK = "warden-live-verdict-sink";
   public static final String UID_DLQ_SINK = "warden-dlq-sink";
   public static final String UID_PIN_FAILURE_SINK = "warden-pin-failure-sink";
+  public static final String UID_BREAKER_AUDIT_SINK = "warden-breaker-audit-sink";
+  public static final String UID_BREAKER_STATUS_SINK = "warden-breaker-status-sink";
 
   /**
    * The state schema version this build writes. Raise it with every change to a state type or
@@ -56,6 +59,13 @@ public final class Names {
    * snapshot. A snapshot without it was written before version 3.
    */
   public static final String STATE_SCHEMA = "state-schema";
+
+  /**
+   * Operator (union list) state of both scorers: each task's circuit breaker (its counters, learned
+   * baselines and open units), so a trip and what was learned survive a restart (docs/breaker.md).
+   * Every task gets every snapshot on restore and picks its own.
+   */
+  public static final String STATE_BREAKER = "breaker";
 
   // Keyed state names.
   /** The seller's long-lived archive (its state, copied for the seller's longer TTL). */
@@ -110,6 +120,14 @@ public final class Names {
   public static final OutputTag<Verdict> PIN_FAILURES =
       new OutputTag<>("pin-failures", TypeInformation.of(Verdict.class));
 
+  /** Circuit breaker trips and re-arms, as audit records (warden.v1.PolicyAudit, role breaker). */
+  public static final OutputTag<KafkaOut> BREAKER_AUDIT =
+      new OutputTag<>("breaker-audit", TypeInformation.of(KafkaOut.class));
+
+  /** A scorer task's circuit breaker state (warden.v1.BreakerStatus), for the status topic. */
+  public static final OutputTag<KafkaOut> BREAKER_STATUS =
+      new OutputTag<>("breaker-status", TypeInformation.of(KafkaOut.class));
+
   /** Shadow verdicts: where the candidate policy decides differently. */
   public static final OutputTag<KafkaOut> SHADOW =
       new OutputTag<>("shadow", TypeInformation.of(KafkaOut.class));
@@ -133,6 +151,11 @@ public final class Names {
   /** The seller scorer's schema marker (see {@link #STATE_SCHEMA}). */
   public static ListStateDescriptor<Integer> schemaMarker() {
     return new ListStateDescriptor<>(STATE_SCHEMA, Types.INT);
+  }
+
+  /** Each scorer task's circuit breaker (see {@link #STATE_BREAKER}). */
+  public static ListStateDescriptor<BreakerSnapshot> breakerState() {
+    return new ListStateDescriptor<>(STATE_BREAKER, TypeInformation.of(BreakerSnapshot.class));
   }
 
   public static ValueStateDescriptor<SellerState> sellerState(Duration ttl) {
@@ -236,12 +259,14 @@ public final class Names {
         new RegisteredState(UID_SELLER_SCORER, StateScope.KEYED, sellerState(t.subject())),
         new RegisteredState(UID_SELLER_SCORER, StateScope.KEYED, sellerEntries(t.listing())),
         new RegisteredState(UID_SELLER_SCORER, StateScope.OPERATOR_UNION, schemaMarker()),
+        new RegisteredState(UID_SELLER_SCORER, StateScope.OPERATOR_UNION, breakerState()),
         new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, brands()),
         new RegisteredState(UID_SELLER_SCORER, StateScope.BROADCAST, policies()),
         new RegisteredState(UID_PIN_ENRICHER, StateScope.KEYED, listingStatus(t.listing())),
         new RegisteredState(UID_PIN_ENRICHER, StateScope.KEYED, listingPins(t.listing())),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, creatorState(t.subject())),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.KEYED, streamMemos(t.stream())),
+        new RegisteredState(UID_CREATOR_SCORER, StateScope.OPERATOR_UNION, breakerState()),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.BROADCAST, brands()),
         new RegisteredState(UID_CREATOR_SCORER, StateScope.BROADCAST, policies()),
         new RegisteredState(UID_POLICY_GATE, StateScope.KEYED, policyGate()));

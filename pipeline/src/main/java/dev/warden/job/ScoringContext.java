@@ -1,5 +1,6 @@
 package dev.warden.job;
 
+import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.ref.BrandKeys;
@@ -13,11 +14,13 @@ import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
  * evaluation), and the brand registry, all from broadcast state and compiled into shared immutable
  * matchers. Policy switches happen in {@link #onBroadcast}, between two events, so every event is
  * judged by exactly one policy version. After a restore, the first event reloads everything from
- * the (checkpointed) broadcast state.
+ * the (checkpointed) broadcast state. The active evaluators count their events with the task's
+ * circuit breaker; the candidate's with none (shadow evaluation shows the candidate's raw effect).
  */
 final class ScoringContext {
   private final String initialPolicyJson;
   private final java.util.function.Consumer<CompiledPolicy> inForce;
+  private final CircuitBreaker breaker;
   private final ReferenceTracker refs = new ReferenceTracker();
   private boolean policiesLoaded;
   // Volatile: the metrics reporter's thread reads them for the policy gauges.
@@ -26,13 +29,16 @@ final class ScoringContext {
   private Evaluator activeEvaluator;
   private Evaluator candidateEvaluator;
 
-  ScoringContext(String initialPolicyJson) {
-    this(initialPolicyJson, p -> {});
-  }
-
-  /** {@code inForce} hears of the active policy at start and whenever it changes (metrics). */
-  ScoringContext(String initialPolicyJson, java.util.function.Consumer<CompiledPolicy> inForce) {
+  /**
+   * {@code breaker} counts the active evaluators' events; {@code inForce} hears of the active
+   * policy at start and whenever it changes (metrics).
+   */
+  ScoringContext(
+      String initialPolicyJson,
+      CircuitBreaker breaker,
+      java.util.function.Consumer<CompiledPolicy> inForce) {
     this.initialPolicyJson = initialPolicyJson;
+    this.breaker = breaker;
     this.inForce = inForce;
     this.active = CompiledPolicy.compileShared(initialPolicyJson);
     inForce.accept(active);
@@ -70,7 +76,7 @@ final class ScoringContext {
     if (activeEvaluator == null
         || activeEvaluator.references() != ref
         || activeEvaluator.policy() != active) {
-      activeEvaluator = new Evaluator(active, ref);
+      activeEvaluator = new Evaluator(active, ref, breaker);
     }
     if (candidate == null) {
       candidateEvaluator = null;
@@ -84,7 +90,8 @@ final class ScoringContext {
                       && candidate.pdqMaxDistance() == active.pdqMaxDistance()
                   ? ref
                   : refs.recompileFor(
-                      brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()));
+                      brands, candidate.phashMaxDistance(), candidate.pdqMaxDistance()),
+              CircuitBreaker.OFF);
     }
     return activeEvaluator;
   }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * listing), and the listing's new status goes to the pin join. If evaluation itself fails, the
  * verdict is a HOLD with an engine.error reason (fail closed), never a crash loop. While a
  * candidate policy exists, the event is scored with it too, after the live verdict is out, and
- * differences go to the shadow output; the candidate never changes state or the live verdict.
+ * differences go to the shadow output; the candidate never changes state or the live verdict. The
+ * task's circuit breaker counts its scored listings ({@link BreakerSupport}).
  */
 public final class SellerScorer
     extends KeyedBroadcastProcessFunction<String, WardenEvent, RefUpdate, Verdict>
@@ -54,6 +55,7 @@ public final class SellerScorer
   private transient ScoringContext scoring;
   private transient VerdictMetrics metrics;
   private transient ScorerGuard guard;
+  private transient BreakerSupport breakers;
 
   /**
    * {@code cacheEntries} sizes the subject-state cache, {@code memoCacheEntries} the memo cache; 0
@@ -79,9 +81,10 @@ public final class SellerScorer
     store =
         new SellerStore(getRuntimeContext(), sellerTtl, listingTtl, cacheEntries, memoCacheEntries);
     metrics = new VerdictMetrics(getRuntimeContext().getMetricGroup());
-    scoring = new ScoringContext(policyJson, metrics::policyInForce);
+    scoring = new ScoringContext(policyJson, breakers.breaker(), metrics::policyInForce);
     metrics.registerPolicyGauges(scoring);
     guard = new ScorerGuard("seller scorer", faults, scoring, metrics, getRuntimeContext());
+    breakers.open(getRuntimeContext().getMetricGroup());
     getRuntimeContext()
         .getMetricGroup()
         .gauge(WardenMetrics.REFERENCE_COMPILE_MS.name(), () -> scoring.lastCompileMillis());
@@ -91,6 +94,14 @@ public final class SellerScorer
   public void processElement(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out)
       throws Exception {
     long now = System.currentTimeMillis();
+    score(e, ctx, out, now);
+    if (breakers.breaker().hasNews()) {
+      breakers.report(ctx::output, now);
+    }
+  }
+
+  private void score(WardenEvent e, ReadOnlyContext ctx, Collector<Verdict> out, long now)
+      throws Exception {
     String key = ctx.getCurrentKey();
     Evaluator evaluator;
     SellerHead head;
@@ -191,6 +202,8 @@ public final class SellerScorer
   public void initializeState(FunctionInitializationContext ctx) throws Exception {
     schemaMarker = ctx.getOperatorStateStore().getUnionListState(Names.schemaMarker());
     checkSchema(ctx.isRestored(), schemaMarker.get());
+    breakers = new BreakerSupport("seller-scorer");
+    breakers.initialize(ctx, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
   }
 
   /** Refuses restored state whose schema marker is missing or not this build's version. */
@@ -219,11 +232,17 @@ public final class SellerScorer
   @Override
   public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
     schemaMarker.update(List.of(Names.STATE_SCHEMA_VERSION));
+    breakers.snapshot();
   }
 
   @Override
   public void processBroadcastElement(RefUpdate u, Context ctx, Collector<Verdict> out)
       throws Exception {
     guard.applyReference(u, ctx);
+    if (u.policy() != null) {
+      // A new active policy re-arms the breaker now, not with the next listing.
+      breakers.breaker().use(scoring.activePolicy());
+      breakers.report(ctx::output, System.currentTimeMillis());
+    }
   }
 }

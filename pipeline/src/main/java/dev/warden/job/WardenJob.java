@@ -41,7 +41,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                             ├─▶ keyBy(creator) ◀───────────┘ ─▶ CreatorScorer ─┘
  *                             ├─▶ brand registrations ─┬─(broadcast to both scorers)
  *  config ─▶ PolicyGate ─────────────────────────────────┘  (+ audit, status topics)
- *                             └─▶ dead letters            (+ shadow verdicts from both scorers)
+ *                             └─▶ dead letters            (+ shadow verdicts from both scorers,
+ *                                                           + circuit breaker audit and status)
  * </pre>
  */
 public final class WardenJob {
@@ -163,6 +164,8 @@ public final class WardenJob {
       Sink<KafkaOut> policyAudit,
       Sink<KafkaOut> policyStatus,
       Sink<KafkaOut> shadow,
+      Sink<KafkaOut> breakerAudit,
+      Sink<KafkaOut> breakerStatus,
       Faults faults) {
 
     /** Where a test or the chaos soak injects failures ({@link Faults#NONE} in production). */
@@ -176,6 +179,8 @@ public final class WardenJob {
           policyAudit,
           policyStatus,
           shadow,
+          breakerAudit,
+          breakerStatus,
           f);
     }
 
@@ -189,6 +194,8 @@ public final class WardenJob {
           outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)),
           outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
           outSink(o, o.get(WardenOptions.TOPIC_SHADOW)),
+          outSink(o, o.get(WardenOptions.TOPIC_POLICY_AUDIT)),
+          outSink(o, o.get(WardenOptions.TOPIC_POLICY_STATUS)),
           Faults.NONE);
     }
   }
@@ -310,6 +317,22 @@ public final class WardenJob {
         .sinkTo(io.shadow())
         .uid(Names.UID_SHADOW_SINK)
         .name("shadow-sink");
+    // The circuit breakers' trips and re-arms (audit topic) and each scorer task's breaker status
+    // (status topic, one key per task), from both scorers.
+    sellerVerdicts
+        .getSideOutput(Names.BREAKER_AUDIT)
+        .union(creatorVerdicts.getSideOutput(Names.BREAKER_AUDIT))
+        .sinkTo(io.breakerAudit())
+        .uid(Names.UID_BREAKER_AUDIT_SINK)
+        .name("breaker-audit-sink")
+        .setParallelism(1);
+    sellerVerdicts
+        .getSideOutput(Names.BREAKER_STATUS)
+        .union(creatorVerdicts.getSideOutput(Names.BREAKER_STATUS))
+        .sinkTo(io.breakerStatus())
+        .uid(Names.UID_BREAKER_STATUS_SINK)
+        .name("breaker-status-sink")
+        .setParallelism(1);
     // A pin the join could not judge gets its fail-closed HOLD from there (its own sink: a union
     // in front of the live verdict sink would unchain it from the creator scorer).
     enrichedPins

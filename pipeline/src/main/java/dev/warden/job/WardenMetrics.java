@@ -311,6 +311,31 @@ public final class WardenMetrics {
           "listings enforced after review (held or blocked) while creators had pinned them: each a"
               + " notice to the creators' side");
 
+  public static final MetricInfo BREAKER_TRIPS =
+      warden(
+          "breakerTrips",
+          Kind.COUNTER,
+          SCORERS,
+          "trips",
+          "circuit-breaker trips: a signal or term demoted to shadow because its hit rate jumped"
+              + " (docs/breaker.md)");
+
+  public static final MetricInfo BREAKER_REARMS =
+      warden(
+          "breakerRearms",
+          Kind.COUNTER,
+          SCORERS,
+          "re-arms",
+          "tripped signals or terms deciding again after a policy change");
+
+  public static final MetricInfo BREAKER_OPEN =
+      warden(
+          "breakerOpen",
+          Kind.GAUGE,
+          SCORERS,
+          "signals",
+          "signals or terms demoted to shadow by the breaker right now; 0 normally");
+
   public static final MetricInfo STREAMS_HELD =
       warden(
           "streamsHeld",

@@ -109,4 +109,55 @@ class ScoreCommandTest {
         typo.stderr());
     assertTrue(typo.stderr().contains("Did you mean: warden score"), typo.stderr());
   }
+
+  @Test
+  void aRunawayTermTripsTheBreakerWhichShowsInTheReasonsAndOnStderr(@TempDir Path dir)
+      throws Exception {
+    Path policy = dir.resolve("runaway.json");
+    Files.writeString(
+        policy,
+        com.google.protobuf.util.JsonFormat.printer()
+            .preservingProtoFieldNames()
+            .print(dev.warden.testing.BreakerPolicies.runawayTerm("runaway-1", 2, 100, "bag")));
+    StringBuilder events = new StringBuilder();
+    events.append(
+        "{\"event_id\":\"p-1\",\"event_time\":\"2026-11-20T10:00:00Z\",\"region\":\"GB\","
+            + "\"seller_updated\":{\"seller_id\":\"s-1\",\"registered_at\":\"2020-01-01T00:00:00Z\","
+            + "\"kyc_verified\":true}}\n");
+    for (int i = 0; i < 20; i++) {
+      events.append(
+          String.format(
+              "{\"event_id\":\"e-%d\",\"event_time\":\"2026-11-20T10:%02d:00Z\",\"region\":\"GB\","
+                  + "\"listing_created\":{\"listing_id\":\"l-%d\",\"seller_id\":\"s-1\","
+                  + "\"title\":\"Canvas tote bag\",\"price\":{\"amount_minor\":2500,"
+                  + "\"currency\":\"GBP\"}}}\n",
+              i, i + 1, i));
+    }
+    Path input = dir.resolve("events.jsonl");
+    Files.writeString(input, events.toString());
+    Run r = score("score", "--input", input.toString(), "--policy", policy.toString());
+    assertEquals(0, r.exit(), r.stderr());
+    List<Verdict.Decision> decisions = r.verdicts().stream().map(Verdict::getDecision).toList();
+    assertEquals(20, decisions.size());
+    assertEquals(java.util.Collections.nCopies(4, Verdict.Decision.BLOCK), decisions.subList(0, 4));
+    assertEquals(
+        java.util.Collections.nCopies(16, Verdict.Decision.PASS), decisions.subList(4, 20));
+    Verdict last = r.verdicts().get(19);
+    assertTrue(
+        last.getReasonsList().stream()
+            .anyMatch(
+                x ->
+                    x.getSignal().equals("prohibited.term")
+                        && x.getEvidence().startsWith("[shadow: circuit breaker open] 'bag'")),
+        last.toString());
+    assertTrue(
+        r.stderr()
+            .contains(
+                "line 6: circuit breaker (listings): prohibited.term[weapons: bag] demoted to"
+                    + " shadow: fired on 5 of the last 100 scored events"),
+        r.stderr());
+    assertTrue(
+        r.stderr().contains("1 circuit breaker trip (prohibited.term[weapons: bag] in shadow)"),
+        r.stderr());
+  }
 }

@@ -142,7 +142,7 @@ class PolicyIT {
           verdicts.put(v.getEventId(), v);
         } else if (r.topic().equals(options.get(WardenOptions.TOPIC_POLICY_AUDIT))) {
           audits.add(PolicyAudit.parseFrom(r.value()));
-        } else {
+        } else if ("status".equals(new String(r.key(), StandardCharsets.UTF_8))) {
           statuses.add(PolicyStatus.parseFrom(r.value()));
         }
       }

@@ -7,9 +7,12 @@ import dev.warden.core.io.InvalidEventException;
 import dev.warden.core.model.WardenEvent;
 import dev.warden.core.offline.OfflineScorer;
 import dev.warden.core.policy.CompiledPolicy;
+import dev.warden.core.policy.PolicyException;
+import dev.warden.core.policy.PolicyLoader;
 import dev.warden.core.scoring.Decision;
 import dev.warden.core.scoring.Verdict;
 import dev.warden.proto.v1.LabelledEvent;
+import dev.warden.proto.v1.Policy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,23 +27,55 @@ import java.util.stream.Collectors;
  * <p>Format, one JSON object per line: {@code {"expect": "BLOCK", "family": "ipr", "case": "short
  * description", "event": { ...a warden.v1.Event in protobuf JSON... }}}. State events (profiles,
  * brand registrations, outcomes) carry no {@code expect}. Blank lines and lines starting with
- * {@code //} are skipped.
+ * {@code //} are skipped, except one {@code // policy-patch: {...}} line: a warden.v1.Policy in
+ * JSON that the set is run with, merged onto the policy it is run against (see {@link #policyFor}),
+ * so a set that exercises a policy change (a runaway term for the circuit breaker) carries the
+ * change and not a copy of the whole policy.
  */
 public final class Evaluation {
   private Evaluation() {}
 
+  /** The directive that gives a set its policy patch. */
+  public static final String POLICY_PATCH = "// policy-patch:";
+
+  /** A labelled set and the policy patch it runs with (null when it has none). */
+  public record EvalSet(List<LabelledCase> cases, String policyPatch) {}
+
   /**
-   * Reads the set; every malformed line is an error with its line number (an eval set must be
-   * clean).
+   * Reads the set's cases (its policy patch, if any, is not applied: use {@link #readSet}); every
+   * malformed line is an error with its line number (an eval set must be clean).
    */
   public static List<LabelledCase> read(BufferedReader in) throws IOException {
+    return readSet(in).cases();
+  }
+
+  /**
+   * Reads the set and its policy patch; every malformed line is an error with its line number, and
+   * so is a second patch or one that is not a warden.v1.Policy.
+   */
+  public static EvalSet readSet(BufferedReader in) throws IOException {
     List<LabelledCase> cases = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    String patch = null;
     String line;
     int n = 0;
     while ((line = in.readLine()) != null) {
       n++;
       String t = line.strip();
+      if (t.startsWith(POLICY_PATCH)) {
+        String json = t.substring(POLICY_PATCH.length()).strip();
+        if (patch != null) {
+          problems.add("line " + n + ": a second policy patch (a set has at most one)");
+        } else {
+          try {
+            PolicyLoader.merge(Policy.getDefaultInstance(), json);
+            patch = json;
+          } catch (PolicyException e) {
+            problems.add("line " + n + ": " + String.join("; ", e.problems()));
+          }
+        }
+        continue;
+      }
       if (t.isEmpty() || t.startsWith("//")) {
         continue;
       }
@@ -84,7 +119,16 @@ public final class Evaluation {
               + " bad line(s):\n  "
               + String.join("\n  ", problems));
     }
-    return cases;
+    return new EvalSet(List.copyOf(cases), patch);
+  }
+
+  /**
+   * The policy {@code set} runs with: {@code base} with the set's patch merged on top, validated
+   * and compiled ({@link PolicyException} listing every problem).
+   */
+  public static CompiledPolicy policyFor(EvalSet set, Policy base) {
+    return CompiledPolicy.compile(
+        set.policyPatch() == null ? base : PolicyLoader.merge(base, set.policyPatch()));
   }
 
   /** Scores every case in order; a labelled event that gets no verdict counts as a mismatch. */

@@ -1,5 +1,6 @@
 package dev.warden.core.offline;
 
+import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.model.BrandRecord;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.WardenEvent;
@@ -32,6 +33,10 @@ import java.util.Map;
  * (JobOfflineParityIT in the pipeline's tests checks it on the real broker). The job's order is the
  * order events reach each keyed side; a pin that races its listing's verdict through the job may be
  * judged before the listing's status arrives.
+ *
+ * <p>Like the job, which has one circuit breaker per scorer task, it keeps two: one counting scored
+ * listings (the seller side), one counting live-stream moments (the creator side). At parallelism 1
+ * the job's breakers count the same events in the same order and trip alike.
  */
 public final class OfflineScorer {
   private final CompiledPolicy policy;
@@ -43,7 +48,10 @@ public final class OfflineScorer {
   private final Map<String, ListingStatus> statuses =
       new HashMap<>(); // listing id, as the job's pin join
   private final Map<String, ListingPins> pins = new HashMap<>(); // listing id, as the pin join
-  private Evaluator evaluator;
+  private final CircuitBreaker listingBreaker = new CircuitBreaker();
+  private final CircuitBreaker liveBreaker = new CircuitBreaker();
+  private Evaluator evaluator; // listings and state events, with the listing breaker
+  private Evaluator liveEvaluator; // live moments, with the live breaker
   private boolean brandsChanged = true;
 
   public OfflineScorer(CompiledPolicy policy) {
@@ -61,11 +69,11 @@ public final class OfflineScorer {
       return null;
     }
     if (brandsChanged) {
-      evaluator =
-          new Evaluator(
-              policy,
-              ReferenceData.compile(
-                  brands.values(), policy.phashMaxDistance(), policy.pdqMaxDistance()));
+      ReferenceData refs =
+          ReferenceData.compile(
+              brands.values(), policy.phashMaxDistance(), policy.pdqMaxDistance());
+      evaluator = new Evaluator(policy, refs, listingBreaker);
+      liveEvaluator = new Evaluator(policy, refs, liveBreaker);
       brandsChanged = false;
     }
     Verdict verdict = null;
@@ -144,7 +152,8 @@ public final class OfflineScorer {
       return null;
     }
     String memoKey = creator + '\u0000' + e.live().streamId();
-    LiveResult r = evaluator.scoreLive(e, creators.get(creator), streams.get(memoKey), nowMillis);
+    LiveResult r =
+        liveEvaluator.scoreLive(e, creators.get(creator), streams.get(memoKey), nowMillis);
     if (r.verdict() == null) {
       return null;
     }
@@ -175,6 +184,16 @@ public final class OfflineScorer {
   /** Starts the pin join's view of a listing from a status kept elsewhere. */
   public void restoreStatus(ListingStatus status) {
     statuses.put(status.listingId(), status);
+  }
+
+  /** The circuit breaker counting scored listings (the job's seller scorer has one per task). */
+  public CircuitBreaker listingBreaker() {
+    return listingBreaker;
+  }
+
+  /** The circuit breaker counting live-stream moments (the job's creator scorer, per task). */
+  public CircuitBreaker liveBreaker() {
+    return liveBreaker;
   }
 
   public int brandCount() {

@@ -2,6 +2,7 @@ package dev.warden.core.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.warden.core.breaker.BreakerSettings;
 import dev.warden.core.scoring.Decision;
 import dev.warden.core.signals.Family;
 import dev.warden.core.signals.Signal;
@@ -50,10 +51,16 @@ public final class CompiledPolicy {
   private final int pdqMaxDistance;
   private final boolean[] disabledFamilies;
   private final List<dev.warden.proto.v1.ForceHold> forceHolds;
+  private final BreakerSettings breaker;
 
   private CompiledPolicy(
-      Policy p, double[] weights, PhraseMatcher<TermHit> terms, List<Set<String>> listRegions) {
+      Policy p,
+      double[] weights,
+      PhraseMatcher<TermHit> terms,
+      List<Set<String>> listRegions,
+      BreakerSettings breaker) {
     this.source = p;
+    this.breaker = breaker;
     this.version = p.getVersion();
     this.base =
         new Scoring(p.getThresholds().getHold(), p.getThresholds().getBlock(), weights, "base");
@@ -127,12 +134,15 @@ public final class CompiledPolicy {
       b.add(t, new TermHit(TermHit.Kind.LEGIT_CONTEXT, t, -1, "", Decision.PASS));
     }
     List<Set<String>> regions = new ArrayList<>();
+    BreakerSettings.TermUnits units = new BreakerSettings.TermUnits();
     for (int i = 0; i < p.getTermListsCount(); i++) {
       TermList l = p.getTermLists(i);
       Decision action = l.getAction() == TermList.Action.HOLD ? Decision.HOLD : Decision.BLOCK;
+      Signal signal = action == Decision.BLOCK ? Signal.PROHIBITED_TERM : Signal.RESTRICTED_TERM;
       for (String t : l.getTermsList()) {
+        int unit = units.unit(l, signal, t);
         for (String v : withPlural(t)) {
-          b.add(v, new TermHit(TermHit.Kind.PROHIBITED, t, i, l.getName(), action));
+          b.add(v, new TermHit(TermHit.Kind.PROHIBITED, t, i, l.getName(), action, unit));
         }
       }
       for (String t : l.getExceptionsList()) {
@@ -140,7 +150,8 @@ public final class CompiledPolicy {
       }
       regions.add(Set.copyOf(l.getRegionsList()));
     }
-    return new CompiledPolicy(p, weights, b.build(), List.copyOf(regions));
+    return new CompiledPolicy(
+        p, weights, b.build(), List.copyOf(regions), BreakerSettings.of(p, units.list()));
   }
 
   /**
@@ -388,6 +399,7 @@ public final class CompiledPolicy {
         problems.add("brand.fx_rates." + e.getKey() + " must be above 0");
       }
     }
+    BreakerSettings.validate(p, problems);
     if (p.getTermListsCount() == 0) {
       problems.add("term_lists must not be empty");
     }
@@ -568,6 +580,11 @@ public final class CompiledPolicy {
 
   public dev.warden.proto.v1.SellerRules sellerRules() {
     return source.getSeller();
+  }
+
+  /** The circuit breaker's settings and units under this policy. */
+  public BreakerSettings breaker() {
+    return breaker;
   }
 
   public double streamRiskSaturation() {

@@ -111,7 +111,22 @@ public final class PolicyDiff {
         terms(out, "term list " + name, x.getTermsList(), y.getTermsList());
         terms(
             out, "term list " + name + " exceptions", x.getExceptionsList(), y.getExceptionsList());
+        if (x.getBreakerExempt() != y.getBreakerExempt()) {
+          out.add(
+              "term list "
+                  + name
+                  + (y.getBreakerExempt()
+                      ? ": exempt from the circuit breaker"
+                      : ": no longer exempt from the circuit breaker"));
+        }
       }
+    }
+    if (!from.getBreaker().equals(to.getBreaker())) {
+      out.add(
+          "circuit breaker: "
+              + (compact(from.getBreaker()).isEmpty() ? "defaults" : compact(from.getBreaker()))
+              + " -> "
+              + (compact(to.getBreaker()).isEmpty() ? "defaults" : compact(to.getBreaker())));
     }
     if (!from.getOverridesList().equals(to.getOverridesList())) {
       out.add(

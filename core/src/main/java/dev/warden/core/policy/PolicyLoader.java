@@ -128,6 +128,23 @@ public final class PolicyLoader {
     }
   }
 
+  /**
+   * {@code base} with {@code patchJson} (a warden.v1.Policy in JSON) merged on top: the fields the
+   * patch sets replace the base's, its lists are appended to the base's and its maps merged into
+   * them. Not validated: compile the result.
+   */
+  public static Policy merge(Policy base, String patchJson) {
+    Policy.Builder patch = Policy.newBuilder();
+    try {
+      JsonFormat.parser().merge(patchJson, patch);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new PolicyException(
+          List.of(
+              "not a warden.v1.Policy patch in JSON: " + dev.warden.core.io.EventCodec.plain(e)));
+    }
+    return base.toBuilder().mergeFrom(patch.build()).build();
+  }
+
   public static Policy parse(String json) {
     Policy.Builder b = Policy.newBuilder();
     try {

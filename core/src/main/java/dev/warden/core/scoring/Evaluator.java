@@ -1,5 +1,6 @@
 package dev.warden.core.scoring;
 
+import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.model.Listing;
 import dev.warden.core.model.ListingStatus;
 import dev.warden.core.model.LiveStream;
@@ -53,7 +54,9 @@ import java.util.Comparator;
  *
  * <p>The streaming job, the offline scorer, the evaluation report and the benchmarks all call this,
  * so they judge alike. One instance per task (it reuses scratch space between calls): not
- * thread-safe.
+ * thread-safe. Every scored event is counted by a {@link CircuitBreaker}, which outlives the
+ * evaluator: a task builds a new evaluator when its policy or reference data change, and hands it
+ * the same breaker.
  */
 public final class Evaluator {
   /** Hard rules first, then by contribution; ties keep the order in which the signals ran. */
@@ -64,12 +67,28 @@ public final class Evaluator {
 
   private final CompiledPolicy policy;
   private final ReferenceData refs;
+  private final CircuitBreaker breaker;
   private final TextScan scan = new TextScan();
   private final Reasons reasons = new Reasons();
 
+  /** An evaluator with a circuit breaker of its own. */
   public Evaluator(CompiledPolicy policy, ReferenceData refs) {
+    this(policy, refs, new CircuitBreaker());
+  }
+
+  /**
+   * An evaluator whose scored events {@code breaker} counts ({@link CircuitBreaker#OFF}: none, for
+   * shadow evaluation).
+   */
+  public Evaluator(CompiledPolicy policy, ReferenceData refs, CircuitBreaker breaker) {
     this.policy = policy;
     this.refs = refs;
+    this.breaker = breaker;
+  }
+
+  /** The circuit breaker that counts this evaluator's scored events. */
+  public CircuitBreaker breaker() {
+    return breaker;
   }
 
   public CompiledPolicy policy() {
@@ -88,7 +107,8 @@ public final class Evaluator {
     }
     Listing l = e.listing();
     SellerState s = seller == null ? SellerState.UNKNOWN : seller;
-    reasons.reset(policy, policy.scoring(e.region(), l.category()));
+    breaker.begin(policy, e.eventId(), e.eventTimeMillis());
+    reasons.reset(policy, policy.scoring(e.region(), l.category()), breaker);
     scan.reset();
     scan.scan(l.title(), "title", false, policy, refs, e.region());
     scan.scan(l.description(), "description", false, policy, refs, e.region());
@@ -178,7 +198,8 @@ public final class Evaluator {
     }
     LiveStream ls = e.live();
     CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
-    reasons.reset(policy, policy.scoring(e.region(), ""));
+    breaker.begin(policy, e.eventId(), e.eventTimeMillis());
+    reasons.reset(policy, policy.scoring(e.region(), ""), breaker);
     scan.reset();
     boolean transcript = ls.kind() == LiveStream.LiveKind.TRANSCRIPT;
     if (transcript) {

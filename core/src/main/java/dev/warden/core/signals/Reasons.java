@@ -1,5 +1,6 @@
 package dev.warden.core.signals;
 
+import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.policy.CompiledPolicy;
 import dev.warden.core.policy.Scoring;
 import dev.warden.core.scoring.Decision;
@@ -10,20 +11,36 @@ import java.util.List;
 /**
  * The reasons one event has collected so far, and the strictest hard-rule decision among them.
  * Every signal adds through here, so a kill-switched family never fires and every contribution is
- * weighted by the thresholds and weights in force for the event's region and category.
+ * weighted by the thresholds and weights in force for the event's region and category, and every
+ * firing is counted by the task's {@link CircuitBreaker}: a signal (or term) the breaker has
+ * demoted is still reported, as a <em>shadow</em> reason with no contribution and no hard rule, its
+ * evidence starting with {@link #SHADOW}.
  *
  * <p>Reused per evaluator (one per task): not thread-safe.
  */
 public final class Reasons {
+  /** How the evidence of a reason the circuit breaker demoted begins. */
+  public static final String SHADOW = "[shadow: circuit breaker open] ";
+
   private final List<Reason> list = new ArrayList<>();
   private CompiledPolicy policy;
   private Scoring scoring;
+  private CircuitBreaker breaker = CircuitBreaker.OFF;
   private Decision hard = Decision.PASS;
 
   /** Starts a new event under {@code scoring} (the policy's base or the override that applies). */
   public void reset(CompiledPolicy policy, Scoring scoring) {
+    reset(policy, scoring, CircuitBreaker.OFF);
+  }
+
+  /**
+   * Starts a new event under {@code scoring}, its firings counted by {@code breaker} (which the
+   * caller has begun the event on).
+   */
+  public void reset(CompiledPolicy policy, Scoring scoring, CircuitBreaker breaker) {
     this.policy = policy;
     this.scoring = scoring;
+    this.breaker = breaker;
     this.hard = Decision.PASS;
     list.clear();
   }
@@ -41,25 +58,61 @@ public final class Reasons {
   /** {@code s} fired with its full weight. */
   public void add(Signal s, String evidence) {
     if (!disabled(s)) {
-      list.add(Reason.of(s, scoring.weight(s), evidence));
+      if (breaker.fire(s.ordinal())) {
+        shadow(s, s.ordinal(), evidence);
+      } else {
+        list.add(Reason.of(s, scoring.weight(s), evidence));
+      }
     }
   }
 
   /** {@code s} fired with a contribution of its own (a share of its weight). */
   public void add(Signal s, double contribution, String evidence) {
     if (!disabled(s)) {
-      list.add(Reason.of(s, contribution, evidence));
+      if (breaker.fire(s.ordinal())) {
+        shadow(s, s.ordinal(), evidence);
+      } else {
+        list.add(Reason.of(s, contribution, evidence));
+      }
     }
   }
 
   /**
    * A hard rule: {@code s} fired and the decision is at least {@code action}, whatever the score.
+   * For the term-list signals, whose breaker units are their terms, the caller counts the terms
+   * ({@link #fire}) and reports demoted ones with {@link #shadow}.
    */
   public void hard(Signal s, Decision action, String evidence) {
     if (!disabled(s)) {
-      list.add(Reason.hard(s, scoring.weight(s), evidence));
-      hard = hard.atLeast(action);
+      if (breaker.fire(s.ordinal())) {
+        shadow(s, s.ordinal(), evidence);
+      } else {
+        list.add(Reason.hard(s, scoring.weight(s), evidence));
+        hard = hard.atLeast(action);
+      }
     }
+  }
+
+  /**
+   * Counts breaker unit {@code unit} as fired in this event (once, however often it is called);
+   * true when the breaker has demoted it.
+   */
+  public boolean fire(int unit) {
+    return breaker.fire(unit);
+  }
+
+  /** Whether the breaker has demoted {@code unit}, without counting it. */
+  public boolean isOpen(int unit) {
+    return breaker.isOpen(unit);
+  }
+
+  /**
+   * {@code s} fired but its breaker unit {@code unit} is demoted: reported with no contribution and
+   * no hard rule.
+   */
+  public void shadow(Signal s, int unit, String evidence) {
+    breaker.evidence(unit, evidence);
+    list.add(new Reason(s.id, s.family.id, 0.0, SHADOW + evidence, false));
   }
 
   /** A reason the kill switches cannot suppress (the policy's own force-hold). */

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.warden.core.io.EventCodec;
-import dev.warden.core.policy.PolicyBundles;
-import dev.warden.core.policy.PolicyKey;
+import dev.warden.core.policy.signing.SigningKey;
 import dev.warden.embedded.EmbeddedKafka;
 import dev.warden.proto.v1.BreakerStatus;
 import dev.warden.proto.v1.Event;
@@ -15,6 +14,7 @@ import dev.warden.proto.v1.ListingUpsert;
 import dev.warden.proto.v1.Policy;
 import dev.warden.proto.v1.PolicyAudit;
 import dev.warden.proto.v1.SellerProfile;
+import dev.warden.proto.v1.SignedPolicy;
 import dev.warden.proto.v1.Verdict;
 import dev.warden.testing.Await;
 import dev.warden.testing.BreakerPolicies;
@@ -68,13 +68,14 @@ class BreakerIT {
       throws Exception {
     Policy runaway = BreakerPolicies.runawayTerm("runaway-2", 2, WINDOW, "bag");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      PolicyKey key = PolicyKey.generate(tmp.resolve("policy.key"));
+      PolicySigners signers = new PolicySigners(tmp.resolve("policy"));
+      SigningKey key = signers.trusted("breaker-it");
       options =
           WardenOptions.defaults()
               .with("bootstrap.servers", kafka.bootstrapServers())
               .with("parallelism", "2")
               .with("source.starting-offsets", "earliest")
-              .with("policy.key-file", tmp.resolve("policy.key").toString());
+              .with("policy.trust-dir", signers.trustDir().toString());
       kafka.createTopics(Topics.all(options, 2));
       Properties p = kafka.clientProperties();
       p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -162,12 +163,12 @@ class BreakerIT {
                 .setAuthor("breaker-it")
                 .setReason("remove the runaway term")
                 .build();
+        SignedPolicy bundle = PolicySigners.signed(fixed, "active", key);
         producer.send(
             new ProducerRecord<>(
                 options.get(WardenOptions.TOPIC_CONFIG),
-                "active/3".getBytes(StandardCharsets.UTF_8),
-                PolicyBundles.sign(fixed, key, "breaker-it", System.currentTimeMillis())
-                    .toByteArray()));
+                PolicySigners.key(bundle).getBytes(StandardCharsets.UTF_8),
+                bundle.toByteArray()));
         producer.flush();
         Await.until(
             () -> {

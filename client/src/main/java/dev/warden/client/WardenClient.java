@@ -49,6 +49,9 @@ public final class WardenClient implements AutoCloseable {
   public static final String TIMEOUT_SIGNAL = "client.timeout";
   public static final String FAIL_CLOSED_POLICY = "client-fail-closed";
 
+  /** The least time a send may wait for room in the producer's buffer (its max.block.ms). */
+  static final Duration MIN_SEND_BLOCK = Duration.ofMillis(100);
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String eventsTopic;
@@ -61,6 +64,7 @@ public final class WardenClient implements AutoCloseable {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong late = new AtomicLong();
   private final AtomicLong timeouts = new AtomicLong();
+  private final AtomicLong sendsFailed = new AtomicLong();
 
   private record Pending(
       CompletableFuture<ClientVerdict> future,
@@ -93,6 +97,14 @@ public final class WardenClient implements AutoCloseable {
     pp.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
     pp.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     pp.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+    // A send blocks the caller only while the producer's buffer is full or the topic's partitions
+    // are unknown (a long broker outage). The caller is the publish path: it must get its answer
+    // by its deadline, so a send that cannot be handed to the producer in time fails at once
+    // instead of holding the thread for Kafka's default minute: within half the deadline, so the
+    // caller learns the event was not sent (and may retry) rather than only that it timed out.
+    pp.putIfAbsent(
+        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+        String.valueOf(Math.max(MIN_SEND_BLOCK.toMillis(), b.deadline.toMillis() / 2)));
     pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     this.producer = new KafkaProducer<>(pp);
@@ -111,11 +123,27 @@ public final class WardenClient implements AutoCloseable {
     // first submit would block on a metadata fetch (hundreds of ms, on the caller's thread and
     // against that event's deadline), and a missing topic would only show as timeouts.
     existingTopic(b, b.eventsTopic, "events topic");
-    try {
-      producer.partitionsFor(b.eventsTopic);
-    } catch (org.apache.kafka.common.KafkaException e) {
-      throw closeAndFail(
-          "cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap, e);
+    long metadataDeadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      try {
+        producer.partitionsFor(b.eventsTopic);
+        break;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        // max.block.ms is short (the deadline): a slow first metadata fetch gets more tries
+        if (System.nanoTime() > metadataDeadline) {
+          throw closeAndFail(
+              "cannot read the partitions of events topic "
+                  + b.eventsTopic
+                  + " at "
+                  + b.bootstrap
+                  + " within 15 s",
+              e);
+        }
+      } catch (org.apache.kafka.common.KafkaException e) {
+        throw closeAndFail(
+            "cannot read the partitions of events topic " + b.eventsTopic + " at " + b.bootstrap,
+            e);
+      }
     }
     infos.forEach(i -> parts.add(new TopicPartition(b.verdictsTopic, i.partition())));
     consumer.assign(parts);
@@ -194,6 +222,11 @@ public final class WardenClient implements AutoCloseable {
    * Sends {@code event} (keyed by its subject's partitioning id) and returns a future for its
    * verdict. It always completes: with the verdict, with a fail-closed HOLD at the deadline, or
    * exceptionally only when the send itself fails (then the caller must not publish either).
+   *
+   * <p>It does not hold the caller's thread past the deadline: while Kafka is unreachable the
+   * producer buffers sends, and once its buffer is full a send waits at most the larger of half the
+   * client's deadline and 100 ms ({@code max.block.ms}, unless the Kafka settings name their own)
+   * for room, then the future completes exceptionally with {@link SendFailedException}.
    */
   public CompletableFuture<ClientVerdict> submit(String key, Event event, Duration timeout) {
     if (!running) {
@@ -212,19 +245,42 @@ public final class WardenClient implements AutoCloseable {
       t.cancel(false);
       throw new IllegalArgumentException("event " + id + " is already awaiting its verdict");
     }
-    producer.send(
-        new ProducerRecord<>(
-            eventsTopic, key.getBytes(StandardCharsets.UTF_8), event.toByteArray()),
-        (md, ex) -> {
-          if (ex != null) {
-            Pending p = pending.remove(id);
-            if (p != null) {
-              p.timeout().cancel(false);
-              p.future().completeExceptionally(ex);
+    try {
+      producer.send(
+          new ProducerRecord<>(
+              eventsTopic, key.getBytes(StandardCharsets.UTF_8), event.toByteArray()),
+          (md, ex) -> {
+            if (ex != null) {
+              failed(id, ex);
             }
-          }
-        });
+          });
+    } catch (RuntimeException e) {
+      // The producer refused the record before sending it (its buffer stayed full for
+      // max.block.ms, it is closed, the record is too large): the event is not on its way.
+      failed(id, e);
+    }
     return f;
+  }
+
+  private void failed(String id, Exception cause) {
+    sendsFailed.incrementAndGet();
+    Pending p = pending.remove(id);
+    if (p != null) {
+      p.timeout().cancel(false);
+      p.future().completeExceptionally(new SendFailedException(id, cause));
+    }
+  }
+
+  /**
+   * An event the client could not hand to Kafka: it was not sent (or not acknowledged), so the
+   * engine will not judge it. The publish path must not publish it; it may submit it again.
+   */
+  public static final class SendFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SendFailedException(String eventId, Exception cause) {
+      super("event " + eventId + " was not sent to Kafka: " + cause.getMessage(), cause);
+    }
   }
 
   /**
@@ -323,6 +379,15 @@ public final class WardenClient implements AutoCloseable {
 
   public long lateVerdicts() {
     return late.get();
+  }
+
+  /**
+   * Events whose send failed: refused by the producer (its buffer full for max.block.ms during an
+   * outage) or not acknowledged by the broker in time ({@code delivery.timeout.ms}). Counted also
+   * when the deadline had already answered the request with a fail-closed HOLD.
+   */
+  public long sendsFailed() {
+    return sendsFailed.get();
   }
 
   /** Flushes the producer (for load tools that want every send on the wire). */

@@ -171,6 +171,66 @@ class WardenClientIT {
     }
   }
 
+  /**
+   * The broker goes away under a client whose producer buffer is small: submits keep returning (the
+   * first ones buffered, the later ones refused once the buffer is full for max.block.ms, which the
+   * client keeps at half its deadline), and every future completes, none with a PASS.
+   */
+  @Test
+  void aBrokerOutageNeverHoldsThePublishPathsThread() throws Exception {
+    EmbeddedKafka own = EmbeddedKafka.start();
+    own.createTopics(List.of(TopicSpec.of("o.events", 1), TopicSpec.of("o.verdicts", 1)));
+    WardenClient c =
+        WardenClient.builder()
+            .bootstrap(own.bootstrapServers())
+            .eventsTopic("o.events")
+            .verdictsTopic("o.verdicts")
+            .deadline(Duration.ofMillis(200))
+            .kafka("buffer.memory", "4096")
+            .kafka("batch.size", "1024")
+            .build();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    List<CompletableFuture<ClientVerdict>> futures = new ArrayList<>();
+    try {
+      // The client has been sending (no engine answers here: these time out), so the producer
+      // knows the topic's partitions when the broker goes.
+      for (int i = 0; i < 3; i++) {
+        assertTrue(c.submit("s", event("before-" + i)).get(30, TimeUnit.SECONDS).timedOut());
+      }
+      c.flush();
+      own.close();
+      // 100 submits of ~100 bytes each overflow the 4 KB buffer many times over. With Kafka's
+      // default max.block.ms each refused send would hold the caller for a minute, and these would
+      // take well over an hour; the 60 s here is a liveness bound, not a speed target.
+      var submits =
+          caller.submit(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  futures.add(c.submit("s", event("outage-" + i)));
+                }
+              });
+      submits.get(60, TimeUnit.SECONDS);
+      int refused = 0;
+      for (CompletableFuture<ClientVerdict> f : futures) {
+        try {
+          ClientVerdict v = f.get(30, TimeUnit.SECONDS);
+          assertTrue(v.timedOut(), "no engine: only the deadline can answer");
+          assertFalse(v.mayPublish());
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof WardenClient.SendFailedException, e.toString());
+          assertTrue(e.getCause().getMessage().contains("was not sent to Kafka"), e.toString());
+          refused++;
+        }
+      }
+      assertTrue(refused > 0, "the full buffer refused sends instead of blocking");
+      // A failed send whose deadline passed first completed as a timeout; it is counted still.
+      assertTrue(c.sendsFailed() >= refused, c.sendsFailed() + " failed, " + refused + " refused");
+    } finally {
+      caller.shutdownNow();
+      c.close();
+    }
+  }
+
   @Test
   void oneClientServesManyConcurrentRequests() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);

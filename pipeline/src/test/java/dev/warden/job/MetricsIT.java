@@ -85,11 +85,19 @@ class MetricsIT {
     kafka = EmbeddedKafka.start();
     signers = new PolicySigners(tmp.resolve("policy"));
     key = signers.trusted("metrics-it");
+    producer = newProducer();
+  }
+
+  private static KafkaProducer<byte[], byte[]> newProducer() {
     Properties p = kafka.clientProperties();
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    // A request the broker does not answer is retried after 10 s, and given up after 30 s (then
+    // flush() sends it again), rather than Kafka's 30 s and two minutes.
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
+    return new KafkaProducer<>(p);
   }
 
   @AfterAll
@@ -123,7 +131,7 @@ class MetricsIT {
           seller, listing("backlog-" + i, seller, i % 10 == 0 ? "Replica watch AAA" : "Oak table"));
       sent++;
     }
-    producer.flush();
+    flush();
 
     Configuration conf = WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString());
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
@@ -191,11 +199,12 @@ class MetricsIT {
       sent++;
     }
     for (int m = 0; m < 4; m++) {
-      producer.send(
+      ProducerRecord<byte[], byte[]> bad =
           new ProducerRecord<>(
               "warden.events",
               "bad".getBytes(StandardCharsets.UTF_8),
-              ("not an event " + m).getBytes(StandardCharsets.UTF_8)));
+              ("not an event " + m).getBytes(StandardCharsets.UTF_8));
+      SENDS.add(new Sent(bad, producer.send(bad)));
     }
     send("s1", listing("boom-score", "s1", "Oak table"));
     send(
@@ -204,7 +213,7 @@ class MetricsIT {
             "boom-profile",
             "\"seller_updated\":{\"seller_id\":\"s2\",\"registered_at\":\"2023-01-01T00:00:00Z\"}"));
     int scored = sent + 1;
-    producer.flush();
+    flush();
     awaitCount(
         endpoint,
         s -> s.sumVerdicts() >= scored && s.sum(WardenMetrics.DEAD_LETTERS, any()) >= 5,
@@ -308,12 +317,53 @@ class MetricsIT {
         + "}";
   }
 
+  private record Sent(
+      ProducerRecord<byte[], byte[]> record,
+      java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> ack) {}
+
+  private static final List<Sent> SENDS = new ArrayList<>();
+
+  /**
+   * Flushes the producer and makes sure every record sent since the last flush is on the topic. The
+   * test counts verdicts against what it sent, so a record the broker never acknowledged (seen once
+   * on a fresh broker: a partition's in-flight requests unanswered until they expired) is sent
+   * again by a new producer rather than silently missing.
+   */
+  private static void flush() throws Exception {
+    producer.flush();
+    List<ProducerRecord<byte[], byte[]>> lost = new ArrayList<>();
+    Exception firstFailure = null;
+    for (Sent s : SENDS) {
+      try {
+        s.ack().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        lost.add(s.record());
+        firstFailure = firstFailure == null ? e : firstFailure;
+      }
+    }
+    SENDS.clear();
+    if (!lost.isEmpty()) {
+      System.err.println(
+          "MetricsIT: "
+              + lost.size()
+              + " records were not acknowledged ("
+              + firstFailure
+              + "); sending them again with a new producer");
+      producer.close(Duration.ofSeconds(5));
+      producer = newProducer();
+      for (ProducerRecord<byte[], byte[]> r : lost) {
+        producer.send(r).get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static void send(String key, String json) throws Exception {
-    producer.send(
+    ProducerRecord<byte[], byte[]> r =
         new ProducerRecord<>(
             "warden.events",
             key.getBytes(StandardCharsets.UTF_8),
-            EventCodec.parseJson(json).toByteArray()));
+            EventCodec.parseJson(json).toByteArray());
+    SENDS.add(new Sent(r, producer.send(r)));
   }
 
   private static void publish(String roleAndRevision, Policy p) throws Exception {
@@ -335,7 +385,47 @@ class MetricsIT {
     Await.until(
         () -> done.test(last[0] = scrape(endpoint)),
         Duration.ofSeconds(120),
-        () -> what + "; last scrape: " + last[0]);
+        () -> what + "; last scrape: " + last[0] + "\n" + jobState());
+  }
+
+  /** The job's status and its threads' stacks: where a job that stopped moving waits. */
+  private static String jobState() {
+    String status;
+    try {
+      status = String.valueOf(job.getJobStatus().get(10, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      status = "unknown (" + e + ")";
+    }
+    String brokerLog;
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(kafka.brokerLog());
+      brokerLog = String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      brokerLog = "unreadable (" + e + ")";
+    }
+    String endOffsets;
+    Properties c = kafka.clientProperties();
+    c.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    c.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(c)) {
+      var parts =
+          consumer.partitionsFor("warden.events", Duration.ofSeconds(10)).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition()))
+              .toList();
+      endOffsets = String.valueOf(consumer.endOffsets(parts, Duration.ofSeconds(10)));
+    } catch (RuntimeException e) {
+      endOffsets = "unknown (" + e + ")";
+    }
+    return "warden.events end offsets: "
+        + endOffsets
+        + "\njob status: "
+        + status
+        + "\nbroker running: "
+        + kafka.isRunning()
+        + "; its log's last lines:\n"
+        + brokerLog
+        + "\n"
+        + ThreadDump.ofJobThreads();
   }
 
   private static Predicate<Map<String, String>> any() {

@@ -36,10 +36,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +57,7 @@ class MetricsIT {
   @TempDir static Path tmp;
 
   private static EmbeddedKafka kafka;
-  private static KafkaProducer<byte[], byte[]> producer;
+  private static AckedProducer producer;
   private static PolicySigners signers;
   private static SigningKey key;
   private static JobClient job;
@@ -85,19 +82,7 @@ class MetricsIT {
     kafka = EmbeddedKafka.start();
     signers = new PolicySigners(tmp.resolve("policy"));
     key = signers.trusted("metrics-it");
-    producer = newProducer();
-  }
-
-  private static KafkaProducer<byte[], byte[]> newProducer() {
-    Properties p = kafka.clientProperties();
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    // A request the broker does not answer is retried after 10 s, and given up after 30 s (then
-    // flush() sends it again), rather than Kafka's 30 s and two minutes.
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
+    producer = new AckedProducer(kafka.clientProperties());
   }
 
   @AfterAll
@@ -131,7 +116,7 @@ class MetricsIT {
           seller, listing("backlog-" + i, seller, i % 10 == 0 ? "Replica watch AAA" : "Oak table"));
       sent++;
     }
-    flush();
+    producer.flush();
 
     Configuration conf = WardenJob.flinkConfig(o, tmp.resolve("checkpoints").toUri().toString());
     conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
@@ -199,12 +184,11 @@ class MetricsIT {
       sent++;
     }
     for (int m = 0; m < 4; m++) {
-      ProducerRecord<byte[], byte[]> bad =
+      producer.send(
           new ProducerRecord<>(
               "warden.events",
               "bad".getBytes(StandardCharsets.UTF_8),
-              ("not an event " + m).getBytes(StandardCharsets.UTF_8));
-      SENDS.add(new Sent(bad, producer.send(bad)));
+              ("not an event " + m).getBytes(StandardCharsets.UTF_8)));
     }
     send("s1", listing("boom-score", "s1", "Oak table"));
     send(
@@ -213,7 +197,7 @@ class MetricsIT {
             "boom-profile",
             "\"seller_updated\":{\"seller_id\":\"s2\",\"registered_at\":\"2023-01-01T00:00:00Z\"}"));
     int scored = sent + 1;
-    flush();
+    producer.flush();
     awaitCount(
         endpoint,
         s -> s.sumVerdicts() >= scored && s.sum(WardenMetrics.DEAD_LETTERS, any()) >= 5,
@@ -317,65 +301,22 @@ class MetricsIT {
         + "}";
   }
 
-  private record Sent(
-      ProducerRecord<byte[], byte[]> record,
-      java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> ack) {}
-
-  private static final List<Sent> SENDS = new ArrayList<>();
-
-  /**
-   * Flushes the producer and makes sure every record sent since the last flush is on the topic. The
-   * test counts verdicts against what it sent, so a record the broker never acknowledged (seen once
-   * on a fresh broker: a partition's in-flight requests unanswered until they expired) is sent
-   * again by a new producer rather than silently missing.
-   */
-  private static void flush() throws Exception {
-    producer.flush();
-    List<ProducerRecord<byte[], byte[]>> lost = new ArrayList<>();
-    Exception firstFailure = null;
-    for (Sent s : SENDS) {
-      try {
-        s.ack().get(60, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        lost.add(s.record());
-        firstFailure = firstFailure == null ? e : firstFailure;
-      }
-    }
-    SENDS.clear();
-    if (!lost.isEmpty()) {
-      System.err.println(
-          "MetricsIT: "
-              + lost.size()
-              + " records were not acknowledged ("
-              + firstFailure
-              + "); sending them again with a new producer");
-      producer.close(Duration.ofSeconds(5));
-      producer = newProducer();
-      for (ProducerRecord<byte[], byte[]> r : lost) {
-        producer.send(r).get(60, TimeUnit.SECONDS);
-      }
-    }
-  }
-
   private static void send(String key, String json) throws Exception {
-    ProducerRecord<byte[], byte[]> r =
+    producer.send(
         new ProducerRecord<>(
             "warden.events",
             key.getBytes(StandardCharsets.UTF_8),
-            EventCodec.parseJson(json).toByteArray());
-    SENDS.add(new Sent(r, producer.send(r)));
+            EventCodec.parseJson(json).toByteArray()));
   }
 
   private static void publish(String roleAndRevision, Policy p) throws Exception {
     SignedPolicy b =
         PolicySigners.signed(p, roleAndRevision.substring(0, roleAndRevision.indexOf('/')), key);
-    producer
-        .send(
-            new ProducerRecord<>(
-                "warden.policy",
-                PolicySigners.key(b).getBytes(StandardCharsets.UTF_8),
-                b.toByteArray()))
-        .get();
+    producer.sendNow(
+        new ProducerRecord<>(
+            "warden.policy",
+            PolicySigners.key(b).getBytes(StandardCharsets.UTF_8),
+            b.toByteArray()));
   }
 
   // ------------------------------------------------------------------ the scrape

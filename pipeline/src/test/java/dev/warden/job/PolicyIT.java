@@ -40,11 +40,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +60,7 @@ class PolicyIT {
   @TempDir static Path tmp;
 
   private static EmbeddedKafka kafka;
-  private static KafkaProducer<byte[], byte[]> producer;
+  private static AckedProducer producer;
   private static WardenOptions options;
   private static PolicySigners signers;
   private static SigningKey alice;
@@ -92,11 +89,7 @@ class PolicyIT {
             .with("policy.trust-dir", signers.trustDir().toString())
             .with("policy.two-person-rule", "true");
     kafka.createTopics(Topics.all(options, 2));
-    Properties p = kafka.clientProperties();
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
+    producer = new AckedProducer(kafka.clientProperties());
   }
 
   @AfterAll
@@ -158,7 +151,7 @@ class PolicyIT {
   }
 
   /** A listing from a day-old unverified seller: score 0.35, PASS by default, HOLD at hold 0.3. */
-  private String listing() {
+  private String listing() throws Exception {
     String id = "e-" + (seq++);
     send(
         "s-1",
@@ -185,13 +178,11 @@ class PolicyIT {
   /** Publishes under {@code key} and returns where the record landed ("topic/partition@offset"). */
   private String publish(String key, byte[] value) throws Exception {
     var md =
-        producer
-            .send(
-                new ProducerRecord<>(
-                    options.get(WardenOptions.TOPIC_CONFIG),
-                    key.getBytes(StandardCharsets.UTF_8),
-                    value))
-            .get(10, TimeUnit.SECONDS);
+        producer.sendNow(
+            new ProducerRecord<>(
+                options.get(WardenOptions.TOPIC_CONFIG),
+                key.getBytes(StandardCharsets.UTF_8),
+                value));
     return md.topic() + "/" + md.partition() + "@" + md.offset();
   }
 

@@ -26,11 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +45,7 @@ class WardenJobIT {
 
   private static EmbeddedKafka kafka;
   private static JobClient job;
-  private static KafkaProducer<byte[], byte[]> producer;
+  private static AckedProducer producer;
   private static KafkaConsumer<byte[], byte[]> consumer;
 
   @TempDir static Path tmp;
@@ -80,11 +77,7 @@ class WardenJobIT {
     WardenJob.build(env, o, PolicyLoader.defaultPolicyJson(), WardenJob.Io.kafka(o));
     job = env.executeAsync("warden-it");
 
-    Properties p = kafka.clientProperties();
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
+    producer = new AckedProducer(kafka.clientProperties());
     Properties c = kafka.clientProperties();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -82,7 +82,9 @@ final class BreakerSupport {
     group.gauge(WardenMetrics.BREAKER_OPEN.name(), () -> breaker.openCount());
   }
 
-  /** A breaker naming this scorer's subjects: the seller scorer's sellers, the creator's creators. */
+  /**
+   * A breaker naming this scorer's subjects: the seller scorer's sellers, the creator's creators.
+   */
   private CircuitBreaker newBreaker() {
     return new CircuitBreaker(scorer.startsWith("creator") ? "creators" : "sellers");
   }

@@ -50,7 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
 class BreakerIT {
   private static final int WINDOW = 100; // limit 2 x 2 % x 100 = 4 hits per task: the 5th trips
   private static final int LIMIT = 4;
-  private static final int SELLERS = 6;
+  // A runaway term is hit by many sellers, and the breaker trips a term only once its hits come
+  // from at least BreakerPolicies.MIN_SUBJECTS (3) sellers in the task. Flink spreads these twelve
+  // over the two tasks five and seven (six would leave one task a single seller, never tripped).
+  private static final int SELLERS = 12;
   private static final String BAG = "prohibited.term[weapons: bag]";
 
   @TempDir Path tmp;
@@ -97,10 +100,11 @@ class BreakerIT {
         for (int s = 0; s < SELLERS; s++) {
           send("s-" + s, seller("s-" + s));
         }
-        // Ten benign "bag" listings per seller, interleaved with plain ones: each task that
-        // scores a seller's listings sees at least ten, well within one window.
+        // Five benign "bag" listings per seller, in rounds over the sellers, interleaved with
+        // plain ones: each task sees at least 25, its first five from five sellers, within one
+        // window.
         List<String> bags = new ArrayList<>();
-        for (int round = 0; round < 10; round++) {
+        for (int round = 0; round < 5; round++) {
           for (int s = 0; s < SELLERS; s++) {
             bags.add(listing("s-" + s, "Canvas tote bag, navy"));
             listing("s-" + s, "Oak side table");
@@ -136,6 +140,7 @@ class BreakerIT {
           assertEquals("runaway-2", st.getPolicyVersion());
           assertEquals(BAG, st.getOpen(0).getUnit());
           assertEquals(LIMIT + 1, st.getOpen(0).getHits());
+          assertEquals(LIMIT + 1, st.getOpen(0).getSubjects(), "its five hits from five sellers");
           assertEquals(WINDOW, st.getOpen(0).getWindowEvents());
         }
         assertEquals(
@@ -225,7 +230,7 @@ class BreakerIT {
     return breakerStatus.size();
   }
 
-  /** Both tasks scored at least ten bag listings each whenever they scored any: all tripped. */
+  /** Both tasks scored at least 25 bag listings each whenever they scored any: all tripped. */
   private boolean statusesSettled() {
     return breakerStatus.values().stream().allMatch(s -> s.getOpenCount() == 1);
   }

@@ -737,7 +737,10 @@ public final class CircuitBreaker {
 
   /**
    * Restores what {@link #snapshot} wrote. The next event adopts its policy: under the same policy
-   * version and revision, open units stay open; under another, they are re-armed.
+   * version and revision, open units stay open; under another, they are re-armed. A snapshot
+   * written before subjects were counted has no subject logs: its units start empty ones, so an
+   * armed unit trips only once {@code min_subjects} subjects have hit it since the restore, and its
+   * trips report their subjects as a lower bound until a window has passed.
    */
   public void restore(BreakerSnapshot s) {
     if (!active || s == null) {

@@ -510,20 +510,25 @@ RUNAWAY_PATCH = {
     "version": "eval-runaway-1",
     "revision": 2,
     "reason": "a policy change with a mistake in it: the common word 'bag' added to a block list",
-    "breaker": {"window_events": 100, "baseline_floor": 0.02, "trip_multiple": 2},
+    "breaker": {"window_events": 100, "baseline_floor": 0.02, "trip_multiple": 2, "min_subjects": 3},
     "term_lists": [{"name": "weapons_update", "action": "BLOCK", "terms": ["stiletto knife", "bag"]}],
 }
 
 
 def build_runaway():
-    """Window 100, floor 2 %, trip multiple 2: the breaker's limit is 4 hits of a term in the last
-    100 scored listings, so the 5th benign "bag" listing trips it. The first four are blocked: the
-    cost of one breaker window, and what this set pins down. After the trip the benign listings pass
-    (the term still shows, as a shadow reason), while every other term, including the rest of the
-    same list, still decides."""
+    """Window 100, floor 2 %, trip multiple 2, at least 3 sellers: the breaker's limit is 4 hits of
+    a term in the last 100 scored listings, so the 5th benign "bag" listing, each by another seller,
+    trips it. The first four are blocked: the cost of one breaker window, and what this set pins
+    down. After the trip the benign listings pass (the term still shows, as a shadow reason), while
+    every other term, including the rest of the same list, still decides. A flood of a genuinely
+    prohibited item by two sellers, twice beyond the limit, never trips its term: it stays blocked."""
     w = Writer("rw")
     L = Listings(w)
     register_sellers(w, ["GB", "DE", "US"])
+    bag_sellers = ["s-gb-bag%02d" % (i + 1) for i in range(10)]
+    for sid in bag_sellers + ["s-gb-flood"]:
+        w.state("GB", "seller_updated", {"seller_id": sid, "registered_at": "2019-03-01T00:00:00Z",
+                                         "kyc_verified": True})
     f = "breaker"
     bags = ["Canvas tote bag, navy", "Leather weekend bag", "Gym bag with shoe pocket", "Laptop bag 15 inch",
             "Paper bag, pack of 50", "Bean bag chair, grey", "Sleeping bag, 3 season", "Tea bag tidy, ceramic",
@@ -532,12 +537,16 @@ def build_runaway():
         expect = "BLOCK" if i < 4 else "PASS"
         why = ("within the breaker's window: the runaway term still decides (hit %d of the limit 4)" % (i + 1)
                if i < 4 else "the breaker has demoted the runaway term: shadow only")
-        L.create(expect, f, "runaway term 'bag', %s: %s" % (why, title), "GB", title)
+        L.create(expect, f, "runaway term 'bag', %s: %s" % (why, title), "GB", title, sid=bag_sellers[i])
         if i == 5:
             L.create("BLOCK", f, "the rest of the changed list still decides: Stiletto knife", "GB",
                      "Stiletto knife, 20cm")
             L.create("BLOCK", f, "every other list still decides: Switchblade", "GB", "Switchblade, black")
             L.create("PASS", f, "an unrelated listing is untouched", "GB", "Oak side table")
+            for k in range(8):
+                L.create("BLOCK", f, "a flood of a real prohibited item by two sellers (hit %d, limit 4): "
+                         "fewer sellers than min_subjects, the term is never demoted: Switchblade" % (k + 2),
+                         "GB", "Switchblade, %d cm blade" % (8 + k), sid="s-gb-flood" if k % 2 == 0 else None)
     L.create("BLOCK", f, "a real weapon in a 'bag' listing still blocks on its own term", "GB",
              "Bag of throwing stars")
     L.create("PASS", f, "a benign 'bag' listing in another region: demoted there too (one breaker per scorer)",

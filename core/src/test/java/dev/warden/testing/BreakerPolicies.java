@@ -12,10 +12,14 @@ import dev.warden.proto.v1.TermList;
 public final class BreakerPolicies {
   private BreakerPolicies() {}
 
+  /** The distinct subjects (sellers, creators) {@link #smallWindow}'s breaker trips on. */
+  public static final int MIN_SUBJECTS = 3;
+
   /**
    * The built-in policy, version {@code version} and revision {@code revision}, with a breaker of
-   * {@code window} events, floor 2 % and trip multiple 2: a term trips on its hit number {@code
-   * 0.04 * window + 1} within a window.
+   * {@code window} events, floor 2 %, trip multiple 2 and at least {@link #MIN_SUBJECTS} subjects:
+   * a term hit by the listings of many sellers trips on its hit number {@code 0.04 * window + 1}
+   * within a window; one hit by fewer sellers never trips.
    */
   public static Policy smallWindow(String version, long revision, int window) {
     Policy base = PolicyLoader.parse(PolicyLoader.defaultPolicyJson());
@@ -26,7 +30,8 @@ public final class BreakerPolicies {
             BreakerRules.newBuilder()
                 .setWindowEvents(window)
                 .setBaselineFloor(0.02)
-                .setTripMultiple(2))
+                .setTripMultiple(2)
+                .setMinSubjects(MIN_SUBJECTS))
         .build();
   }
 

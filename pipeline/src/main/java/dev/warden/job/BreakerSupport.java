@@ -36,7 +36,7 @@ final class BreakerSupport {
   static final String AUDIT_ROLE = "breaker";
 
   private final String scorer;
-  private CircuitBreaker breaker = new CircuitBreaker();
+  private CircuitBreaker breaker;
   private ListState<BreakerSnapshot> state;
   private int subtask;
   private Counter trips;
@@ -45,13 +45,14 @@ final class BreakerSupport {
   /** {@code scorer}: "seller-scorer" or "creator-scorer", as the status key names it. */
   BreakerSupport(String scorer) {
     this.scorer = scorer;
+    this.breaker = newBreaker();
   }
 
   /** Registers the breaker's state and restores this task's breaker from it. */
   void initialize(FunctionInitializationContext ctx, int subtask) throws Exception {
     this.subtask = subtask;
     state = ctx.getOperatorStateStore().getUnionListState(Names.breakerState());
-    breaker = new CircuitBreaker();
+    breaker = newBreaker();
     if (ctx.isRestored()) {
       List<BreakerSnapshot> all = new ArrayList<>();
       for (BreakerSnapshot s : state.get()) {
@@ -79,6 +80,13 @@ final class BreakerSupport {
     trips = group.counter(WardenMetrics.BREAKER_TRIPS.name());
     rearms = group.counter(WardenMetrics.BREAKER_REARMS.name());
     group.gauge(WardenMetrics.BREAKER_OPEN.name(), () -> breaker.openCount());
+  }
+
+  /**
+   * A breaker naming this scorer's subjects: the seller scorer's sellers, the creator's creators.
+   */
+  private CircuitBreaker newBreaker() {
+    return new CircuitBreaker(scorer.startsWith("creator") ? "creators" : "sellers");
   }
 
   CircuitBreaker breaker() {
@@ -163,6 +171,8 @@ final class BreakerSupport {
         .setEventId(t.eventId())
         .setEvidence(t.evidence())
         .setEventTime(EventCodec.timestamp(t.eventTimeMillis()))
+        .setSubjects(t.subjects())
+        .setSubjectsAtLeast(t.subjectsAtLeast())
         .build();
   }
 }

@@ -120,18 +120,22 @@ class ScoreCommandTest {
             .preservingProtoFieldNames()
             .print(dev.warden.testing.BreakerPolicies.runawayTerm("runaway-1", 2, 100, "bag")));
     StringBuilder events = new StringBuilder();
-    events.append(
-        "{\"event_id\":\"p-1\",\"event_time\":\"2026-11-20T10:00:00Z\",\"region\":\"GB\","
-            + "\"seller_updated\":{\"seller_id\":\"s-1\",\"registered_at\":\"2020-01-01T00:00:00Z\","
-            + "\"kyc_verified\":true}}\n");
+    for (int s = 0; s < 5; s++) { // lines 1 to 5: five sellers (a runaway term hits many)
+      events.append(
+          String.format(
+              "{\"event_id\":\"p-%d\",\"event_time\":\"2026-11-20T10:00:00Z\",\"region\":\"GB\","
+                  + "\"seller_updated\":{\"seller_id\":\"s-%d\","
+                  + "\"registered_at\":\"2020-01-01T00:00:00Z\",\"kyc_verified\":true}}\n",
+              s, s));
+    }
     for (int i = 0; i < 20; i++) {
       events.append(
           String.format(
               "{\"event_id\":\"e-%d\",\"event_time\":\"2026-11-20T10:%02d:00Z\",\"region\":\"GB\","
-                  + "\"listing_created\":{\"listing_id\":\"l-%d\",\"seller_id\":\"s-1\","
+                  + "\"listing_created\":{\"listing_id\":\"l-%d\",\"seller_id\":\"s-%d\","
                   + "\"title\":\"Canvas tote bag\",\"price\":{\"amount_minor\":2500,"
                   + "\"currency\":\"GBP\"}}}\n",
-              i, i + 1, i));
+              i, i + 1, i, i % 5));
     }
     Path input = dir.resolve("events.jsonl");
     Files.writeString(input, events.toString());
@@ -153,8 +157,8 @@ class ScoreCommandTest {
     assertTrue(
         r.stderr()
             .contains(
-                "line 6: circuit breaker (listings): prohibited.term[weapons: bag] demoted to"
-                    + " shadow: fired on 5 of the last 100 scored events"),
+                "line 10: circuit breaker (listings): prohibited.term[weapons: bag] demoted to"
+                    + " shadow: fired on 5 of the last 100 scored events (5.0%) from 5 sellers,"),
         r.stderr());
     assertTrue(
         r.stderr().contains("1 circuit breaker trip (prohibited.term[weapons: bag] in shadow)"),

@@ -1,6 +1,7 @@
 package dev.warden.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
@@ -48,8 +49,13 @@ class BreakerHarnessTest {
     return new SellerScorer(json(p), TTL, TTL, 0, 0, Faults.NONE);
   }
 
+  /** A benign "bag" listing by a seller of its own: a runaway term hits many sellers. */
   private static WardenEvent bag(int i) {
-    return Fixtures.listing("s-1", "Canvas tote bag " + i).id("l-" + i).build();
+    return bag(i, "s-" + i);
+  }
+
+  private static WardenEvent bag(int i, String seller) {
+    return Fixtures.listing(seller, "Canvas tote bag " + i).id("l-" + i).build();
   }
 
   private static List<KafkaOut> side(
@@ -99,6 +105,7 @@ class BreakerHarnessTest {
       assertTrue(
           a.getChanges(0).startsWith("prohibited.term[weapons: bag] demoted to shadow"),
           a.getChanges(0));
+      assertTrue(a.getChanges(0).contains(" from 5 sellers, beyond "), a.getChanges(0));
       List<KafkaOut> status = side(h, Names.BREAKER_STATUS);
       assertEquals(1, status.size());
       assertEquals(
@@ -111,6 +118,8 @@ class BreakerHarnessTest {
       assertEquals("weapons", s.getOpen(0).getTermList());
       assertEquals("bag", s.getOpen(0).getTerm());
       assertEquals(5, s.getOpen(0).getHits());
+      assertEquals(5, s.getOpen(0).getSubjects());
+      assertFalse(s.getOpen(0).getSubjectsAtLeast());
       assertTrue(s.getOpen(0).getEvidence().contains("'bag' (weapons, GB)"), s.toString());
       snapshot = h.snapshot(1L, 1L);
     }
@@ -162,6 +171,33 @@ class BreakerHarnessTest {
   }
 
   @Test
+  void aFloodByTwoSellersStaysBlockedAndTheSubjectCountSurvivesARestore() throws Exception {
+    Policy v2 = BreakerPolicies.runawayTerm("runaway-2", 2, 100, "bag");
+    OperatorSubtaskState snapshot;
+    try (var h = ScorerHarnesses.sellerScorer(sellerScorer(v2), null)) {
+      for (int i = 0; i < 10; i++) { // twice the limit of 4, from two sellers
+        h.processElement(bag(i, i % 2 == 0 ? "s-a" : "s-b"), 0);
+      }
+      assertEquals(java.util.Collections.nCopies(10, Decision.BLOCK), decisions(h));
+      assertTrue(side(h, Names.BREAKER_AUDIT).isEmpty(), "nothing tripped");
+      snapshot = h.snapshot(1L, 1L);
+    }
+    try (var h = ScorerHarnesses.sellerScorer(sellerScorer(v2), snapshot)) {
+      h.processElement(bag(10, "s-a"), 0);
+      assertEquals(List.of(Decision.BLOCK), decisions(h), "still two sellers after the restore");
+      // A third seller: the restored breaker remembers the first two, so this is the third.
+      h.processElement(bag(11, "s-c"), 0);
+      assertEquals(List.of(Decision.BLOCK, Decision.PASS), decisions(h));
+      List<KafkaOut> audit = side(h, Names.BREAKER_AUDIT);
+      assertEquals(1, audit.size());
+      String change = PolicyAudit.parseFrom(audit.get(0).value()).getChanges(0);
+      assertTrue(
+          change.contains("fired on 12 of the last 100 scored events (12.0%) from 3 sellers,"),
+          change);
+    }
+  }
+
+  @Test
   void theCreatorScorerHasABreakerOfItsOwn() throws Exception {
     Policy v2 = BreakerPolicies.runawayTerm("runaway-2", 2, 100, "bag");
     try (var h =
@@ -172,13 +208,20 @@ class BreakerHarnessTest {
             Names.BRANDS,
             Names.POLICIES)) {
       for (int i = 0; i < 6; i++) {
-        h.processElement(Fixtures.transcript("cr-1", "st-" + i, "this bag is lovely"), 0);
+        h.processElement(Fixtures.transcript("cr-" + i, "st-" + i, "this bag is lovely"), 0);
       }
       List<Decision> d = h.extractOutputValues().stream().map(Verdict::decision).toList();
       assertEquals(4, d.stream().filter(x -> x == Decision.BLOCK).count(), d.toString());
       List<KafkaOut> status = side(h, Names.BREAKER_STATUS);
       assertEquals(
           "breaker/creator-scorer/0", new String(status.get(0).key(), StandardCharsets.UTF_8));
+      BreakerStatus st = BreakerStatus.parseFrom(status.get(0).value());
+      assertEquals(5, st.getOpen(0).getSubjects(), "five creators");
+      assertTrue(
+          PolicyAudit.parseFrom(side(h, Names.BREAKER_AUDIT).get(0).value())
+              .getChanges(0)
+              .contains(" from 5 creators, beyond "),
+          "the creator scorer counts creators");
       OperatorSubtaskState snap = h.snapshot(1L, 1L);
       assertTrue(snap.getManagedOperatorState().size() > 0, "the breaker is in the snapshot");
     }
@@ -218,7 +261,7 @@ class BreakerHarnessTest {
     int gizmo = v2.breaker().unitOf("prohibited.term[weapons: switchblade]");
     List<OutputTag<KafkaOut>> tags = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      b.begin(v2, "e-" + i, i);
+      b.begin(v2, "e-" + i, i, "s-" + i);
       b.fire(bag);
       b.fire(gizmo);
       support.report((tag, out) -> tags.add(tag), 1000L);

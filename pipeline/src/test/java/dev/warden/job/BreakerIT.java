@@ -50,7 +50,11 @@ import org.junit.jupiter.api.io.TempDir;
 class BreakerIT {
   private static final int WINDOW = 100; // limit 2 x 2 % x 100 = 4 hits per task: the 5th trips
   private static final int LIMIT = 4;
-  private static final int SELLERS = 6;
+  // A runaway term is hit by the listings of many sellers, and the breaker trips a term only once
+  // its hits come from at least BreakerPolicies.MIN_SUBJECTS (3) sellers in the task: each benign
+  // "bag" listing here is by a seller of its own (Flink spreads these 60 over the two tasks 30 and
+  // 30), so each task's first five hits come from five sellers in whatever order it reads them.
+  private static final int SELLERS = 60;
   private static final String BAG = "prohibited.term[weapons: bag]";
 
   @TempDir Path tmp;
@@ -97,14 +101,12 @@ class BreakerIT {
         for (int s = 0; s < SELLERS; s++) {
           send("s-" + s, seller("s-" + s));
         }
-        // Ten benign "bag" listings per seller, interleaved with plain ones: each task that
-        // scores a seller's listings sees at least ten, well within one window.
+        // One benign "bag" listing per seller, each followed by a plain one: each task sees about
+        // 30, within one window.
         List<String> bags = new ArrayList<>();
-        for (int round = 0; round < 10; round++) {
-          for (int s = 0; s < SELLERS; s++) {
-            bags.add(listing("s-" + s, "Canvas tote bag, navy"));
-            listing("s-" + s, "Oak side table");
-          }
+        for (int s = 0; s < SELLERS; s++) {
+          bags.add(listing("s-" + s, "Canvas tote bag, navy"));
+          listing("s-" + s, "Oak side table");
         }
         awaitVerdicts(bags);
         int tripped = awaitTrippedTasks();
@@ -136,6 +138,7 @@ class BreakerIT {
           assertEquals("runaway-2", st.getPolicyVersion());
           assertEquals(BAG, st.getOpen(0).getUnit());
           assertEquals(LIMIT + 1, st.getOpen(0).getHits());
+          assertEquals(LIMIT + 1, st.getOpen(0).getSubjects(), "its five hits from five sellers");
           assertEquals(WINDOW, st.getOpen(0).getWindowEvents());
         }
         assertEquals(
@@ -225,7 +228,7 @@ class BreakerIT {
     return breakerStatus.size();
   }
 
-  /** Both tasks scored at least ten bag listings each whenever they scored any: all tripped. */
+  /** Both tasks scored about 30 bag listings each whenever they scored any: all tripped. */
   private boolean statusesSettled() {
     return breakerStatus.values().stream().allMatch(s -> s.getOpenCount() == 1);
   }

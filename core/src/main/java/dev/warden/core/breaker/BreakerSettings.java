@@ -28,6 +28,7 @@ public final class BreakerSettings {
   public static final double DEFAULT_MULTIPLE = 5.0;
   public static final double DEFAULT_FLOOR = 0.01;
   public static final double DEFAULT_LEARNING_RATE = 0.1;
+  public static final int DEFAULT_MIN_SUBJECTS = 10;
 
   /** One prohibited or restricted term of one list, as the compiled policy numbers them. */
   public record TermUnit(Signal signal, String list, String term, boolean exempt) {}
@@ -37,6 +38,7 @@ public final class BreakerSettings {
   private final double multiple;
   private final double floor;
   private final double learningRate;
+  private final int minSubjects;
   private final String[] keys; // null: not a unit (never counted, never demoted)
   private final Signal[] signals;
   private final String[] lists;
@@ -50,6 +52,7 @@ public final class BreakerSettings {
     this.multiple = r.getTripMultiple() == 0 ? DEFAULT_MULTIPLE : r.getTripMultiple();
     this.floor = r.getBaselineFloor() == 0 ? DEFAULT_FLOOR : r.getBaselineFloor();
     this.learningRate = r.getLearningRate() == 0 ? DEFAULT_LEARNING_RATE : r.getLearningRate();
+    this.minSubjects = r.getMinSubjects() == 0 ? DEFAULT_MIN_SUBJECTS : r.getMinSubjects();
     int n = Signal.values().length + termUnits.size();
     keys = new String[n];
     signals = new Signal[n];
@@ -163,6 +166,17 @@ public final class BreakerSettings {
               + "), got "
               + a);
     }
+    int n = r.getMinSubjects();
+    int effectiveWindow = w == 0 ? DEFAULT_WINDOW : w;
+    if (n < 0 || n > effectiveWindow) {
+      problems.add(
+          "breaker.min_subjects must be at least 1 and at most breaker.window_events ("
+              + effectiveWindow
+              + ") distinct subjects (0 = the default "
+              + DEFAULT_MIN_SUBJECTS
+              + "), got "
+              + n);
+    }
     for (String id : r.getExemptSignalsList()) {
       if (Signal.byId(id) == null) {
         problems.add("breaker.exempt_signals: unknown signal '" + id + "'");
@@ -241,6 +255,14 @@ public final class BreakerSettings {
 
   public double learningRate() {
     return learningRate;
+  }
+
+  /**
+   * How many distinct subjects (sellers for listings, creators for live moments) a unit's hits in
+   * the window must come from before it may trip.
+   */
+  public int minSubjects() {
+    return minSubjects;
   }
 
   /** Unit indices run from 0 to {@code unitCount() - 1}. */

@@ -3,7 +3,7 @@ package dev.warden.core.breaker;
 /**
  * A circuit breaker's state, to be kept across a restart (the streaming job keeps one per scorer
  * task in its snapshots). Bounded by the policy: one unit per signal and per term it names, each
- * with at most {@code window} bits.
+ * with at most {@code window} bits and a log of at most {@code 2 x max(min_subjects, 16)} subjects.
  *
  * @param subtask the task that wrote it (the job's scorer subtask; 0 offline)
  * @param policyVersion the policy the breaker counted under: restored under the same policy, open
@@ -32,6 +32,12 @@ public record BreakerSnapshot(
    * @param learned the learned baseline share (meaningful when {@code learnedWindows > 0})
    * @param learnedWindows completed windows learned from
    * @param trip why the unit is open, null while it is armed
+   * @param subjects the unit's subject log: the hashes of the subjects of its latest hits, oldest
+   *     first (a subject's last entry is its latest hit); null before its first hit, and in a
+   *     snapshot written before subjects were counted
+   * @param subjectSeqs the event of each entry of {@code subjects}
+   * @param subjectsEvictedSeq the latest hit of a subject the log dropped to stay bounded (0:
+   *     none): while it is within the window, the log knows only some of the unit's subjects
    */
   public record Unit(
       String key,
@@ -43,5 +49,8 @@ public record BreakerSnapshot(
       long windowIndex,
       double learned,
       int learnedWindows,
-      Trip trip) {}
+      Trip trip,
+      long[] subjects,
+      long[] subjectSeqs,
+      long subjectsEvictedSeq) {}
 }

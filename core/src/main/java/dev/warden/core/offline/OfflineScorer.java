@@ -48,8 +48,8 @@ public final class OfflineScorer {
   private final Map<String, ListingStatus> statuses =
       new HashMap<>(); // listing id, as the job's pin join
   private final Map<String, ListingPins> pins = new HashMap<>(); // listing id, as the pin join
-  private final CircuitBreaker listingBreaker = new CircuitBreaker();
-  private final CircuitBreaker liveBreaker = new CircuitBreaker();
+  private final CircuitBreaker listingBreaker = new CircuitBreaker("sellers");
+  private final CircuitBreaker liveBreaker = new CircuitBreaker("creators");
   private Evaluator evaluator; // listings and state events, with the listing breaker
   private Evaluator liveEvaluator; // live moments, with the live breaker
   private boolean brandsChanged = true;

@@ -107,7 +107,7 @@ public final class Evaluator {
     }
     Listing l = e.listing();
     SellerState s = seller == null ? SellerState.UNKNOWN : seller;
-    breaker.begin(policy, e.eventId(), e.eventTimeMillis());
+    breaker.begin(policy, e.eventId(), e.eventTimeMillis(), l.sellerId());
     reasons.reset(policy, policy.scoring(e.region(), l.category()), breaker);
     scan.reset();
     scan.scan(l.title(), "title", false, policy, refs, e.region());
@@ -198,7 +198,7 @@ public final class Evaluator {
     }
     LiveStream ls = e.live();
     CreatorState c = creator == null ? CreatorState.UNKNOWN : creator;
-    breaker.begin(policy, e.eventId(), e.eventTimeMillis());
+    breaker.begin(policy, e.eventId(), e.eventTimeMillis(), ls.creatorId());
     reasons.reset(policy, policy.scoring(e.region(), ""), breaker);
     scan.reset();
     boolean transcript = ls.kind() == LiveStream.LiveKind.TRANSCRIPT;

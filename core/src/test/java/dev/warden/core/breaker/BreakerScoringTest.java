@@ -27,8 +27,15 @@ class BreakerScoringTest {
   private static final ReferenceData NO_BRANDS =
       ReferenceData.compile(List.<BrandRecord>of(), 8, 31);
 
+  private static int listings;
+
+  /** A listing by a seller of its own: the traffic of many sellers. */
   private static Verdict listing(Evaluator ev, String title) {
-    return ev.scoreListing(Fixtures.listing("s-1", title).build(), null, null, Fixtures.T0)
+    return listing(ev, "s-" + (++listings), title);
+  }
+
+  private static Verdict listing(Evaluator ev, String seller, String title) {
+    return ev.scoreListing(Fixtures.listing(seller, title).build(), null, null, Fixtures.T0)
         .verdict();
   }
 
@@ -64,8 +71,32 @@ class BreakerScoringTest {
     List<Trip> trips = ev.breaker().takeTrips();
     assertEquals(1, trips.size());
     assertEquals("prohibited.term[weapons: bag]", trips.get(0).unit());
+    assertEquals(5, trips.get(0).subjects(), "five listings by five sellers");
     assertTrue(
         trips.get(0).evidence().contains("'bag' (weapons, GB) in title"), trips.get(0).evidence());
+  }
+
+  @Test
+  void aFewSellersFloodingARealProhibitedTermStayBlockedThroughout() {
+    // Two sellers list brass knuckles on every other listing for ten windows: far beyond the
+    // term's limit, from fewer sellers than the breaker's 3. It never trips.
+    CompiledPolicy p = CompiledPolicy.compile(BreakerPolicies.smallWindow("flood-1", 2, 100));
+    Evaluator ev = new Evaluator(p, NO_BRANDS);
+    for (int i = 0; i < 1000; i++) {
+      if (i % 2 == 0) {
+        Verdict v = listing(ev, i % 4 == 0 ? "flooder-a" : "flooder-b", "Brass knuckles, heavy");
+        assertEquals(Decision.BLOCK, v.decision(), "listing " + i + ": " + v);
+        List<Reason> r = reasons(v, Signal.PROHIBITED_TERM.id);
+        assertTrue(r.get(0).hardRule() && !r.get(0).evidence().startsWith(Reasons.SHADOW), "" + r);
+      } else {
+        listing(ev, "Oak side table");
+      }
+    }
+    String knuckles = "prohibited.term[weapons: brass knuckles]";
+    assertEquals(50, ev.breaker().hits(knuckles), "half the window");
+    assertEquals(2, ev.breaker().subjects(knuckles));
+    assertEquals(0, ev.breaker().openCount());
+    assertTrue(ev.breaker().takeTrips().isEmpty());
   }
 
   @Test
@@ -121,12 +152,20 @@ class BreakerScoringTest {
     Evaluator live = new Evaluator(p, NO_BRANDS);
     int blocked = 0;
     for (int i = 0; i < 20; i++) {
-      WardenEvent t = Fixtures.transcript("cr-1", "st-" + i, "this bag is lovely, real leather");
+      WardenEvent t = Fixtures.transcript("cr-" + i, "st-" + i, "this bag is lovely, real leather");
       Verdict v = live.scoreLive(t, null, null, Fixtures.T0).verdict();
       blocked += v.decision() == Decision.BLOCK ? 1 : 0;
     }
     assertEquals(4, blocked);
     assertEquals(20, live.breaker().events());
+    assertEquals(5, live.breaker().takeTrips().get(0).subjects(), "five creators");
+
+    // One creator saying it all along: never demoted.
+    Evaluator one = new Evaluator(p, NO_BRANDS);
+    for (int i = 0; i < 20; i++) {
+      WardenEvent t = Fixtures.transcript("cr-1", "st-1", "this bag is lovely, real leather " + i);
+      assertEquals(Decision.BLOCK, one.scoreLive(t, null, null, Fixtures.T0).verdict().decision());
+    }
   }
 
   @Test
@@ -146,12 +185,13 @@ class BreakerScoringTest {
     CompiledPolicy p = CompiledPolicy.defaultPolicy();
     assertTrue(p.breaker().enabled());
     assertEquals(BreakerSettings.DEFAULT_WINDOW, p.breaker().window());
+    assertEquals(10, p.breaker().minSubjects(), "the built-in policy states min_subjects");
     Evaluator ev = new Evaluator(p, NO_BRANDS);
     String[] titles = {
       "Kitchen knife set", "Oak side table", "Canvas tote bag", "Switchblade knife", "Wool scarf"
     };
     for (int i = 0; i < 5000; i++) {
-      listing(ev, titles[i % titles.length]);
+      listing(ev, "s-" + (i / titles.length % 40), titles[i % titles.length]); // 40 sellers
     }
     // The switchblade is a fifth of the traffic: beyond 5 x 1 % it trips (both ways the list
     // writes it match the same words). The innocent titles and the signals that fire on every
@@ -160,6 +200,21 @@ class BreakerScoringTest {
     assertEquals(
         List.of("prohibited.term[weapons: switch blade]", "prohibited.term[weapons: switchblade]"),
         open);
+    for (Trip t : ev.breaker().openTrips()) {
+      assertTrue(t.subjects() >= 10 && t.subjects() <= 40, t.toString());
+      assertTrue(t.describe().contains(" from "), t.describe());
+    }
+
+    // The same traffic from nine sellers, fewer than the built-in 10: nothing trips, and every
+    // switchblade is blocked to the end.
+    Evaluator few = new Evaluator(p, NO_BRANDS);
+    for (int i = 0; i < 5000; i++) {
+      Verdict v = listing(few, "s-" + (i / titles.length % 9), titles[i % titles.length]);
+      if (titles[i % titles.length].startsWith("Switchblade")) {
+        assertEquals(Decision.BLOCK, v.decision(), "listing " + i);
+      }
+    }
+    assertEquals(0, few.breaker().openCount());
   }
 
   @Test
@@ -200,6 +255,22 @@ class BreakerScoringTest {
       assertTrue(
           problems.stream().anyMatch(p -> p.startsWith(expected)),
           "missing '" + expected + "' in " + problems);
+    }
+    for (int n : new int[] {-1, 101}) {
+      Policy subjects =
+          base.toBuilder()
+              .setBreaker(base.getBreaker().toBuilder().setWindowEvents(100).setMinSubjects(n))
+              .build();
+      assertTrue(
+          CompiledPolicy.validate(subjects).stream()
+              .anyMatch(
+                  m ->
+                      m.equals(
+                          "breaker.min_subjects must be at least 1 and at most"
+                              + " breaker.window_events (100) distinct subjects (0 = the default"
+                              + " 10), got "
+                              + n)),
+          CompiledPolicy.validate(subjects).toString());
     }
     Policy unreachable =
         base.toBuilder()

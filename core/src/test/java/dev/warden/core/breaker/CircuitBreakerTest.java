@@ -47,8 +47,11 @@ class CircuitBreakerTest {
   }
 
   static CompiledPolicy small(long revision) {
-    // Window 100, floor 2 %, trip beyond 2x: a term trips on its 5th hit within 100 events.
-    return policy(revision, r -> r.setWindowEvents(100).setBaselineFloor(0.02).setTripMultiple(2));
+    // Window 100, floor 2 %, trip beyond 2x, from at least 3 subjects: a term hit by many subjects
+    // trips on its 5th hit within 100 events.
+    return policy(
+        revision,
+        r -> r.setWindowEvents(100).setBaselineFloor(0.02).setTripMultiple(2).setMinSubjects(3));
   }
 
   static int unit(CompiledPolicy p, String key) {
@@ -59,8 +62,16 @@ class CircuitBreakerTest {
 
   private static long ids;
 
+  /** Starts an event from a subject of its own: traffic from many subjects. */
   static void begin(CircuitBreaker b, CompiledPolicy p) {
-    b.begin(p, "ev-" + (++ids), 1_000L * ids);
+    ++ids;
+    b.begin(p, "ev-" + ids, 1_000L * ids, "s-" + ids);
+  }
+
+  /** Starts an event from {@code subject}. */
+  static void begin(CircuitBreaker b, CompiledPolicy p, String subject) {
+    ++ids;
+    b.begin(p, "ev-" + ids, 1_000L * ids, subject);
   }
 
   @Test
@@ -336,7 +347,7 @@ class CircuitBreakerTest {
       CircuitBreaker other = i < 1700 ? first : restored;
       boolean[] row = plan[i];
       for (CircuitBreaker b : List.of(whole, other)) {
-        b.begin(p, "ev-" + i, i);
+        b.begin(p, "ev-" + i, i, "s-" + (i % 37));
         if (row[0]) {
           b.fire(bag);
         }
@@ -350,6 +361,7 @@ class CircuitBreakerTest {
       assertEquals(whole.openTrips(), other.openTrips(), "event " + i);
       for (String key : List.of(BAG, GIZMO, Signal.SELLER_UNKNOWN.id)) {
         assertEquals(whole.hits(key), other.hits(key), key + " at event " + i);
+        assertEquals(whole.subjects(key), other.subjects(key), key + " subjects at event " + i);
         assertEquals(whole.baseline(key), other.baseline(key), 1e-12, key + " at event " + i);
       }
     }
@@ -407,16 +419,193 @@ class CircuitBreakerTest {
     }
     assertEquals(4, b.hits(BAG));
     CompiledPolicy v2 =
-        policy(2, r -> r.setWindowEvents(200).setBaselineFloor(0.02).setTripMultiple(2));
+        policy(
+            2,
+            r ->
+                r.setWindowEvents(200).setBaselineFloor(0.02).setTripMultiple(2).setMinSubjects(3));
     begin(b, v2);
     assertEquals(200, b.window());
     assertEquals(0, b.hits(BAG));
   }
 
-  /** Counting, learning and tripping against the reference, over random traffic that shifts. */
+  @Test
+  void aFloodByFewerThanMinSubjectsNeverTripsHoweverLargeAndTheNextSubjectTripsIt() {
+    CompiledPolicy p = small(1); // limit 4 hits, from at least 3 subjects
+    int bag = unit(p, BAG);
+    CircuitBreaker b = new CircuitBreaker("sellers");
+    for (int i = 0; i < 10_000; i++) { // every event, a hundred windows, from two sellers
+      begin(b, p, i % 2 == 0 ? "flooder-a" : "flooder-b");
+      assertFalse(b.fire(bag), "event " + (i + 1));
+    }
+    assertEquals(100, b.hits(BAG), "every event of the window");
+    assertEquals(2, b.subjects(BAG));
+    assertEquals(0, b.openCount());
+    assertTrue(b.takeTrips().isEmpty());
+    // A flood that lasts is learned as the unit's share, like any armed unit's.
+    assertEquals(1.0, b.baseline(BAG), 1e-9);
+
+    CircuitBreaker c = new CircuitBreaker("sellers");
+    for (int i = 0; i < 60; i++) { // within the first window: judged against the floor
+      begin(c, p, i % 2 == 0 ? "flooder-a" : "flooder-b");
+      assertFalse(c.fire(bag), "event " + (i + 1));
+    }
+    begin(c, p, "third-seller");
+    assertTrue(c.fire(bag), "over its limit, now from three sellers");
+    Trip t = c.takeTrips().get(0);
+    assertEquals(61, t.hits());
+    assertEquals(3, t.subjects());
+    assertFalse(t.subjectsAtLeast());
+    assertTrue(t.describe().contains("(61.0%) from 3 sellers, beyond"), t.describe());
+  }
+
+  @Test
+  void onlySubjectsWithHitsInTheWindowCount() {
+    CompiledPolicy p = small(1);
+    CircuitBreaker b = new CircuitBreaker();
+    int bag = unit(p, BAG);
+    begin(b, p, "early");
+    b.fire(bag);
+    for (int i = 0; i < 99; i++) {
+      begin(b, p, "quiet");
+    }
+    for (int i = 0; i < 50; i++) { // "early" has left the window: two subjects only
+      begin(b, p, i % 2 == 0 ? "a" : "b");
+      assertFalse(b.fire(bag), "event " + (i + 1));
+    }
+    assertEquals(2, b.subjects(BAG));
+    begin(b, p, "early");
+    assertTrue(b.fire(bag), "back within the window: the third subject");
+  }
+
+  @Test
+  void theSameVolumeFromManySubjectsTripsOnTheSameHitAsWithoutTheRule() {
+    // The defaults: window 1000, limit 5 x 1 % = 50 hits, at least 10 sellers.
+    CompiledPolicy p = policy(1, r -> r);
+    assertEquals(BreakerSettings.DEFAULT_MIN_SUBJECTS, p.breaker().minSubjects());
+    int bag = unit(p, BAG);
+    for (int sellers : new int[] {10, 11, 37, 1000}) {
+      CircuitBreaker b = new CircuitBreaker("sellers");
+      int trippedAt = -1;
+      for (int i = 0; i < 1000 && trippedAt < 0; i++) {
+        begin(b, p, "s-" + (i / 10 % sellers));
+        if (i % 10 == 0 && b.fire(bag)) { // a term on one listing in ten
+          trippedAt = i / 10 + 1;
+        }
+      }
+      assertEquals(51, trippedAt, sellers + " sellers: the hit beyond the limit of 50");
+      Trip t = b.takeTrips().get(0);
+      assertTrue(t.subjects() >= Math.min(sellers, 16), t.describe());
+      assertTrue(t.subjects() <= Math.min(sellers, 51), t.describe());
+      assertTrue(
+          t.describe().contains(" from " + (t.subjectsAtLeast() ? "at least " : "") + t.subjects()),
+          t.describe());
+    }
+    CircuitBreaker nine = new CircuitBreaker();
+    for (int i = 0; i < 10_000; i++) {
+      begin(nine, p, "s-" + (i / 10 % 9));
+      assertFalse(i % 10 == 0 && nine.fire(bag), "nine sellers never trip it, event " + i);
+    }
+    assertEquals(100, nine.hits(BAG));
+  }
+
+  @Test
+  void aTripFromMoreSubjectsThanTheLogKeepsSaysAtLeast() {
+    CompiledPolicy p = policy(1, r -> r); // limit 50 hits, at least 10 subjects
+    CircuitBreaker b = new CircuitBreaker("sellers");
+    int bag = unit(p, BAG);
+    for (int i = 0; i < 51; i++) {
+      begin(b, p);
+      assertEquals(i == 50, b.fire(bag), "hit " + (i + 1));
+    }
+    Trip t = b.takeTrips().get(0);
+    assertTrue(t.subjectsAtLeast(), t.toString());
+    int logged = CircuitBreaker.logLength(10) / 2;
+    assertTrue(t.subjects() >= logged && t.subjects() <= 51, t.toString());
+    assertTrue(t.describe().contains(" from at least " + t.subjects() + " sellers"), t.describe());
+  }
+
+  @Test
+  void aRestoreResumesTheSubjectCounting() {
+    CompiledPolicy p = small(1);
+    int bag = unit(p, BAG);
+    CircuitBreaker b = new CircuitBreaker();
+    for (String s : List.of("a", "b", "a", "b")) { // 4 hits: at the limit, from two subjects
+      begin(b, p, s);
+      b.fire(bag);
+    }
+    CircuitBreaker r = new CircuitBreaker();
+    r.restore(b.snapshot(0));
+    begin(r, p, "a");
+    assertFalse(r.fire(bag), "over the limit, still two subjects");
+    assertEquals(2, r.subjects(BAG));
+    begin(r, p, "c");
+    assertTrue(r.fire(bag), "the third subject trips it, as it would have without the restart");
+    assertEquals(3, r.takeTrips().get(0).subjects());
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeSubjectsWereCountedRequiresMinSubjectsNewSubjects() {
+    CompiledPolicy p = small(1);
+    int bag = unit(p, BAG);
+    CircuitBreaker b = new CircuitBreaker();
+    for (int i = 0; i < 4; i++) { // 4 hits from four subjects: at the limit
+      begin(b, p);
+      b.fire(bag);
+    }
+    BreakerSnapshot s = b.snapshot(0);
+    BreakerSnapshot.Unit[] old = new BreakerSnapshot.Unit[s.units().length];
+    for (int i = 0; i < old.length; i++) {
+      BreakerSnapshot.Unit u = s.units()[i];
+      old[i] =
+          new BreakerSnapshot.Unit(
+              u.key(),
+              u.ring(),
+              u.count(),
+              u.ringSeq(),
+              u.firedSeq(),
+              u.windowHits(),
+              u.windowIndex(),
+              u.learned(),
+              u.learnedWindows(),
+              u.trip(),
+              null,
+              null,
+              0L); // what a snapshot of the layout before subjects restores as
+    }
+    CircuitBreaker r = new CircuitBreaker();
+    r.restore(
+        new BreakerSnapshot(0, s.policyVersion(), s.policyRevision(), s.window(), s.events(), old));
+    assertEquals(4, r.hits(BAG), "the counts resume");
+    for (String subject : List.of("x", "y")) {
+      begin(r, p, subject);
+      assertFalse(r.fire(bag), "over the limit, " + subject + ": the earlier subjects are unknown");
+    }
+    begin(r, p, "z");
+    assertTrue(r.fire(bag), "three subjects since the restore");
+    Trip t = r.takeTrips().get(0);
+    assertEquals(3, t.subjects());
+    assertTrue(t.subjectsAtLeast(), "the subjects before the restore are unknown: " + t);
+    // The whole breaker, never restarted, tripped on the first of them.
+    begin(b, p, "x");
+    assertTrue(b.fire(bag));
+  }
+
+  /**
+   * Counting, learning, subjects and tripping against the reference, over random traffic that
+   * shifts: in volume, and between floods by a few subjects and traffic from many.
+   */
   @ParameterizedTest
-  @CsvSource({"50, 1", "64, 2", "77, 3", "100, 4", "1000, 5", "130, 6"})
-  void agreesWithTheReferenceOnRandomTraffic(int window, long seed) {
+  @CsvSource({
+    "50, 1, 1",
+    "64, 2, 3",
+    "77, 3, 10",
+    "100, 4, 17",
+    "1000, 5, 10",
+    "130, 6, 5",
+    "200, 7, 12",
+    "500, 8, 25"
+  })
+  void agreesWithTheReferenceOnRandomTraffic(int window, long seed, int minSubjects) {
     double floor = 0.02;
     double multiple = 3;
     double rate = 0.25;
@@ -427,7 +616,8 @@ class CircuitBreakerTest {
                 r.setWindowEvents(window)
                     .setBaselineFloor(floor)
                     .setTripMultiple(multiple)
-                    .setLearningRate(rate));
+                    .setLearningRate(rate)
+                    .setMinSubjects(minSubjects));
     String[] keys = {
       BAG, GIZMO, Signal.SELLER_UNKNOWN.id, Signal.IPR_BRAND_MENTION.id, Signal.SELLER_PENALTY.id
     };
@@ -438,27 +628,63 @@ class CircuitBreakerTest {
       guarded[k] = p.breaker().guardedFromStart(units[k]);
     }
     assertTrue(guarded[0] && guarded[1] && !guarded[2], "terms are guarded from the start");
-    CircuitBreaker b = new CircuitBreaker();
-    Reference ref = new Reference(window, floor, multiple, rate, guarded);
+    int logged = CircuitBreaker.logLength(minSubjects) / 2; // subjects the log knows for sure
+    CircuitBreaker b = new CircuitBreaker("sellers");
+    Reference ref = new Reference(window, floor, multiple, rate, minSubjects, guarded);
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] share = {0.002, 0.01, 0.3, 0.1, 0.02};
     int events = 30 * window;
+    int pool = 500;
+    boolean sawFewSubjectsOverLimit = false;
+    List<Trip> trips = new ArrayList<>();
     for (int i = 0; i < events; i++) {
       if (i == events / 3) {
         share = new double[] {0.2, 0.01, 0.3, 0.9, 0.01}; // bag and brand mentions jump
       } else if (i == 2 * events / 3) {
         share = new double[] {0.0, 0.02, 0.05, 0.1, 0.2}; // others change too
       }
-      b.begin(p, "ev-" + i, i);
-      ref.begin();
+      if (i % (3 * window) == 0) {
+        // Every three windows another mix of subjects, besides one heavy subject: many, a flood
+        // by one, fewer than min_subjects, exactly min_subjects (the unit's jump begins with the
+        // fourth mix).
+        int[] pools = {3 * logged, 500, 1, Math.max(1, minSubjects - 2), minSubjects - 1, 500};
+        pool = Math.max(1, pools[(i / (3 * window)) % pools.length]);
+      }
+      String subject =
+          rnd.nextDouble() < 0.3
+              ? "heavy"
+              : "s-" + rnd.nextInt(pool) + "-" + (i / (3 * window) % 2);
+      b.begin(p, "ev-" + i, i, subject);
+      ref.begin(subject);
       for (int k = 0; k < keys.length; k++) {
         if (rnd.nextDouble() < share[k]) {
-          assertEquals(ref.fire(k), b.fire(units[k]), keys[k] + " at event " + (i + 1));
+          boolean open = ref.fire(k);
+          assertEquals(open, b.fire(units[k]), keys[k] + " at event " + (i + 1));
+          sawFewSubjectsOverLimit |= ref.overLimitWithTooFewSubjects;
+          if (ref.trippedNow) {
+            List<Trip> t = b.takeTrips();
+            assertEquals(1, t.size(), keys[k] + " at event " + (i + 1));
+            int distinct = ref.distinct(k);
+            Trip trip = t.get(0);
+            assertTrue(trip.subjects() >= minSubjects, trip.describe());
+            if (trip.subjectsAtLeast()) {
+              assertTrue(trip.subjects() <= distinct, trip + " vs " + distinct);
+              assertTrue(trip.subjects() >= Math.min(distinct, logged), trip + " vs " + distinct);
+            } else {
+              assertEquals(distinct, trip.subjects(), trip.describe());
+            }
+            trips.add(trip);
+          }
         }
       }
       if (i % 7 == 0 || i > events - 50) {
         for (int k = 0; k < keys.length; k++) {
           assertEquals(ref.count(k), b.hits(keys[k]), keys[k] + " count at event " + (i + 1));
+          int distinct = ref.distinct(k);
+          int known = b.subjects(keys[k]);
+          assertTrue(
+              known <= distinct && known >= Math.min(distinct, logged),
+              keys[k] + " knows " + known + " of " + distinct + " subjects at event " + (i + 1));
           if (ref.learnedWindows[k] > 0) {
             assertEquals(
                 Math.max(floor, ref.learned[k]),
@@ -470,33 +696,48 @@ class CircuitBreakerTest {
       }
     }
     assertTrue(ref.trips > 0, "the traffic tripped something");
-    assertEquals(ref.trips, b.takeTrips().size());
+    assertEquals(ref.trips, trips.size());
+    if (minSubjects > 1) {
+      assertTrue(sawFewSubjectsOverLimit, "some unit was over its limit with too few subjects");
+    }
   }
 
   /**
-   * The breaker's rules the slow way: every hit kept, every unit's fixed window learned when it
-   * ends, the sliding count recounted from scratch.
+   * The breaker's rules the slow way: every hit and its subject kept, every unit's fixed window
+   * learned when it ends, the sliding count and the distinct subjects recounted from scratch.
    */
   static final class Reference {
     final int window;
     final double floor;
     final double multiple;
     final double rate;
+    final int minSubjects;
     final boolean[] guarded;
     final List<List<Long>> hits = new ArrayList<>();
+    final List<List<String>> hitSubjects = new ArrayList<>();
     final boolean[] open;
     final double[] learned;
     final int[] learnedWindows;
     final int[] windowHits;
     final Map<Integer, Long> lastFired = new HashMap<>();
     long seq;
+    String subject;
     int trips;
+    boolean trippedNow;
+    boolean overLimitWithTooFewSubjects;
 
-    Reference(int window, double floor, double multiple, double rate, boolean[] guarded) {
+    Reference(
+        int window,
+        double floor,
+        double multiple,
+        double rate,
+        int minSubjects,
+        boolean[] guarded) {
       this.window = window;
       this.floor = floor;
       this.multiple = multiple;
       this.rate = rate;
+      this.minSubjects = minSubjects;
       this.guarded = guarded;
       int n = guarded.length;
       open = new boolean[n];
@@ -505,10 +746,11 @@ class CircuitBreakerTest {
       windowHits = new int[n];
       for (int k = 0; k < n; k++) {
         hits.add(new ArrayList<>());
+        hitSubjects.add(new ArrayList<>());
       }
     }
 
-    void begin() {
+    void begin(String subject) {
       if (seq > 0 && seq % window == 0) { // the fixed window ending with the last event is complete
         for (int k = 0; k < guarded.length; k++) {
           if (!open[k]) {
@@ -520,19 +762,28 @@ class CircuitBreakerTest {
         }
       }
       seq++;
+      this.subject = subject;
     }
 
     boolean fire(int k) {
+      trippedNow = false;
+      overLimitWithTooFewSubjects = false;
       Long last = lastFired.put(k, seq);
       if (last == null || last != seq) {
         hits.get(k).add(seq);
+        hitSubjects.get(k).add(subject);
         windowHits[k]++;
         double baseline = learnedWindows[k] > 0 ? Math.max(floor, learned[k]) : floor;
         if (!open[k]
             && (guarded[k] || learnedWindows[k] > 0)
             && count(k) > multiple * baseline * window) {
-          open[k] = true;
-          trips++;
+          if (distinct(k) >= minSubjects) {
+            open[k] = true;
+            trips++;
+            trippedNow = true;
+          } else {
+            overLimitWithTooFewSubjects = true;
+          }
         }
       }
       return open[k];
@@ -540,12 +791,21 @@ class CircuitBreakerTest {
 
     int count(int k) {
       int c = 0;
-      for (long s : hits.get(k)) {
-        if (s > seq - window) {
-          c++;
-        }
+      List<Long> h = hits.get(k);
+      for (int i = h.size() - 1; i >= 0 && h.get(i) > seq - window; i--) {
+        c++;
       }
       return c;
+    }
+
+    /** Distinct subjects among the unit's hits in the window. */
+    int distinct(int k) {
+      java.util.Set<String> subjects = new java.util.HashSet<>();
+      List<Long> h = hits.get(k);
+      for (int i = h.size() - 1; i >= 0 && h.get(i) > seq - window; i--) {
+        subjects.add(hitSubjects.get(k).get(i));
+      }
+      return subjects.size();
     }
   }
 }

@@ -27,13 +27,16 @@ class OfflineScorerBreakerTest {
     OfflineScorer scorer =
         new OfflineScorer(
             CompiledPolicy.compile(BreakerPolicies.runawayTerm("runaway-1", 2, window, "bag")));
-    scorer.accept(Fixtures.establishedSeller("s-1"), Fixtures.T0);
+    for (int s = 0; s < 20; s++) {
+      scorer.accept(Fixtures.establishedSeller("s-" + s), Fixtures.T0);
+    }
     List<Decision> benign = new ArrayList<>();
     List<Verdict> verdicts = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      // One benign "bag" listing in every four; the rest plain.
+      // One benign "bag" listing in every four, by twenty sellers in turn; the rest plain.
       String title = i % 4 == 0 ? "Leather weekend bag" : "Oak side table";
-      WardenEvent e = Fixtures.listing("s-1", title).at(Fixtures.T0 + i * 10_000L).build();
+      WardenEvent e =
+          Fixtures.listing("s-" + (i / 4 % 20), title).at(Fixtures.T0 + i * 10_000L).build();
       Verdict v = scorer.accept(e, e.eventTimeMillis());
       if (i % 4 == 0) {
         benign.add(v.decision());
@@ -57,8 +60,33 @@ class OfflineScorerBreakerTest {
     List<Trip> trips = scorer.listingBreaker().takeTrips();
     assertEquals(1, trips.size(), trips.toString());
     assertEquals("prohibited.term[weapons: bag]", trips.get(0).unit());
+    assertTrue(
+        trips.get(0).describe().contains(" from 9 sellers, beyond"), trips.get(0).describe());
     assertEquals(1000, scorer.listingBreaker().events());
     assertEquals(0, scorer.liveBreaker().events(), "live moments have a breaker of their own");
+  }
+
+  @Test
+  void aFewSellersFloodingARealProhibitedTermStayBlockedThroughout() {
+    // The built-in policy's breaker (window 1000, limit 50 listings, at least 10 sellers). Three
+    // sellers list brass knuckles in one listing of every three, for five windows, among plain
+    // listings by fifty others: far beyond the term's limit, from three sellers.
+    OfflineScorer scorer = new OfflineScorer(CompiledPolicy.defaultPolicy());
+    for (int i = 0; i < 5000; i++) {
+      boolean flood = i % 3 == 0;
+      String seller = flood ? "flooder-" + (i % 9 / 3) : "s-" + (i % 50);
+      WardenEvent e =
+          Fixtures.listing(seller, flood ? "Brass knuckles, solid" : "Oak side table")
+              .at(Fixtures.T0 + i * 1_000L)
+              .build();
+      Verdict v = scorer.accept(e, e.eventTimeMillis());
+      if (flood) {
+        assertEquals(Decision.BLOCK, v.decision(), "listing " + i + ": " + v);
+      }
+    }
+    assertEquals(0, scorer.listingBreaker().openCount());
+    assertEquals(333, scorer.listingBreaker().hits("prohibited.term[weapons: brass knuckles]"));
+    assertEquals(3, scorer.listingBreaker().subjects("prohibited.term[weapons: brass knuckles]"));
   }
 
   @Test
@@ -67,7 +95,7 @@ class OfflineScorerBreakerTest {
         new OfflineScorer(
             CompiledPolicy.compile(BreakerPolicies.runawayTerm("runaway-1", 2, 100, "bag")));
     for (int i = 0; i < 20; i++) {
-      scorer.accept(Fixtures.transcript("cr-1", "st-1", "a lovely bag " + i), Fixtures.T0);
+      scorer.accept(Fixtures.transcript("cr-" + i, "st-" + i, "a lovely bag " + i), Fixtures.T0);
     }
     assertEquals(1, scorer.liveBreaker().openCount());
     assertEquals(0, scorer.listingBreaker().openCount());

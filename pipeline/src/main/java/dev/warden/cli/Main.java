@@ -42,6 +42,7 @@ public final class Main implements Runnable {
    */
   public static CommandLine commandLine(Object command) {
     CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    WholeWordHelp.install(cl);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine cmd = ex.getCommandLine();

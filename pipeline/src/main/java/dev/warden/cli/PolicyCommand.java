@@ -385,7 +385,8 @@ public final class PolicyCommand implements Runnable {
       return err(
           "the job needs "
               + required
-              + " signatures from different keys for a "
+              + " signatures from different keys for "
+              + (e.getRole().equals(Bundles.ACTIVE) ? "an " : "a ")
               + e.getRole()
               + " (two-person rule), and this has "
               + b.getSignaturesCount()
@@ -766,7 +767,7 @@ public final class PolicyCommand implements Runnable {
         } else {
           System.out.println("last rejection: none");
         }
-        printBreakers(ch.breakers());
+        printBreakers(ch.breakers(), st.getActive().getVersion(), System.out);
         return 0;
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
@@ -775,15 +776,24 @@ public final class PolicyCommand implements Runnable {
       }
     }
 
-    /** Every scorer task's circuit breaker, with what it has demoted to shadow. */
-    static void printBreakers(java.util.SortedMap<String, BreakerStatus> breakers) {
+    /**
+     * Every scorer task's circuit breaker, with what it has demoted to shadow. A task reports its
+     * breaker only when a unit trips or is re-armed, so a report can be older than the active
+     * policy: what it lists as demoted still holds (a re-arm or a trip would have been reported),
+     * but its policy and event count are those of its time, and the line says so.
+     */
+    static void printBreakers(
+        java.util.SortedMap<String, BreakerStatus> breakers,
+        String activeVersion,
+        java.io.PrintStream out) {
       if (breakers.isEmpty()) {
-        System.out.println("circuit breakers: nothing demoted (no task has reported a trip)");
+        out.println("circuit breakers: nothing demoted (no task has reported a trip)");
         return;
       }
-      System.out.println("circuit breakers:");
+      out.println("circuit breakers:");
       for (BreakerStatus b : breakers.values()) {
-        System.out.println(
+        boolean older = !b.getPolicyVersion().equals(activeVersion);
+        out.println(
             "  "
                 + b.getScorer()
                 + " task "
@@ -792,15 +802,18 @@ public final class PolicyCommand implements Runnable {
                 + (b.getOpenCount() == 0
                     ? "nothing demoted"
                     : b.getOpenCount() + " demoted to shadow")
-                + " (policy "
-                + b.getPolicyVersion()
-                + ", "
-                + b.getEvents()
-                + " events counted, as of "
+                + " (last trip or re-arm reported "
                 + at(b.getUpdatedAt())
-                + ")");
+                + ", under policy "
+                + b.getPolicyVersion()
+                + ", after "
+                + b.getEvents()
+                + " events"
+                + (older
+                    ? "; none since, so this still holds under " + activeVersion + ")"
+                    : ")"));
         for (BreakerTrip t : b.getOpenList()) {
-          System.out.println(
+          out.println(
               String.format(
                   java.util.Locale.ROOT,
                   "    - %s: %d of %d events (%.1f%%) > %.1f%%, since event %s%s",
@@ -813,7 +826,7 @@ public final class PolicyCommand implements Runnable {
                   t.getEvidence().isEmpty() ? "" : ": " + t.getEvidence()));
         }
       }
-      System.out.println(
+      out.println(
           "  (a demoted unit is re-armed by the next policy change: fix the policy and publish it)");
     }
 

@@ -429,11 +429,37 @@ public final class PolicyCommand implements Runnable {
 
   static SignedPolicy readSigned(Path file) {
     try {
-      return Bundles.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (!Bundles.isSignedBundle(text) && isPlainPolicy(text)) {
+        throw new IllegalArgumentException(
+            file
+                + " is a plain policy, not a signed bundle: sign it with ./warden policy sign "
+                + file
+                + " --key KEY > SIGNED_FILE (or publish it with ./warden policy publish "
+                + file
+                + ", which signs it)");
+      }
+      return Bundles.fromJson(text);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such file: " + file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code text} is a warden.v1.Policy in JSON (valid or not), rather than a bundle. */
+  private static boolean isPlainPolicy(String text) {
+    try {
+      PolicyLoader.parse(text);
+      return true;
+    } catch (PolicyException e) {
+      // a policy with mistakes, not some other JSON: no top-level field it does not know
+      return e.problems().stream()
+          .noneMatch(
+              p ->
+                  p.startsWith("not a warden.v1.Policy")
+                      || p.startsWith("unknown field '")
+                      || p.equals(PolicyLoader.SIGNED_BUNDLE));
     }
   }
 
@@ -809,9 +835,7 @@ public final class PolicyCommand implements Runnable {
                 + ", after "
                 + b.getEvents()
                 + " events"
-                + (older
-                    ? "; none since, so this still holds under " + activeVersion + ")"
-                    : ")"));
+                + (older ? "; none since, so this still holds under " + activeVersion + ")" : ")"));
         for (BreakerTrip t : b.getOpenList()) {
           out.println(
               String.format(
@@ -1059,11 +1083,61 @@ public final class PolicyCommand implements Runnable {
         System.out.println("  private key: " + w.privateKey() + " (keep it to yourself)");
         System.out.println(
             "  public key:  " + w.publicKey() + " (copy it into the job's policy.trust-dir)");
+        String warning = gitWarning(w.privateKey());
+        if (warning != null) {
+          System.err.println("warden policy keygen: warning: " + warning);
+        }
         return 0;
       } catch (IOException e) {
         return err("cannot write the key pair into " + out + ": " + e, USAGE);
       }
     }
+  }
+
+  /**
+   * A warning when {@code privateKey} is inside a git work tree that does not ignore it (it could
+   * be committed), else null. Asks {@code git check-ignore} when git is on the PATH; without git,
+   * any work tree gets the warning.
+   */
+  static String gitWarning(Path privateKey) {
+    Path abs = privateKey.toAbsolutePath().normalize();
+    Path root = abs.getParent();
+    while (root != null && !Files.exists(root.resolve(".git"))) {
+      root = root.getParent();
+    }
+    if (root == null) {
+      return null;
+    }
+    String advice =
+        ": the private key could be committed. Add the directory to .gitignore (e.g. a line"
+            + " 'keys/'), or keep keys outside the checkout";
+    try {
+      Process p =
+          new ProcessBuilder("git", "-C", root.toString(), "check-ignore", "-q", abs.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      } else if (p.exitValue() == 0) {
+        return null; // ignored
+      } else if (p.exitValue() == 1) {
+        return abs.getParent()
+            + " is inside the git work tree "
+            + root
+            + " and not ignored"
+            + advice;
+      }
+    } catch (IOException e) {
+      // no git on the PATH: warn for any work tree
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return abs.getParent()
+        + " is inside the git work tree "
+        + root
+        + " (could not ask git whether it is ignored)"
+        + advice;
   }
 
   @Command(

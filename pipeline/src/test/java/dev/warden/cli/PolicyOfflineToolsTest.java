@@ -186,4 +186,39 @@ class PolicyOfflineToolsTest {
         bytes.toString(java.nio.charset.StandardCharsets.UTF_8).contains("after 1200 events)\n"),
         "no 'since' note when the report is under the active policy");
   }
+
+  @Test
+  void keygenWarnsWhenTheKeyLandsInAGitWorkTreeThatDoesNotIgnoreIt(@TempDir Path dir)
+      throws Exception {
+    Path repo = dir.resolve("checkout");
+    Files.createDirectories(repo);
+    boolean git;
+    try {
+      git =
+          new ProcessBuilder("git", "init", "-q", repo.toString())
+                  .redirectErrorStream(true)
+                  .start()
+                  .waitFor()
+              == 0;
+    } catch (java.io.IOException noGit) {
+      git = false;
+      Files.createDirectories(repo.resolve(".git"));
+    }
+    CliRun inTree = policy("keygen", "--out", repo.resolve("keys").toString(), "--owner", "x");
+    assertEquals(0, inTree.exit(), inTree.err());
+    assertTrue(
+        inTree.err().startsWith("warden policy keygen: warning: " + repo.resolve("keys")),
+        inTree.err());
+    assertTrue(inTree.err().contains("the private key could be committed"), inTree.err());
+    if (git) {
+      assertTrue(inTree.err().contains("is inside the git work tree " + repo + " and not ignored"));
+      Files.writeString(repo.resolve(".gitignore"), "/keys/\n");
+      CliRun ignored = policy("keygen", "--out", repo.resolve("keys").toString(), "--owner", "x");
+      assertEquals(0, ignored.exit(), ignored.err());
+      assertEquals("", ignored.err(), "an ignored directory gets no warning");
+    }
+    CliRun outside = policy("keygen", "--out", dir.resolve("elsewhere").toString(), "--owner", "x");
+    assertEquals(0, outside.exit(), outside.err());
+    assertEquals("", outside.err(), "outside any work tree: no warning");
+  }
 }

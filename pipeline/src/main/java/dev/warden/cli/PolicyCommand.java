@@ -484,6 +484,19 @@ public final class PolicyCommand implements Runnable {
         + b.getSignaturesList().stream().map(s -> s.getKeyId()).toList();
   }
 
+  /**
+   * A policy file that could not be loaded: one line when it cannot be read, else every problem
+   * (unknown fields and the validator's), one a line, as validate lists them.
+   */
+  static int loadFailed(Path file, PolicyException e, java.io.PrintStream report) {
+    if (!e.getMessage().startsWith("invalid policy: ")) {
+      return err(e.getMessage(), REJECTED);
+    }
+    report.println(file + ": INVALID, " + e.problems().size() + " problem(s):");
+    e.problems().forEach(x -> report.println("  - " + x));
+    return REJECTED;
+  }
+
   /** Local checks of a policy before it is signed: every problem, printed. */
   static boolean valid(Path file, Policy p, java.io.PrintStream report) {
     List<String> problems = CompiledPolicy.validate(p);
@@ -516,7 +529,7 @@ public final class PolicyCommand implements Runnable {
       try {
         p = load(file);
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       }
       List<String> problems = CompiledPolicy.validate(p);
       if (!problems.isEmpty()) {
@@ -572,7 +585,7 @@ public final class PolicyCommand implements Runnable {
       try {
         p = load(file);
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
@@ -678,7 +691,7 @@ public final class PolicyCommand implements Runnable {
         k = key.key();
         valid = validity.duration();
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
       }
@@ -1168,7 +1181,7 @@ public final class PolicyCommand implements Runnable {
         k = key.key();
         valid = validity.duration();
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.err);
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
       }

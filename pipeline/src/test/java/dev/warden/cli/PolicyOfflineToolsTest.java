@@ -221,4 +221,26 @@ class PolicyOfflineToolsTest {
     assertEquals(0, outside.exit(), outside.err());
     assertEquals("", outside.err(), "outside any work tree: no warning");
   }
+
+  @Test
+  void validateListsAnUnknownFieldWithEveryOtherProblem(@TempDir Path dir) throws Exception {
+    Path p = dir.resolve("p.json");
+    Files.writeString(
+        p, "{\"version\": \"v\", \"revision\": 0, \"colour\": \"blue\", \"tresholds\": {}}");
+    CliRun r = policy("validate", p.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.out().startsWith(p + ": INVALID, "), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "\n  - unknown field 'colour' (./warden policy show-default prints every field a"
+                    + " policy has)\n"),
+        r.out());
+    assertTrue(
+        r.out().contains("\n  - unknown field 'tresholds' (did you mean 'thresholds'?)\n"),
+        r.out());
+    assertTrue(
+        r.out().contains("\n  - revision must be a positive number that grows with every change"),
+        "the validator's problems are listed too: " + r.out());
+  }
 }

@@ -66,6 +66,11 @@ public final class EvalCommand implements Callable<Integer> {
         Evaluation.EvalSet set;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
           set = Evaluation.readSet(in);
+        } catch (NoSuchFileException e) {
+          throw e;
+        } catch (IOException e) {
+          System.err.println("warden eval: " + file + ": " + e.getMessage());
+          return 2;
         }
         CompiledPolicy policy;
         try {

@@ -38,13 +38,20 @@ public final class Main implements Runnable {
    * A Warden command line ({@code ./warden ...}, and {@code ./warden load ...} from the load-tests
    * module): an option value it cannot even parse ({@code --parallelism abc}) is refused like any
    * other bad value, with one line naming the command and exit code 2, not the whole usage text; a
-   * mistyped subcommand also gets picocli's "Did you mean".
+   * mistyped subcommand or option also gets picocli's "Did you mean" (an unknown option is named
+   * even when a required option is missing too). Usage help wraps only at spaces.
    */
   public static CommandLine commandLine(Object command) {
     CommandLine cl = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    WholeWordHelp.install(cl);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine cmd = ex.getCommandLine();
+          if (ex instanceof CommandLine.MissingParameterException
+              && !cmd.getUnmatchedArguments().isEmpty()) {
+            // "--inptu x.jsonl": name the unknown option (and suggest), not the missing one
+            ex = new CommandLine.UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
+          }
           cmd.getErr()
               .println(
                   cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage() + " (see --help)");

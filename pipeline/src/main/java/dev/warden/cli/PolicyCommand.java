@@ -385,7 +385,8 @@ public final class PolicyCommand implements Runnable {
       return err(
           "the job needs "
               + required
-              + " signatures from different keys for a "
+              + " signatures from different keys for "
+              + (e.getRole().equals(Bundles.ACTIVE) ? "an " : "a ")
               + e.getRole()
               + " (two-person rule), and this has "
               + b.getSignaturesCount()
@@ -428,11 +429,37 @@ public final class PolicyCommand implements Runnable {
 
   static SignedPolicy readSigned(Path file) {
     try {
-      return Bundles.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (!Bundles.isSignedBundle(text) && isPlainPolicy(text)) {
+        throw new IllegalArgumentException(
+            file
+                + " is a plain policy, not a signed bundle: sign it with ./warden policy sign "
+                + file
+                + " --key KEY > SIGNED_FILE (or publish it with ./warden policy publish "
+                + file
+                + ", which signs it)");
+      }
+      return Bundles.fromJson(text);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such file: " + file);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code text} is a warden.v1.Policy in JSON (valid or not), rather than a bundle. */
+  private static boolean isPlainPolicy(String text) {
+    try {
+      PolicyLoader.parse(text);
+      return true;
+    } catch (PolicyException e) {
+      // a policy with mistakes, not some other JSON: no top-level field it does not know
+      return e.problems().stream()
+          .noneMatch(
+              p ->
+                  p.startsWith("not a warden.v1.Policy")
+                      || p.startsWith("unknown field '")
+                      || p.equals(PolicyLoader.SIGNED_BUNDLE));
     }
   }
 
@@ -455,6 +482,19 @@ public final class PolicyCommand implements Runnable {
         + at(e.getExpiresAt())
         + "; signed by "
         + b.getSignaturesList().stream().map(s -> s.getKeyId()).toList();
+  }
+
+  /**
+   * A policy file that could not be loaded: one line when it cannot be read, else every problem
+   * (unknown fields and the validator's), one a line, as validate lists them.
+   */
+  static int loadFailed(Path file, PolicyException e, java.io.PrintStream report) {
+    if (!e.getMessage().startsWith("invalid policy: ")) {
+      return err(e.getMessage(), REJECTED);
+    }
+    report.println(file + ": INVALID, " + e.problems().size() + " problem(s):");
+    e.problems().forEach(x -> report.println("  - " + x));
+    return REJECTED;
   }
 
   /** Local checks of a policy before it is signed: every problem, printed. */
@@ -489,7 +529,7 @@ public final class PolicyCommand implements Runnable {
       try {
         p = load(file);
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       }
       List<String> problems = CompiledPolicy.validate(p);
       if (!problems.isEmpty()) {
@@ -545,7 +585,7 @@ public final class PolicyCommand implements Runnable {
       try {
         p = load(file);
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       }
       try (PolicyChannel ch = new PolicyChannel(conn.options())) {
         Truth t = truth(ch);
@@ -651,7 +691,7 @@ public final class PolicyCommand implements Runnable {
         k = key.key();
         valid = validity.duration();
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.out);
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
       }
@@ -766,7 +806,7 @@ public final class PolicyCommand implements Runnable {
         } else {
           System.out.println("last rejection: none");
         }
-        printBreakers(ch.breakers());
+        printBreakers(ch.breakers(), st.getActive().getVersion(), System.out);
         return 0;
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
@@ -775,15 +815,24 @@ public final class PolicyCommand implements Runnable {
       }
     }
 
-    /** Every scorer task's circuit breaker, with what it has demoted to shadow. */
-    static void printBreakers(java.util.SortedMap<String, BreakerStatus> breakers) {
+    /**
+     * Every scorer task's circuit breaker, with what it has demoted to shadow. A task reports its
+     * breaker only when a unit trips or is re-armed, so a report can be older than the active
+     * policy: what it lists as demoted still holds (a re-arm or a trip would have been reported),
+     * but its policy and event count are those of its time, and the line says so.
+     */
+    static void printBreakers(
+        java.util.SortedMap<String, BreakerStatus> breakers,
+        String activeVersion,
+        java.io.PrintStream out) {
       if (breakers.isEmpty()) {
-        System.out.println("circuit breakers: nothing demoted (no task has reported a trip)");
+        out.println("circuit breakers: nothing demoted (no task has reported a trip)");
         return;
       }
-      System.out.println("circuit breakers:");
+      out.println("circuit breakers:");
       for (BreakerStatus b : breakers.values()) {
-        System.out.println(
+        boolean older = !b.getPolicyVersion().equals(activeVersion);
+        out.println(
             "  "
                 + b.getScorer()
                 + " task "
@@ -792,15 +841,16 @@ public final class PolicyCommand implements Runnable {
                 + (b.getOpenCount() == 0
                     ? "nothing demoted"
                     : b.getOpenCount() + " demoted to shadow")
-                + " (policy "
-                + b.getPolicyVersion()
-                + ", "
-                + b.getEvents()
-                + " events counted, as of "
+                + " (last trip or re-arm reported "
                 + at(b.getUpdatedAt())
-                + ")");
+                + ", under policy "
+                + b.getPolicyVersion()
+                + ", after "
+                + b.getEvents()
+                + " events"
+                + (older ? "; none since, so this still holds under " + activeVersion + ")" : ")"));
         for (BreakerTrip t : b.getOpenList()) {
-          System.out.println(
+          out.println(
               String.format(
                   java.util.Locale.ROOT,
                   "    - %s: %d of %d events (%.1f%%) > %.1f%%, since event %s%s",
@@ -813,7 +863,7 @@ public final class PolicyCommand implements Runnable {
                   t.getEvidence().isEmpty() ? "" : ": " + t.getEvidence()));
         }
       }
-      System.out.println(
+      out.println(
           "  (a demoted unit is re-armed by the next policy change: fix the policy and publish it)");
     }
 
@@ -1046,11 +1096,61 @@ public final class PolicyCommand implements Runnable {
         System.out.println("  private key: " + w.privateKey() + " (keep it to yourself)");
         System.out.println(
             "  public key:  " + w.publicKey() + " (copy it into the job's policy.trust-dir)");
+        String warning = gitWarning(w.privateKey());
+        if (warning != null) {
+          System.err.println("warden policy keygen: warning: " + warning);
+        }
         return 0;
       } catch (IOException e) {
         return err("cannot write the key pair into " + out + ": " + e, USAGE);
       }
     }
+  }
+
+  /**
+   * A warning when {@code privateKey} is inside a git work tree that does not ignore it (it could
+   * be committed), else null. Asks {@code git check-ignore} when git is on the PATH; without git,
+   * any work tree gets the warning.
+   */
+  static String gitWarning(Path privateKey) {
+    Path abs = privateKey.toAbsolutePath().normalize();
+    Path root = abs.getParent();
+    while (root != null && !Files.exists(root.resolve(".git"))) {
+      root = root.getParent();
+    }
+    if (root == null) {
+      return null;
+    }
+    String advice =
+        ": the private key could be committed. Add the directory to .gitignore (e.g. a line"
+            + " 'keys/'), or keep keys outside the checkout";
+    try {
+      Process p =
+          new ProcessBuilder("git", "-C", root.toString(), "check-ignore", "-q", abs.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      } else if (p.exitValue() == 0) {
+        return null; // ignored
+      } else if (p.exitValue() == 1) {
+        return abs.getParent()
+            + " is inside the git work tree "
+            + root
+            + " and not ignored"
+            + advice;
+      }
+    } catch (IOException e) {
+      // no git on the PATH: warn for any work tree
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return abs.getParent()
+        + " is inside the git work tree "
+        + root
+        + " (could not ask git whether it is ignored)"
+        + advice;
   }
 
   @Command(
@@ -1081,7 +1181,7 @@ public final class PolicyCommand implements Runnable {
         k = key.key();
         valid = validity.duration();
       } catch (PolicyException e) {
-        return err(e.getMessage(), REJECTED);
+        return loadFailed(file, e, System.err);
       } catch (IllegalArgumentException e) {
         return err(e.getMessage(), USAGE);
       }

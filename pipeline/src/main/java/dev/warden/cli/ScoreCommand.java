@@ -61,6 +61,17 @@ public final class ScoreCommand implements Callable<Integer> {
       err.println("warden score: " + e.getMessage());
       return 1;
     }
+    if (!"-".equals(input) && Files.isDirectory(Path.of(input))) {
+      // One run is one stream of events in order (a listing's later events see its earlier ones),
+      // so a directory's files are not scored as if they were one: say how to do it on purpose.
+      err.println(
+          "warden score: "
+              + input
+              + " is a directory; score reads one JSONL file of events: pass --input FILE, or"
+              + " --input - to read stdin (cat DIR/*.jsonl | ./warden score --input -). Labelled"
+              + " sets in a directory are for ./warden eval --input DIR.");
+      return 1;
+    }
     BufferedReader in;
     try {
       in =
@@ -69,6 +80,9 @@ public final class ScoreCommand implements Callable<Integer> {
               : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       err.println("warden score: no such input file: " + input);
+      return 1;
+    } catch (IOException e) {
+      err.println("warden score: cannot read input file " + input + ": " + e.getMessage());
       return 1;
     }
     OfflineScorer scorer = new OfflineScorer(policy);

@@ -177,7 +177,9 @@ class EvalCommandTest {
     Run bad = eval("--input", malformed.toString());
     assertEquals(2, bad.exit());
     assertTrue(
-        bad.stderr().startsWith("warden eval: evaluation set has 2 bad line(s):"), bad.stderr());
+        bad.stderr()
+            .startsWith("warden eval: " + malformed + ": evaluation set has 2 bad line(s):"),
+        bad.stderr());
     assertTrue(bad.stderr().contains("line 2: "), bad.stderr());
     assertTrue(bad.stderr().contains("line 3: expect must be PASS, HOLD or BLOCK"), bad.stderr());
 
@@ -224,5 +226,31 @@ class EvalCommandTest {
     assertEquals(2, usage.exit());
     assertTrue(
         usage.stderr().contains("Missing required option: '--input=FILE|DIR'"), usage.stderr());
+  }
+
+  @Test
+  void plainEventsGetOneLineSayingWhatALabelledLineIsAndThatScoreTakesThem(@TempDir Path dir)
+      throws Exception {
+    String[] lines = new String[14];
+    for (int i = 0; i < lines.length; i++) {
+      String labelled = listing("PASS", "x", "Plain mug " + i);
+      // the event alone, as ./warden score reads it
+      lines[i] = labelled.substring(labelled.indexOf("\"event\":") + 8, labelled.length() - 1);
+    }
+    Path plain = write(dir, "events.jsonl", lines);
+    Run r = eval("--input", plain.toString());
+    assertEquals(2, r.exit());
+    assertEquals(
+        "warden eval: "
+            + plain
+            + ": evaluation set has 14 bad line(s):\n"
+            + "  lines 1, 2, ... (14 lines) are plain events (warden.v1.Event), not labelled cases:"
+            + " eval wants each event wrapped with its label, {\"expect\": \"BLOCK\","
+            + " \"family\": \"ipr\", \"case\": \"what it shows\", \"event\": {...the event...}}"
+            + " (state events such as profiles carry no expect; see the sets in"
+            + " core/src/test/resources/eval and README's 'Scoring offline and evaluating"
+            + " judgement'). To score plain events, use ./warden score --input FILE",
+        r.stderr().strip());
+    assertTrue(!r.stderr().contains("Cannot find field"), "no parser noise: " + r.stderr());
   }
 }

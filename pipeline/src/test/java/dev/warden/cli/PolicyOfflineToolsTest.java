@@ -77,7 +77,7 @@ class PolicyOfflineToolsTest {
     CliRun needsTwo =
         policy("verify", signed.toString(), "--trust", trust.toString(), "--two-person-rule");
     assertEquals(1, needsTwo.exit());
-    assertTrue(needsTwo.out().contains("a active needs 2 (two-person rule)"), needsTwo.out());
+    assertTrue(needsTwo.out().contains("an active needs 2 (two-person rule)"), needsTwo.out());
 
     CliRun twice = policy("approve", signed.toString(), "--key", aliceKey.toString());
     assertEquals(1, twice.exit());
@@ -156,5 +156,91 @@ class PolicyOfflineToolsTest {
     CliRun run = CliRun.warden("run", "--set", "kafka.ssl.keystore.password=changeit");
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("holds a secret on the command line"), run.err());
+  }
+
+  @Test
+  void aBreakerReportOlderThanTheActivePolicySaysWhenAndUnderWhichPolicyItWasMade() {
+    var m = new java.util.TreeMap<String, dev.warden.proto.v1.BreakerStatus>();
+    m.put(
+        "breaker/seller-scorer/0",
+        dev.warden.proto.v1.BreakerStatus.newBuilder()
+            .setScorer("seller-scorer")
+            .setSubtask(0)
+            .setPolicyVersion("newbie-1")
+            .setEvents(1200)
+            .setUpdatedAt(dev.warden.core.io.EventCodec.timestamp(0))
+            .build());
+    var bytes = new java.io.ByteArrayOutputStream();
+    var out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    PolicyCommand.Status.printBreakers(m, "newbie-5", out);
+    String s = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        s.contains(
+            "seller-scorer task 0: nothing demoted (last trip or re-arm reported"
+                + " 1970-01-01T00:00:00Z, under policy newbie-1, after 1200 events; none since, so"
+                + " this still holds under newbie-5)"),
+        s);
+    bytes.reset();
+    PolicyCommand.Status.printBreakers(m, "newbie-1", out);
+    assertTrue(
+        bytes.toString(java.nio.charset.StandardCharsets.UTF_8).contains("after 1200 events)\n"),
+        "no 'since' note when the report is under the active policy");
+  }
+
+  @Test
+  void keygenWarnsWhenTheKeyLandsInAGitWorkTreeThatDoesNotIgnoreIt(@TempDir Path dir)
+      throws Exception {
+    Path repo = dir.resolve("checkout");
+    Files.createDirectories(repo);
+    boolean git;
+    try {
+      git =
+          new ProcessBuilder("git", "init", "-q", repo.toString())
+                  .redirectErrorStream(true)
+                  .start()
+                  .waitFor()
+              == 0;
+    } catch (java.io.IOException noGit) {
+      git = false;
+      Files.createDirectories(repo.resolve(".git"));
+    }
+    CliRun inTree = policy("keygen", "--out", repo.resolve("keys").toString(), "--owner", "x");
+    assertEquals(0, inTree.exit(), inTree.err());
+    assertTrue(
+        inTree.err().startsWith("warden policy keygen: warning: " + repo.resolve("keys")),
+        inTree.err());
+    assertTrue(inTree.err().contains("the private key could be committed"), inTree.err());
+    if (git) {
+      assertTrue(inTree.err().contains("is inside the git work tree " + repo + " and not ignored"));
+      Files.writeString(repo.resolve(".gitignore"), "/keys/\n");
+      CliRun ignored = policy("keygen", "--out", repo.resolve("keys").toString(), "--owner", "x");
+      assertEquals(0, ignored.exit(), ignored.err());
+      assertEquals("", ignored.err(), "an ignored directory gets no warning");
+    }
+    CliRun outside = policy("keygen", "--out", dir.resolve("elsewhere").toString(), "--owner", "x");
+    assertEquals(0, outside.exit(), outside.err());
+    assertEquals("", outside.err(), "outside any work tree: no warning");
+  }
+
+  @Test
+  void validateListsAnUnknownFieldWithEveryOtherProblem(@TempDir Path dir) throws Exception {
+    Path p = dir.resolve("p.json");
+    Files.writeString(
+        p, "{\"version\": \"v\", \"revision\": 0, \"colour\": \"blue\", \"tresholds\": {}}");
+    CliRun r = policy("validate", p.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.out().startsWith(p + ": INVALID, "), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "\n  - unknown field 'colour' (./warden policy show-default prints every field a"
+                    + " policy has)\n"),
+        r.out());
+    assertTrue(
+        r.out().contains("\n  - unknown field 'tresholds' (did you mean 'thresholds'?)\n"),
+        r.out());
+    assertTrue(
+        r.out().contains("\n  - revision must be a positive number that grows with every change"),
+        "the validator's problems are listed too: " + r.out());
   }
 }

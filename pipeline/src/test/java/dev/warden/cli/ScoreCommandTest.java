@@ -86,6 +86,82 @@ class ScoreCommandTest {
   }
 
   @Test
+  void aDirectoryAsInputIsRefusedWithWhatToDoInstead(@TempDir Path dir) throws Exception {
+    Run r = score("score", "--input", dir.toString());
+    assertEquals(1, r.exit());
+    assertEquals(
+        "warden score: "
+            + dir
+            + " is a directory; score reads one JSONL file of events: pass --input FILE, or"
+            + " --input - to read stdin (cat DIR/*.jsonl | ./warden score --input -). Labelled"
+            + " sets in a directory are for ./warden eval --input DIR.",
+        r.stderr().strip(),
+        "one line, no stack trace");
+  }
+
+  @Test
+  void aMistypedOptionIsNamedEvenWhenTheRequiredOneIsMissing() throws Exception {
+    Run r = score("score", "--inptu", "x.jsonl");
+    assertEquals(2, r.exit());
+    assertTrue(
+        r.stderr().startsWith("warden score: Unknown options: '--inptu', 'x.jsonl' (see --help)")
+            || r.stderr().startsWith("warden score: Unknown option: '--inptu'"),
+        r.stderr());
+    assertTrue(r.stderr().contains("Possible solutions: --input"), r.stderr());
+    assertFalse(r.stderr().contains("Missing required option"), r.stderr());
+    // the same for the policy tools, whose required options are checked the same way
+    CliRun k = CliRun.policy("keygen", "--outt", "keys");
+    assertEquals(2, k.exit());
+    assertTrue(k.err().startsWith("warden policy keygen: Unknown options: '--outt'"), k.err());
+    assertFalse(k.err().contains("Missing required option"), k.err());
+  }
+
+  @Test
+  void aMissingPolicyFileGetsTheSameMessageAsPolicyValidate(@TempDir Path dir) throws Exception {
+    String nope = dir.resolve("nope.json").toString();
+    Run r = score("score", "--input", sample().toString(), "--policy", nope);
+    assertEquals(1, r.exit());
+    assertEquals("warden score: no such policy file: " + nope, r.stderr().strip());
+    CliRun v = CliRun.policy("validate", nope);
+    assertEquals("warden policy: no such policy file: " + nope, v.err().strip());
+  }
+
+  @Test
+  void aSignedBundleAsThePolicyIsNamedAsOne(@TempDir Path dir) throws Exception {
+    CliRun keygen = CliRun.policy("keygen", "--out", dir.resolve("keys").toString());
+    assertEquals(0, keygen.exit(), keygen.err());
+    Path plain = dir.resolve("p.json");
+    Files.writeString(
+        plain,
+        dev.warden.core.policy.PolicyLoader.defaultPolicyJson()
+            .replaceFirst("\"revision\": *[0-9]+", "\"revision\": 9"));
+    CliRun sign =
+        CliRun.policy(
+            "sign",
+            plain.toString(),
+            "--key",
+            dir.resolve("keys").resolve(CliRun.keyId(keygen) + ".key").toString());
+    assertEquals(0, sign.exit(), sign.err());
+    Path signed = dir.resolve("p.signed");
+    Files.writeString(signed, sign.out());
+    Run r = score("score", "--input", sample().toString(), "--policy", signed.toString());
+    assertEquals(1, r.exit());
+    assertTrue(
+        r.stderr()
+            .contains(
+                "this is a signed policy bundle (from ./warden policy sign): pass the plain policy"
+                    + " JSON, or publish the bundle with ./warden policy publish FILE"),
+        r.stderr());
+    // and the reverse: a plain policy where a signed bundle is expected
+    CliRun verify =
+        CliRun.policy("verify", plain.toString(), "--trust", dir.resolve("keys").toString());
+    assertEquals(1, verify.exit());
+    assertTrue(
+        verify.err().contains(plain + " is a plain policy, not a signed bundle: sign it with"),
+        verify.err());
+  }
+
+  @Test
   void invalidPolicyFileIsRejectedWithItsProblems(@TempDir Path dir) throws Exception {
     Path policy = dir.resolve("p.json");
     Files.writeString(policy, "{\"version\":\"v1\",\"thresholds\":{\"hold\":0.9,\"block\":0.5}}");

@@ -314,7 +314,7 @@ class PolicyGateTest {
     start(true, null, Faults.NONE);
     publish(signed(policy("a-2", 2, 0.3), Bundles.ACTIVE, alice));
     assertRefused(
-        "1 valid signature from distinct trusted keys; a active needs 2 (two-person rule)",
+        "1 valid signature from distinct trusted keys; an active needs 2 (two-person rule)",
         PolicySigners.DEFAULT.getVersion());
     publish(signed(policy("a-2", 2, 0.3), Bundles.ACTIVE, alice, bob));
     assertTrue(lastAudit().getAccepted(), lastAudit().getProblemsList().toString());

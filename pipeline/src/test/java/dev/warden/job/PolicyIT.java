@@ -355,7 +355,7 @@ class PolicyIT {
             Row.of(
                 "one signature where two are required",
                 signed(policy("single-4", 4, 0.9), Bundles.ACTIVE, alice),
-                "a active needs 2 (two-person rule)"));
+                "an active needs 2 (two-person rule)"));
     statusesSeen = statuses.size();
     for (Row row : matrix) {
       PolicyAudit a = auditOf(publish(row.key(), row.value()));

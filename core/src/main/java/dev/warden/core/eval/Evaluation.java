@@ -56,6 +56,7 @@ public final class Evaluation {
   public static EvalSet readSet(BufferedReader in) throws IOException {
     List<LabelledCase> cases = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    List<Integer> plain = new ArrayList<>();
     String patch = null;
     String line;
     int n = 0;
@@ -83,7 +84,11 @@ public final class Evaluation {
       try {
         JsonFormat.parser().merge(t, b);
       } catch (InvalidProtocolBufferException | RuntimeException e) {
-        problems.add("line " + n + ": " + e.getMessage());
+        if (isPlainEvent(t)) {
+          plain.add(n);
+        } else {
+          problems.add("line " + n + ": " + e.getMessage());
+        }
         continue;
       }
       if (!b.hasEvent()) {
@@ -112,14 +117,42 @@ public final class Evaluation {
               b.getFamily().isEmpty() ? "unlabelled" : b.getFamily(),
               b.getCase()));
     }
+    int bad = problems.size() + plain.size();
+    if (!plain.isEmpty()) {
+      problems.add(plainEvents(plain));
+    }
     if (!problems.isEmpty()) {
       throw new IOException(
-          "evaluation set has "
-              + problems.size()
-              + " bad line(s):\n  "
-              + String.join("\n  ", problems));
+          "evaluation set has " + bad + " bad line(s):\n  " + String.join("\n  ", problems));
     }
     return new EvalSet(List.copyOf(cases), patch);
+  }
+
+  /** Whether {@code json} is a plain warden.v1.Event, not a labelled line. */
+  private static boolean isPlainEvent(String json) {
+    try {
+      JsonFormat.parser().merge(json, dev.warden.proto.v1.Event.newBuilder());
+      return true;
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** One problem for every plain event line, saying what a labelled line looks like. */
+  private static String plainEvents(List<Integer> lines) {
+    String which =
+        lines.size() <= 5
+            ? "line"
+                + (lines.size() == 1 ? " " : "s ")
+                + lines.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            : "lines " + lines.get(0) + ", " + lines.get(1) + ", ... (" + lines.size() + " lines)";
+    return which
+        + (lines.size() == 1 ? " is a plain event" : " are plain events")
+        + " (warden.v1.Event), not labelled cases: eval wants each event wrapped with its label,"
+        + " {\"expect\": \"BLOCK\", \"family\": \"ipr\", \"case\": \"what it shows\","
+        + " \"event\": {...the event...}} (state events such as profiles carry no expect; see the"
+        + " sets in core/src/test/resources/eval and README's 'Scoring offline and evaluating"
+        + " judgement'). To score plain events, use ./warden score --input FILE";
   }
 
   /**

@@ -185,6 +185,16 @@ public final class CompiledPolicy {
     return List.of(t, t.substring(0, space + 1) + plural);
   }
 
+  /** " (did you mean 'x'?)" for a near miss of a signal's id, else empty. */
+  private static String nearSignal(String id) {
+    List<String> ids = new ArrayList<>();
+    for (Signal s : Signal.values()) {
+      ids.add(s.id);
+    }
+    String near = PolicyLoader.didYouMean(id, ids);
+    return near == null ? "" : " (did you mean '" + near + "'?)";
+  }
+
   /** Every problem with the policy, empty when it is valid. */
   public static List<String> validate(Policy p) {
     List<String> problems = new ArrayList<>();
@@ -245,7 +255,7 @@ public final class CompiledPolicy {
     }
     for (Map.Entry<String, Double> e : p.getWeightsMap().entrySet()) {
       if (Signal.byId(e.getKey()) == null) {
-        problems.add("weights: unknown signal '" + e.getKey() + "'");
+        problems.add("weights: unknown signal '" + e.getKey() + "'" + nearSignal(e.getKey()));
       }
       double w = e.getValue();
       if (!(w >= 0 && w <= MAX_WEIGHT)) {
@@ -292,7 +302,8 @@ public final class CompiledPolicy {
           o.hasThresholds() ? o.getThresholds().getHold() : hold);
       for (Map.Entry<String, Double> e : o.getWeightsMap().entrySet()) {
         if (Signal.byId(e.getKey()) == null) {
-          problems.add(where + ".weights: unknown signal '" + e.getKey() + "'");
+          problems.add(
+              where + ".weights: unknown signal '" + e.getKey() + "'" + nearSignal(e.getKey()));
         } else if (!(e.getValue() >= 0 && e.getValue() <= MAX_WEIGHT)) {
           problems.add(
               where

@@ -28,6 +28,21 @@ class CompiledPolicyTest {
   }
 
   @Test
+  void anUnknownWeightNameGetsADidYouMean() {
+    Policy p = DEFAULT.toBuilder().putWeights("ipr.counterfiet_terms", 0.5).build();
+    assertTrue(
+        CompiledPolicy.validate(p)
+            .contains(
+                "weights: unknown signal 'ipr.counterfiet_terms' (did you mean"
+                    + " 'ipr.counterfeit_terms'?)"),
+        CompiledPolicy.validate(p).toString());
+    Policy far = DEFAULT.toBuilder().putWeights("colour", 0.5).build();
+    assertTrue(
+        CompiledPolicy.validate(far).contains("weights: unknown signal 'colour'"),
+        "no suggestion for a name like no signal: " + CompiledPolicy.validate(far));
+  }
+
+  @Test
   void holdAboveBlockIsRejected() {
     var bad =
         DEFAULT.toBuilder()
@@ -145,7 +160,11 @@ class CompiledPolicyTest {
   void unparseableJsonIsAPolicyException() {
     var ex =
         assertThrows(
+            PolicyException.class, () -> PolicyLoader.parse("{\"version\": \"v\", \"revision\": "));
+    assertTrue(ex.getMessage().contains("not a warden.v1.Policy"), ex.getMessage());
+    var unknown =
+        assertThrows(
             PolicyException.class, () -> PolicyLoader.parse("{\"version\": 3, \"nope\": true}"));
-    assertTrue(ex.getMessage().contains("not a warden.v1.Policy"));
+    assertTrue(unknown.getMessage().contains("unknown field 'nope'"), unknown.getMessage());
   }
 }

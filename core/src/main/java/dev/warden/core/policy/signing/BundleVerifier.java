@@ -103,7 +103,7 @@ public final class BundleVerifier {
     boolean carriesPolicy = role.equals(Bundles.ACTIVE) || role.equals(Bundles.CANDIDATE);
     if (carriesPolicy) {
       if (b.getPolicy().isEmpty()) {
-        problems.add("a " + role + " bundle must carry a policy");
+        problems.add(article(role) + " " + role + " bundle must carry a policy");
       } else if (!Bundles.sha256Hex(b.getPolicy().toByteArray()).equals(digest)) {
         problems.add(
             "the policy bytes do not match the signed digest: they were changed after signing");
@@ -129,7 +129,7 @@ public final class BundleVerifier {
         }
       }
     } else if (!b.getPolicy().isEmpty() && Bundles.ROLES.contains(role)) {
-      problems.add("a " + role + " carries no policy, but this bundle has one");
+      problems.add(article(role) + " " + role + " carries no policy, but this bundle has one");
     }
 
     // When.
@@ -158,7 +158,13 @@ public final class BundleVerifier {
     for (PolicySignature s : b.getSignaturesList()) {
       TrustedKey k = trust.get(s.getKeyId());
       if (k == null) {
-        signatureProblems.add("signature by unknown key " + quote(s.getKeyId()));
+        signatureProblems.add(
+            "signature by unknown key "
+                + quote(s.getKeyId())
+                + ": to trust its signer, copy their public key file "
+                + quote(s.getKeyId() + ".pub")
+                + " (written by ./warden policy keygen) into the trust directory (the job's"
+                + " policy.trust-dir, read again for every bundle), then publish again");
       } else if (k.retiredAt(atMillis)) {
         signatureProblems.add(
             "signature by key "
@@ -183,7 +189,9 @@ public final class BundleVerifier {
           valid.size()
               + " valid signature"
               + (valid.size() == 1 ? "" : "s")
-              + " from distinct trusted keys; a "
+              + " from distinct trusted keys; "
+              + article(role)
+              + " "
               + role
               + " needs "
               + required
@@ -193,6 +201,13 @@ public final class BundleVerifier {
       }
     }
     return new Result(e, p, digest, List.copyOf(valid), required, problems);
+  }
+
+  /** "a" or "an" before {@code word} ("an active", "a promote"). */
+  static String article(String word) {
+    return !word.isEmpty() && "aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0
+        ? "an"
+        : "a";
   }
 
   private static String quote(String id) {

@@ -96,6 +96,19 @@ class BundleVerifierTest {
   @Test
   void anUnknownKeyIsRefused() {
     assertRefused(verify(active(MALLORY), 1), "signature by unknown key '" + MALLORY.id() + "'");
+    // and says what to do: trust the signer's public key file
+    assertRefused(
+        verify(active(MALLORY), 1),
+        "copy their public key file '"
+            + MALLORY.id()
+            + ".pub' (written by ./warden policy keygen) into the trust directory (the job's"
+            + " policy.trust-dir");
+  }
+
+  @Test
+  void anActiveAndAPromoteAreNamedWithTheirArticle() {
+    assertEquals("an", BundleVerifier.article(Bundles.ACTIVE));
+    assertEquals("a", BundleVerifier.article(Bundles.PROMOTE));
   }
 
   @Test
@@ -122,7 +135,8 @@ class BundleVerifierTest {
   @Test
   void twoPersonRuleNeedsTwoDistinctKeysForActiveAndPromoteOnly() {
     SignedPolicy one = active(ALICE);
-    assertRefused(verify(one, 2), "1 valid signature from distinct trusted keys; a active needs 2");
+    assertRefused(
+        verify(one, 2), "1 valid signature from distinct trusted keys; an active needs 2");
     SignedPolicy twice = one.toBuilder().addSignatures(one.getSignatures(0)).build();
     assertRefused(verify(twice, 2), "1 valid signature");
     SignedPolicy two = Bundles.approve(one, BOB);

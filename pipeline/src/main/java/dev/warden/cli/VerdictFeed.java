@@ -34,7 +34,8 @@ final class VerdictFeed implements AutoCloseable {
       long offset,
       long timestampMillis,
       Verdict verdict,
-      ShadowVerdict shadow) {
+      ShadowVerdict shadow,
+      boolean shadowTopic) {
 
     String coordinates() {
       return topic + "/" + partition + "@" + offset;
@@ -212,7 +213,7 @@ final class VerdictFeed implements AutoCloseable {
         // shown as unreadable, with its coordinates
       }
     }
-    return new Item(r.topic(), r.partition(), r.offset(), r.timestamp(), v, s);
+    return new Item(r.topic(), r.partition(), r.offset(), r.timestamp(), v, s, shadow);
   }
 
   /** Interrupts a {@link #poll} in progress from another thread (Ctrl-C). */

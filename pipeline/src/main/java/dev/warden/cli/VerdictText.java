@@ -102,7 +102,7 @@ final class VerdictText {
       return "?      "
           + i.coordinates()
           + ": not a warden.v1."
-          + (i.topic().contains("shadow") ? "ShadowVerdict" : "Verdict")
+          + (i.shadowTopic() ? "ShadowVerdict" : "Verdict")
           + " record";
     }
     return i.verdict() != null ? describe(i.verdict()) : describe(i.shadow());

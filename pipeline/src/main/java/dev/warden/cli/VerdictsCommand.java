@@ -151,13 +151,13 @@ final class VerdictsCommand implements Callable<Integer> {
         feed.fromBeginning(
             keep,
             i -> {
-              out.println(render(i));
+              print(i, out, err);
               n[0]++;
             });
         shown = n[0];
       } else {
         for (VerdictFeed.Item i : feed.last(last, keep)) {
-          out.println(render(i));
+          print(i, out, err);
           shown++;
         }
       }
@@ -183,10 +183,7 @@ final class VerdictsCommand implements Callable<Integer> {
                 + connection.where()
                 + "; Ctrl-C stops");
       }
-      shown += follow(feed, keep, out);
-      if (!json) {
-        err.println("warden verdicts: stopped; " + shown + " " + what + " shown");
-      }
+      follow(feed, keep, out, err, shown, what);
       return 0;
     } catch (IllegalArgumentException e) {
       err.println("warden verdicts: " + e.getMessage());
@@ -199,9 +196,15 @@ final class VerdictsCommand implements Callable<Integer> {
 
   /**
    * Prints new matching records until Ctrl-C (a shutdown hook wakes the reader and waits for it to
-   * finish) or until this thread is interrupted; returns how many it printed.
+   * finish) or until this thread is interrupted; then says how many it printed in all.
    */
-  private int follow(VerdictFeed feed, Predicate<VerdictFeed.Item> keep, PrintWriter out) {
+  private void follow(
+      VerdictFeed feed,
+      Predicate<VerdictFeed.Item> keep,
+      PrintWriter out,
+      PrintWriter err,
+      int shownBefore,
+      String what) {
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
@@ -222,7 +225,7 @@ final class VerdictsCommand implements Callable<Integer> {
       while (!stopping.get() && !Thread.currentThread().isInterrupted()) {
         for (VerdictFeed.Item i : feed.poll(Duration.ofMillis(500))) {
           if (keep.test(i)) {
-            out.println(render(i));
+            print(i, out, err);
             n++;
           }
         }
@@ -232,18 +235,29 @@ final class VerdictsCommand implements Callable<Integer> {
       // Ctrl-C or an interrupt: stop reading
     } finally {
       out.flush();
-      done.countDown();
+      if (!json) {
+        err.println("warden verdicts: stopped; " + (shownBefore + n) + " " + what + " shown");
+      }
+      err.flush();
+      done.countDown(); // the shutdown hook waits for this: the last line is out
+
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running: it is what stopped us
       }
     }
-    return n;
   }
 
-  private String render(VerdictFeed.Item i) {
-    return json && i.readable() ? VerdictText.json(i) : VerdictText.describe(i);
+  /** One record: as JSON or for people; with --json an unreadable one goes to stderr. */
+  private void print(VerdictFeed.Item i, PrintWriter out, PrintWriter err) {
+    if (!json) {
+      out.println(VerdictText.describe(i));
+    } else if (i.readable()) {
+      out.println(VerdictText.json(i));
+    } else {
+      err.println("warden verdicts: " + VerdictText.describe(i).substring(1).strip());
+    }
   }
 
   static Set<Verdict.Decision> decisionSet(List<String> names) {

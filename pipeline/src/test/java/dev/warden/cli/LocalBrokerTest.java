@@ -52,8 +52,7 @@ class LocalBrokerTest {
 
   @Test
   void nothingRunningMeansTheDefault() {
-    assertEquals(
-        new LocalBroker.Found("127.0.0.1:9092", "the default"), LocalBroker.discover());
+    assertEquals(new LocalBroker.Found("127.0.0.1:9092", "the default"), LocalBroker.discover());
   }
 
   @Test

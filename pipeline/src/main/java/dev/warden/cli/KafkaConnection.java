@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * with the address tried and how to point the command elsewhere, within {@link #PROBE_TIMEOUT}.
  */
 class KafkaConnection {
-  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(8);
 
   @Option(
       names = "--bootstrap",

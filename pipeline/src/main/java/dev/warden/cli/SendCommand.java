@@ -38,8 +38,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Sends events to the events topic (the first of topic.events) of a running Warden: a JSONL file"
-          + " of warden.v1.Event in the contract's JSON form, the lines ./warden score reads. Each"
+      "Sends your own events (JSON lines, as ./warden score reads them) to a running Warden, each"
+          + " keyed by its subject and confirmed by Kafka; --wait prints their verdicts.",
+      "Reads warden.v1.Event in the contract's JSON form, one per line, from a file or stdin, and"
+          + " writes them to the events topic (the first of topic.events). Each"
           + " line is validated as the job validates it, written as protobuf keyed by its subject's"
           + " partitioning id (the seller id for listing, seller, complaint and outcome events, the"
           + " creator id for live-stream and creator events, the brand for brand registrations),"

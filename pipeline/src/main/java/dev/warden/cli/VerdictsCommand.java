@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Prints the job's verdicts from the verdict topic (warden.verdicts): decision, subject, event,"
+      "Prints the job's verdicts (or with --topic shadow what a candidate policy would decide"
+          + " differently), readably or as JSON lines; --follow prints new ones until Ctrl-C.",
+      "Reads the verdict topic (warden.verdicts) and prints each verdict's decision, subject, event,"
           + " seller or creator, region, score, policy version and when it was decided, then one"
           + " line per reason (signal, contribution or 'hard rule', evidence). --json prints the"
           + " contract's JSON form instead, one verdict per line, as ./warden score does.",

@@ -540,7 +540,7 @@ class SendAndVerdictsIT {
       assertTrue(
           r.err()
               .contains(
-                  "no Kafka broker answered at " + addr + " (--bootstrap) within 10 s: start one"),
+                  "no Kafka broker answered at " + addr + " (--bootstrap) within 8 s: start one"),
           cmd + ": " + r.err());
       assertTrue(r.err().contains("--bootstrap HOST:PORT"), cmd + ": " + r.err());
     }

@@ -1,29 +1,15 @@
 package dev.warden.load;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Properties;
+import dev.warden.cli.LocalBroker;
 
-/** Where the load tools connect by default: the running demo's broker, else 127.0.0.1:9092. */
+/**
+ * Where the load tools connect by default: the broker of a Warden running on this machine (a
+ * ./warden demo, run or broker), else 127.0.0.1:9092, found as every Warden command finds it.
+ */
 final class Conn {
   private Conn() {}
 
   static String defaultBootstrap() {
-    Path f = Path.of(System.getProperty("warden.home", "."), ".warden", "demo.properties");
-    if (Files.exists(f)) {
-      Properties p = new Properties();
-      try (InputStream in = Files.newInputStream(f)) {
-        p.load(in);
-        String b = p.getProperty("bootstrap.servers");
-        if (b != null) {
-          return b;
-        }
-      } catch (IOException ignored) {
-        // fall through
-      }
-    }
-    return "127.0.0.1:9092";
+    return LocalBroker.discover().bootstrap();
   }
 }

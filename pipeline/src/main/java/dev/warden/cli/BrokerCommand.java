@@ -47,6 +47,8 @@ final class BrokerCommand implements Callable<Integer> {
       System.err.println("warden broker: " + e.getMessage());
       return 1;
     }
+    // ./warden send, verdicts, dlq, policy and the load tools find it without --bootstrap.
+    LocalBroker.announceBroker(kafka.bootstrapServers());
     System.out.println(
         "warden broker: Kafka at "
             + kafka.bootstrapServers()

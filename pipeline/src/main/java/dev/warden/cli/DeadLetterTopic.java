@@ -137,12 +137,7 @@ final class DeadLetterTopic implements AutoCloseable {
 
   /** The Kafka settings of every client here: bootstrap servers and the {@code kafka.*} options. */
   static Properties clientProperties(WardenOptions o) {
-    Properties p = o.kafkaProperties();
-    p.put("bootstrap.servers", o.get(WardenOptions.BOOTSTRAP));
-    // Kafka refuses an API timeout below the request timeout (30 s by default): bound both.
-    p.putIfAbsent("request.timeout.ms", "15000");
-    p.putIfAbsent("default.api.timeout.ms", p.getProperty("request.timeout.ms"));
-    return p;
+    return KafkaConnection.clientProperties(o);
   }
 
   Properties clientProps() {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,13 +52,8 @@ final class DlqCommand implements Runnable {
 
   /** Which dead letters: shared by list and replay. */
   static final class Selection {
-    @Option(
-        names = "--set",
-        paramLabel = "KEY=VALUE",
-        description =
-            "A job option, as for ./warden run: bootstrap.servers, topic.dlq, topic.events,"
-                + " topic.dlq-replays, kafka.* (credentials).")
-    Map<String, String> settings = new LinkedHashMap<>();
+    /** --bootstrap and --set (topic.dlq, topic.events, topic.dlq-replays, kafka.*). */
+    @Mixin KafkaConnection connection = new KafkaConnection();
 
     @Option(
         names = "--partition",
@@ -118,7 +112,14 @@ final class DlqCommand implements Runnable {
     String eventId;
 
     WardenOptions options() {
-      return new WardenOptions(settings);
+      return connection.options();
+    }
+
+    /** The options, once a broker has answered at their address. */
+    WardenOptions connect() {
+      WardenOptions o = options();
+      connection.probe(o);
+      return o;
     }
 
     void check() {
@@ -316,7 +317,7 @@ final class DlqCommand implements Runnable {
         if (limit != null && limit < 1) {
           throw new IllegalArgumentException("--limit must be 1 or more");
         }
-        DeadLetterTopic dlq = new DeadLetterTopic(selection.options());
+        DeadLetterTopic dlq = new DeadLetterTopic(selection.connect());
         Map<String, Marker> markers = dlq.markers();
         List<Entry> entries =
             dlq.read(
@@ -344,11 +345,11 @@ final class DlqCommand implements Runnable {
         }
         out.flush();
         return 0;
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | KafkaConnection.Unreachable e) {
         err.println("warden dlq list: " + e.getMessage());
         return 2;
       } catch (RuntimeException e) {
-        err.println("warden dlq list: " + e);
+        err.println("warden dlq list: " + selection.connection.explain(e));
         return 2;
       }
     }
@@ -407,8 +408,8 @@ final class DlqCommand implements Runnable {
         if (limit != null && limit < 1) {
           throw new IllegalArgumentException("--limit must be 1 or more");
         }
-        o = selection.options();
-      } catch (IllegalArgumentException e) {
+        o = selection.connect();
+      } catch (IllegalArgumentException | KafkaConnection.Unreachable e) {
         err.println("warden dlq replay: " + e.getMessage());
         return 2;
       }
@@ -511,7 +512,7 @@ final class DlqCommand implements Runnable {
         err.println("warden dlq replay: " + e.getMessage());
         return 1;
       } catch (Exception e) {
-        err.println("warden dlq replay: " + e);
+        err.println("warden dlq replay: " + selection.connection.explain(e));
         return 2;
       } finally {
         if (producer != null) {

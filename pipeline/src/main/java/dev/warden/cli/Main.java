@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       StopCommand.class,
       ClusterCommand.class,
       DlqCommand.class,
+      SendCommand.class,
+      VerdictsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

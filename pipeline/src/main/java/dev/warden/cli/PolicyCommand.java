@@ -31,9 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -170,34 +168,11 @@ public final class PolicyCommand implements Runnable {
     }
   }
 
-  /** Connection options shared by the commands that talk to Kafka. */
-  static final class Conn {
-    @Option(
-        names = "--bootstrap",
-        paramLabel = "HOST:PORT",
-        description = "Kafka bootstrap servers (default: the running demo's, else 127.0.0.1:9092).")
-    String bootstrap;
-
-    @Option(
-        names = "--set",
-        paramLabel = "KEY=VALUE",
-        description =
-            "Job options for topic names, kafka-properties-file=FILE and kafka.* client settings.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    WardenOptions options() {
-      String secret = CommandLineSecrets.problem(settings);
-      if (secret != null) {
-        throw new IllegalArgumentException(secret);
-      }
-      Map<String, String> m = new LinkedHashMap<>(settings);
-      String b = bootstrap != null ? bootstrap : demo().getProperty("bootstrap.servers");
-      if (b != null) {
-        m.put(WardenOptions.BOOTSTRAP.key(), b);
-      }
-      return new WardenOptions(m);
-    }
-  }
+  /**
+   * Connection options shared by the commands that talk to Kafka: --bootstrap and --set, as for
+   * every Warden command that connects (KafkaConnection).
+   */
+  static final class Conn extends KafkaConnection {}
 
   static Policy load(Path file) {
     return PolicyLoader.readFile(file);

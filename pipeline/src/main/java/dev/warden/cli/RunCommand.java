@@ -134,7 +134,8 @@ public final class RunCommand implements Callable<Integer> {
             restPort,
             savepoints,
             ProcessHandle.current().pid(),
-            metricsPort);
+            metricsPort,
+            o.get(WardenOptions.BOOTSTRAP));
     try {
       runFile.write();
       if (metricsPort > 0) {

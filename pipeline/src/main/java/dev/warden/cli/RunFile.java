@@ -13,7 +13,7 @@ import java.util.Properties;
  * How {@code ./warden savepoint} and {@code ./warden stop} find the job {@code ./warden run}
  * started: the run writes its job id, REST address and metrics port to {@code
  * .warden/run.properties} (under the Warden home) once the job is submitted, and removes the file
- * when it ends.
+ * when it ends. It also names the job's Kafka ({@code bootstrap.servers}) for {@link LocalBroker}.
  */
 record RunFile(
     String jobId,
@@ -21,7 +21,19 @@ record RunFile(
     int restPort,
     String savepointDir,
     long pid,
-    int metricsPort) {
+    int metricsPort,
+    String bootstrap) {
+
+  /** A job named on the command line: no process of ours, no known Kafka address. */
+  RunFile(
+      String jobId,
+      String restAddress,
+      int restPort,
+      String savepointDir,
+      long pid,
+      int metricsPort) {
+    this(jobId, restAddress, restPort, savepointDir, pid, metricsPort, "");
+  }
 
   static Path path() {
     return Path.of(System.getProperty("warden.home", "."), ".warden", "run.properties");
@@ -35,6 +47,10 @@ record RunFile(
     p.setProperty("savepoint.dir", savepointDir);
     p.setProperty("pid", String.valueOf(pid));
     p.setProperty("metrics.port", String.valueOf(metricsPort));
+    if (!bootstrap.isEmpty()) {
+      // For the commands that find the running job's Kafka by themselves (LocalBroker).
+      p.setProperty("bootstrap.servers", bootstrap);
+    }
     Files.createDirectories(path().getParent());
     Path tmp = path().resolveSibling("run.properties.tmp");
     try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -75,7 +91,8 @@ record RunFile(
         Integer.parseInt(p.getProperty("rest.port")),
         p.getProperty("savepoint.dir"),
         pid,
-        Integer.parseInt(p.getProperty("metrics.port", "-1")));
+        Integer.parseInt(p.getProperty("metrics.port", "-1")),
+        p.getProperty("bootstrap.servers", ""));
   }
 
   /** The run file of a job whose process is alive, or null. */

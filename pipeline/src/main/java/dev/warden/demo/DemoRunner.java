@@ -122,6 +122,8 @@ public final class DemoRunner {
               + kafka.bootstrapServers()
               + "\npolicy.signing-key="
               + demoKey.privateKey().toAbsolutePath()
+              + "\npid="
+              + ProcessHandle.current().pid()
               + "\n");
       WardenOptions o =
           WardenOptions.defaults()

@@ -86,6 +86,15 @@ public final class VerdictCodec {
     }
   }
 
+  /** A shadow verdict (both policies' verdicts on one event) in the same JSON form. */
+  public static String toJson(dev.warden.proto.v1.ShadowVerdict v) {
+    try {
+      return unescapeHtmlSafe(JSON.print(v));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("shadow verdict cannot be printed as JSON", e);
+    }
+  }
+
   /**
    * JsonFormat escapes ' < > & = as unicode (HTML safety) which makes evidence hard to read in a
    * terminal; JSONL consumers do not need it. Only real escapes are undone: an escape is real when

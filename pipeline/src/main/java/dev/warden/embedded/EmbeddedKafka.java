@@ -323,10 +323,48 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new EmbeddedKafkaException("interrupted creating topic " + e.getKey(), ex);
       }
     }
-    awaitLeaders(
-        a,
-        topics.stream().map(TopicSpec::name).collect(Collectors.toList()),
-        Duration.ofSeconds(30));
+    List<String> names = topics.stream().map(TopicSpec::name).collect(Collectors.toList());
+    awaitLeaders(a, names, Duration.ofSeconds(30));
+    awaitServed(a, names, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Waits until the broker serves every partition of {@code names} itself: a list-offsets request
+   * is answered by the partition's leader, from its log. The topics' metadata (what {@link
+   * #awaitLeaders} sees) can name a leader before the broker has created the partition's log; an
+   * idempotent producer writing in that gap was seen to have its first batches answered with errors
+   * and its later ones refused as out of sequence until they expired, losing records.
+   */
+  private static void awaitServed(Admin a, Collection<String> names, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Throwable last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<String, TopicDescription> d =
+            a.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+            request = new java.util.HashMap<>();
+        for (TopicDescription td : d.values()) {
+          for (TopicPartitionInfo pi : td.partitions()) {
+            request.put(
+                new org.apache.kafka.common.TopicPartition(td.name(), pi.partition()),
+                org.apache.kafka.clients.admin.OffsetSpec.latest());
+          }
+        }
+        a.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException ex) {
+        last = ex.getCause(); // not served yet (no leader log, unknown partition): again
+      } catch (TimeoutException ex) {
+        last = ex;
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new EmbeddedKafkaException("interrupted waiting for topic partitions", ex);
+      }
+      sleep(50);
+    }
+    throw new EmbeddedKafkaException(
+        "the broker does not serve every partition of " + names + " after " + timeout, last);
   }
 
   private static void awaitLeaders(Admin a, Collection<String> names, Duration timeout) {

@@ -36,7 +36,9 @@ final class EventLines {
     try {
       return Files.newBufferedReader(p, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new IOException("no such input file: " + input);
+      throw new IOException("no such input file: " + input, e);
+    } catch (IOException e) {
+      throw new IOException("cannot read input file " + input + ": " + e.getMessage(), e);
     }
   }
 

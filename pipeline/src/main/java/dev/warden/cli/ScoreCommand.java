@@ -2,7 +2,6 @@ package dev.warden.cli;
 
 import dev.warden.core.breaker.CircuitBreaker;
 import dev.warden.core.breaker.Trip;
-import dev.warden.core.io.EventCodec;
 import dev.warden.core.io.InvalidEventException;
 import dev.warden.core.io.VerdictCodec;
 import dev.warden.core.model.WardenEvent;
@@ -14,12 +13,10 @@ import dev.warden.core.scoring.Verdict;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -74,15 +71,9 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     BufferedReader in;
     try {
-      in =
-          "-".equals(input)
-              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-              : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      err.println("warden score: no such input file: " + input);
-      return 1;
+      in = EventLines.open(input);
     } catch (IOException e) {
-      err.println("warden score: cannot read input file " + input + ": " + e.getMessage());
+      err.println("warden score: " + e.getMessage());
       return 1;
     }
     OfflineScorer scorer = new OfflineScorer(policy);
@@ -102,7 +93,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         WardenEvent e;
         try {
-          e = EventCodec.fromProto(EventCodec.parseJson(line));
+          e = EventLines.parse(line).event();
         } catch (InvalidEventException ex) {
           bad++;
           err.println("line " + lineNo + ": " + ex.code() + ": " + ex.getMessage());

@@ -278,17 +278,9 @@ class RunCommandIT {
           }
           long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
           while (System.nanoTime() < until && judged[0] == null) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-              try {
-                Verdict pv = Verdict.parseFrom(r.value());
-                verdicts.put(pv.getEventId(), pv);
-                if (sent.contains(pv.getEventId())) {
-                  judged[0] = pv;
-                }
-              } catch (IOException e) {
-                throw new AssertionError(e);
-              }
-            }
+            pollVerdicts();
+            judged[0] =
+                sent.stream().map(verdicts::get).filter(x -> x != null).findFirst().orElse(null);
           }
           return judged[0] != null;
         },
@@ -445,17 +437,22 @@ class RunCommandIT {
     return k;
   }
 
+  /** Reads what the verdict topic has now into {@code verdicts}. */
+  private void pollVerdicts() {
+    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+      try {
+        Verdict v = Verdict.parseFrom(r.value());
+        verdicts.put(v.getEventId(), v);
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   private Verdict awaitVerdict(String eventId) {
     Await.until(
         () -> {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-            try {
-              Verdict v = Verdict.parseFrom(r.value());
-              verdicts.put(v.getEventId(), v);
-            } catch (IOException e) {
-              throw new AssertionError(e);
-            }
-          }
+          pollVerdicts();
           return verdicts.containsKey(eventId);
         },
         Duration.ofSeconds(90),
